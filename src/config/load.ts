@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { readConfigDocument, type ConfigDocument } from './document.js';
+import { interpolate } from './interpolate.js';
+import { locateKey } from './locate.js';
+import { applyOverrides, type Override } from './overrides.js';
+import { formatKeyPath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
+import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } from './schema.js';
+import { isRecord, knownKeysAt, valueAt } from './schema-walk.js';
+import { configWarnings } from './warnings.js';
+import { unknownKeyProblem } from './unknown-keys.js';
+import { issueToProblem } from './issues.js';
+
+export interface LoadedConfig {
+  readonly document: ConfigDocument;
+  /** The validated config; undefined when any problem is an error. */
+  readonly config: EnvironmentConfig | undefined;
+  /** Errors and warnings, each located in the file when the format allows. */
+  readonly problems: ConfigProblem[];
+  readonly overrides: Override[];
+  /** Values that came from the environment (${VAR}, HCLOUD_TOKEN, overrides of secrets): never echo them. */
+  readonly fromEnvironment: KeyPath[];
+}
+
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  return validateConfigDocument(await readConfigDocument(path), env);
+}
+
+export function validateConfigDocument(document: ConfigDocument, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const overridden = applyOverrides(withoutNulls(document.data), env, EnvironmentConfigSchema);
+  const interpolated = interpolate(overridden.data, env);
+  const data = interpolated.data as Record<string, unknown>;
+  const fromEnvironment = [...interpolated.fromEnvironment];
+  const pending: PendingProblem[] = [...overridden.problems, ...interpolated.problems];
+
+  const provider = data['provider'];
+  if (isRecord(provider) && provider['provider'] === 'hetzner' && !provider['api_token'] && env['HCLOUD_TOKEN']) {
+    provider['api_token'] = env['HCLOUD_TOKEN'];
+    fromEnvironment.push(['provider', 'api_token']);
+  }
+
+  const parsed = parseReportingUnknownKeys(data, pending);
+  const config = parsed && !pending.some((problem) => problem.severity === 'error') ? withResolvedKeyPaths(parsed, document.path) : undefined;
+  if (config) pending.push(...configWarnings(config, { keyFileExists: existsSync }));
+
+  const secretValues = secretValuesOf(data, fromEnvironment);
+  const problems = pending.map((problem) => locate(redact(problem, secretValues), document));
+  return { document, config, problems, overrides: overridden.applied, fromEnvironment };
+}
+
+/**
+ * Unknown keys are warnings, not errors: they are reported, removed, and the
+ * rest is validated as if they were not there.
+ */
+function parseReportingUnknownKeys(data: Record<string, unknown>, pending: PendingProblem[]): EnvironmentConfig | undefined {
+  let current = data;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const result = EnvironmentConfigSchema.safeParse(current, { reportInput: true });
+    const unknown = result.success ? [] : result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
+    if (unknown.length > 0 && attempt === 0) {
+      current = structuredClone(current);
+      for (const issue of unknown) {
+        for (const key of issue.keys) {
+          pending.push(unknownKeyProblem(issue.path as KeyPath, key, knownKeysAt(EnvironmentConfigSchema, issue.path as KeyPath, data)));
+          deleteAt(current, [...(issue.path as KeyPath), key]);
+        }
+      }
+      continue;
+    }
+    if (result.success) return result.data;
+    pending.push(...result.error.issues.map((issue) => issueToProblem(issue, current)));
+    return undefined;
+  }
+  return undefined;
+}
+
+function withResolvedKeyPaths(config: EnvironmentConfig, configPath: string): EnvironmentConfig {
+  const base = dirname(resolve(configPath));
+  const resolveKey = (path: string) =>
+    path === '~' ? homedir() : path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : isAbsolute(path) ? path : resolve(base, path);
+  return {
+    ...config,
+    ssh_credentials: {
+      ...config.ssh_credentials,
+      private_key_path: resolveKey(config.ssh_credentials.private_key_path),
+      public_key_path: resolveKey(config.ssh_credentials.public_key_path),
+    },
+  };
+}
+
+function withoutNulls(node: Record<string, unknown>): Record<string, unknown> {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (isRecord(value)) {
+      return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, strip(item)]));
+    }
+    return value;
+  };
+  return strip(node) as Record<string, unknown>;
+}
+
+function deleteAt(root: Record<string, unknown>, path: KeyPath): void {
+  const parent = path.slice(0, -1).reduce<unknown>((node, part) => (node as Record<string | number, unknown> | undefined)?.[part], root);
+  if (isRecord(parent)) delete parent[String(path[path.length - 1])];
+}
+
+
+/** Every secret value in the document, so no message can ever print one. */
+function secretValuesOf(data: Record<string, unknown>, fromEnvironment: KeyPath[]): string[] {
+  const values = new Set<string>();
+  for (const path of fromEnvironment) {
+    const value = valueAt(data, path);
+    if (typeof value === 'string' && value.length > 0) values.add(value);
+  }
+  for (const key of SECRET_KEY_PATHS) {
+    const value = valueAt(data, key.split('.'));
+    if (typeof value === 'string' && value.length > 0) values.add(value);
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** Long secrets are removed wherever they appear; short ones only where quoted, so "admin" never mangles "admin_email". */
+function redact(problem: PendingProblem, secrets: string[]): PendingProblem {
+  const message = secrets.reduce(
+    (text, secret) => (secret.length >= 8 ? text.split(secret).join('***') : text.split(`'${secret}'`).join("'***'")),
+    problem.message,
+  );
+  return message === problem.message ? problem : { ...problem, message };
+}
+
+function locate(problem: PendingProblem, document: ConfigDocument): ConfigProblem {
+  const location = problem.path.length > 0 ? locateKey(document.text, document.format, problem.path) : undefined;
+  return {
+    ...problem,
+    path: formatKeyPath(problem.path),
+    ...(location ? { line: location.line, ...(location.column === undefined ? {} : { column: location.column }) } : {}),
+  };
+}

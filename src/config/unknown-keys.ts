@@ -1,0 +1,48 @@
+import { formatKeyPath, type KeyPath, type PendingProblem } from './problems.js';
+
+/** Keys other tools put in these files, with what to do instead. */
+const FOREIGN_KEYS: Record<string, string> = {
+  caddy:
+    'the Rust deployer ignores a "caddy" section silently, and so does this tool. HTTPS is set per service: domain + use_tls_proxy = true, plus [https] admin_email',
+};
+
+export function unknownKeyProblem(parent: KeyPath, key: string, known: readonly string[]): PendingProblem {
+  const path = [...parent, key];
+  const where = parent.length === 0 ? 'at the top level' : `in ${formatKeyPath(parent)}`;
+  const foreign = parent.length === 0 ? FOREIGN_KEYS[key] : undefined;
+  const suggestion = closestKey(key, known);
+  return {
+    severity: 'warning',
+    code: 'config.unknown_key',
+    path,
+    message: `unknown key "${key}" ${where} is ignored${foreign ? `: ${foreign}` : ''}`,
+    fix: suggestion
+      ? `did you mean "${suggestion}"?`
+      : foreign
+        ? `remove "${key}"`
+        : `remove it; keys allowed ${where}: ${known.join(', ')}`,
+  };
+}
+
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = levenshtein(lower, candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) return best.candidate;
+  return candidates.find((candidate) => lower.length >= 4 && (candidate.includes(lower) || lower.includes(candidate)));
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,53 @@
+import type { PendingProblem } from './problems.js';
+import type { EnvironmentConfig } from './schema.js';
+
+/** Publicly known example values: a tracker deployed with them is open to anyone who read the docs. */
+const WELL_KNOWN_SECRETS = new Set(['MyAccessToken', 'admin', 'password', 'secret', 'changeme']);
+
+export interface WarningProbes {
+  readonly keyFileExists: (path: string) => boolean;
+}
+
+/** Things that are legal but probably not what the user wants, or that only matter on the machine that connects. */
+export function configWarnings(config: EnvironmentConfig, probes: WarningProbes): PendingProblem[] {
+  const warnings: PendingProblem[] = [];
+  const warn = (path: (string | number)[], code: string, message: string, fix: string, blocksConnect = false) =>
+    warnings.push({ severity: 'warning', code, path, message, fix, ...(blocksConnect ? { blocksConnect } : {}) });
+
+  for (const key of ['private_key_path', 'public_key_path'] as const) {
+    const path = config.ssh_credentials[key];
+    if (!probes.keyFileExists(path)) {
+      warn(['ssh_credentials', key], 'config.key_file_missing', `SSH key file ${path} does not exist on this machine`, 'create it (ssh-keygen -t ed25519) or fix the path; commands that connect need it', true);
+    }
+  }
+
+  if (config.provider.provider === 'hetzner' && !config.provider.api_token) {
+    warn(['provider', 'api_token'], 'config.token_missing', 'no Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', 'export HCLOUD_TOKEN=<token> (Hetzner Console → Security → API tokens, read & write); provision and destroy need it', true);
+  }
+
+  const secrets: [(string | number)[], string | undefined][] = [
+    [['tracker', 'http_api', 'admin_token'], config.tracker.http_api.admin_token],
+    [['grafana', 'admin_password'], config.grafana?.admin_password],
+    [['tracker', 'core', 'database', 'password'], config.tracker.core.database.driver === 'mysql' ? config.tracker.core.database.password : undefined],
+    [['provider', 'api_token'], config.provider.provider === 'hetzner' ? config.provider.api_token : undefined],
+  ];
+  for (const [path, value] of secrets) {
+    if (value === undefined) continue;
+    if (WELL_KNOWN_SECRETS.has(value)) {
+      warn(path, 'config.weak_secret', `${path.join('.')} is a well-known example value`, 'generate one, for example with `openssl rand -hex 32`, and keep it out of the file with ${VAR}');
+    } else if (value.startsWith('REPLACE_WITH_')) {
+      warn(path, 'config.placeholder', `${path.join('.')} is still a placeholder`, 'replace it with the real value, or with ${VAR} to read it from the environment');
+    }
+  }
+
+  const database = config.tracker.core.database;
+  if (database.driver === 'mysql' && database.host !== 'mysql') {
+    warn(['tracker', 'core', 'database', 'host'], 'config.external_database', `MySQL host "${database.host}" is not the "mysql" container the deployer runs; the tracker will connect to ${database.host}:${database.port}`, 'set host = "mysql" to use the managed MySQL container');
+  }
+
+  const interval = config.prometheus?.scrape_interval_in_secs;
+  if (interval !== undefined && (interval < 5 || interval > 300)) {
+    warn(['prometheus', 'scrape_interval_in_secs'], 'config.unusual_value', `a scrape interval of ${interval}s is outside the usual 5-300s`, 'use 15 unless you have a reason not to');
+  }
+  return warnings;
+}
