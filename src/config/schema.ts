@@ -254,6 +254,7 @@ export const ImagesSection = z
   .describe('Container images, to pin tags or use a mirror or private registry.');
 
 export const EnvironmentConfigShape = z.strictObject({
+  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by the deployer.'),
   environment: EnvironmentSection,
   ssh_credentials: SshCredentialsSection,
   provider: ProviderSection,

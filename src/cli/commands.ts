@@ -1,0 +1,156 @@
+import type { CommandHandler } from './context.js';
+
+/**
+ * Every command, as data: the program is built from this table and the `docs`
+ * command can describe it as JSON. A command's code is imported only when it runs.
+ */
+export interface ArgumentSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+}
+
+export interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+  readonly choices?: readonly string[];
+  readonly defaultValue?: string | boolean;
+  readonly hidden?: boolean;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** State before → after, as DESIGN.md lists it. */
+  readonly states?: string;
+  readonly arguments?: readonly ArgumentSpec[];
+  readonly options?: readonly OptionSpec[];
+  readonly subcommands?: readonly CommandSpec[];
+  readonly load?: () => Promise<{ default: CommandHandler }>;
+}
+
+const notImplemented = () => import('../commands/not-implemented.js');
+const env: ArgumentSpec = { name: 'env', description: 'environment name', required: true };
+const lockWait: OptionSpec = { flags: '--lock-wait <seconds>', description: 'wait this long for another command on the environment to finish' };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'init',
+    summary: 'Answer a few questions and write envs/<name>.toml (the wizard)',
+    load: notImplemented,
+  },
+  {
+    name: 'validate',
+    summary: 'Check a config file and summarise what it deploys',
+    arguments: [{ name: 'file', description: 'environment config (.toml or .json)' }],
+    options: [{ flags: '-f, --env-file <file>', description: 'the config file (the Rust deployer\'s spelling)' }],
+    load: () => import('../commands/validate.js'),
+  },
+  {
+    name: 'render',
+    summary: 'Write every deployment artifact for a config to a directory, touching nothing else',
+    arguments: [{ name: 'file', description: 'environment config (.toml or .json)' }],
+    options: [
+      { flags: '-f, --env-file <file>', description: 'the config file (the Rust deployer\'s spelling)' },
+      { flags: '-o, --output-dir <dir>', description: 'where to write the artifacts' },
+      { flags: '--instance-ip <ip>', description: 'the instance address to render into the artifacts' },
+      { flags: '--force', description: 'write into an existing output directory' },
+    ],
+    load: notImplemented,
+  },
+  {
+    name: 'create',
+    summary: 'Create an environment, a starter config, or the config JSON Schema',
+    subcommands: [
+      {
+        name: 'environment',
+        summary: 'Register an environment from a config file in data/<name>/',
+        states: '— → Created',
+        options: [{ flags: '-f, --env-file <file>', description: 'environment config (.toml or .json)' }],
+        load: () => import('../commands/create-environment.js'),
+      },
+      {
+        name: 'template',
+        summary: 'Write a commented TOML starter config',
+        arguments: [{ name: 'path', description: 'where to write it (default: envs/<provider>-template.toml)' }],
+        options: [
+          { flags: '-p, --provider <provider>', description: 'provider of the starter', choices: ['lxd', 'hetzner', 'existing'], defaultValue: 'lxd' },
+          { flags: '--force', description: 'overwrite an existing file' },
+        ],
+        load: () => import('../commands/create-template.js'),
+      },
+      {
+        name: 'schema',
+        summary: 'Print the JSON Schema of the config (or write it to PATH)',
+        arguments: [{ name: 'path', description: 'file to write instead of printing' }],
+        options: [{ flags: '--force', description: 'overwrite an existing file' }],
+        load: () => import('../commands/create-schema.js'),
+      },
+    ],
+  },
+  { name: 'provision', summary: 'Create the instance (LXD or Hetzner) and wait for SSH', states: 'Created → Provisioned', arguments: [env], options: [lockWait], load: notImplemented },
+  {
+    name: 'register',
+    summary: 'Adopt an existing host reachable over SSH',
+    states: 'Created → Provisioned',
+    arguments: [env],
+    options: [
+      { flags: '--instance-ip <ip>', description: 'address of the host' },
+      { flags: '--ssh-port <port>', description: 'SSH port of the host (default: ssh_credentials.port)' },
+      lockWait,
+    ],
+    load: notImplemented,
+  },
+  { name: 'configure', summary: 'Install Docker and compose, firewall, security updates', states: 'Provisioned → Configured', arguments: [env], options: [lockWait], load: notImplemented },
+  { name: 'release', summary: 'Upload the artifacts, create storage, initialise the database, install backups', states: 'Configured → Released', arguments: [env], options: [lockWait], load: notImplemented },
+  { name: 'run', summary: 'Start the stack, wait until healthy, print the service URLs', states: 'Released → Running', arguments: [env], options: [lockWait], load: notImplemented },
+  { name: 'test', summary: 'Smoke-test the running tracker from this machine (announces, health, HTTPS)', states: 'Running (unchanged)', arguments: [env], load: notImplemented },
+  {
+    name: 'deploy',
+    summary: 'Everything from the current state to a running, tested tracker; resumes after a failure',
+    states: 'any → Running',
+    arguments: [{ name: 'env-or-file', description: 'environment name, or a config file to create it from', required: true }],
+    options: [lockWait],
+    load: notImplemented,
+  },
+  { name: 'show', summary: 'What is deployed where, with service URLs (secrets redacted)', arguments: [env], load: notImplemented },
+  { name: 'list', summary: 'List the environments in the working directory', load: notImplemented },
+  { name: 'exists', summary: 'Print true or false: is the environment registered', arguments: [env], load: notImplemented },
+  {
+    name: 'status',
+    summary: 'Live status of services, health and tracker numbers',
+    arguments: [env],
+    options: [{ flags: '--watch', description: 'keep refreshing until q is pressed' }],
+    load: notImplemented,
+  },
+  {
+    name: 'logs',
+    summary: 'Stream container logs from the instance',
+    arguments: [env, { name: 'service', description: 'one service (tracker, mysql, caddy, ...)' }],
+    options: [
+      { flags: '--follow', description: 'keep streaming' },
+      { flags: '--since <duration>', description: 'only newer lines, for example 10m' },
+    ],
+    load: notImplemented,
+  },
+  { name: 'destroy', summary: 'Remove the instance and everything created for it', states: 'any → Destroyed', arguments: [env], options: [{ flags: '-y, --yes', description: 'do not ask for confirmation' }, lockWait], load: notImplemented },
+  {
+    name: 'purge',
+    summary: 'Delete the environment\'s local data (not the infrastructure)',
+    arguments: [env],
+    options: [{ flags: '-f, --force', description: 'do not ask for confirmation' }, { flags: '-y, --yes', description: 'same as --force' }],
+    load: notImplemented,
+  },
+  { name: 'backup', summary: 'Run a backup now and report its files', states: 'Running', arguments: [env], load: notImplemented },
+  {
+    name: 'restore',
+    summary: 'Restore the database and config from a backup',
+    states: 'Running',
+    arguments: [env],
+    options: [{ flags: '--from <backup-id>', description: 'the backup to restore' }, { flags: '-y, --yes', description: 'confirm the restore' }],
+    load: notImplemented,
+  },
+  { name: 'upgrade', summary: 'Pull newer image tags and restart, rolling back if unhealthy', states: 'Running', arguments: [env], load: notImplemented },
+  { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: notImplemented },
+  { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: notImplemented },
+];

@@ -1,0 +1,92 @@
+import { Command, CommanderError, Option } from 'commander';
+import { COMMANDS, type CommandSpec } from './commands.js';
+import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
+import { reportError } from './report-error.js';
+
+export const VERSION = '0.1.0';
+
+const increase = (_value: string, previous: number) => previous + 1;
+
+/** Builds the program from the command table; nothing heavy is imported until a command runs. */
+export function buildProgram(run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>): Command {
+  const program = new Command('torrust-tracker-deployer')
+    .description('Deploy a Torrust BitTorrent tracker to a server you own: wizard, deploy, status.\nRun with no arguments in a terminal to start the wizard.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('-v, --verbose', 'more detail: -v steps, -vv command output, -vvv everything (stack traces too)', increase, 0)
+    .option('-q, --quiet', 'only errors and results')
+    .option('--json', 'machine output: one JSON document on stdout, nothing else there')
+    .addOption(new Option('-o, --output-format <format>', 'result format (the Rust deployer\'s flag)').choices(['json', 'text']))
+    .option('--dry-run', 'print what would be done and change nothing anywhere')
+    .option('--non-interactive', 'never prompt; a missing answer is an error naming the flag to pass')
+    .option('--working-dir <dir>', 'where data/ and envs/ live (default: the current directory)')
+    .option('--no-color', 'no colours (NO_COLOR works too)')
+    .addOption(new Option('--log-dir <dir>', 'directory for the log file (Rust deployer compatibility)').hideHelp())
+    .addOption(new Option('--log-output <where>', 'log destination (Rust deployer compatibility)').choices(['file-only', 'file-and-stderr']).hideHelp())
+    .addOption(new Option('--log-file-format <format>', 'log file format (Rust deployer compatibility)').choices(['pretty', 'json', 'compact']).hideHelp())
+    .addOption(new Option('--log-stderr-format <format>', 'stderr log format (Rust deployer compatibility)').choices(['pretty', 'json', 'compact']).hideHelp())
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  for (const spec of COMMANDS) program.addCommand(buildCommand(spec, run));
+  return program;
+}
+
+function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>): Command {
+  const command = new Command(spec.name).description(spec.states ? `${spec.summary}\nState: ${spec.states}` : spec.summary).summary(spec.summary);
+  command.configureHelp({ showGlobalOptions: true }).showSuggestionAfterError(true).exitOverride();
+  for (const argument of spec.arguments ?? []) {
+    command.argument(argument.required ? `<${argument.name}>` : `[${argument.name}]`, argument.description);
+  }
+  for (const optionSpec of spec.options ?? []) {
+    const option = new Option(optionSpec.flags, optionSpec.description);
+    if (optionSpec.choices) option.choices(optionSpec.choices);
+    if (optionSpec.defaultValue !== undefined) option.default(optionSpec.defaultValue);
+    if (optionSpec.hidden) option.hideHelp();
+    command.addOption(option);
+  }
+  for (const subcommand of spec.subcommands ?? []) command.addCommand(buildCommand(subcommand, run));
+  const load = spec.load;
+  if (load) command.action(async (...params: unknown[]) => run(load, params[params.length - 1] as Command));
+  return command;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let exitCode = 0;
+  let globals: GlobalOptions = { verbose: 0, color: true };
+  const program = buildProgram(async (load, command) => {
+    globals = command.optsWithGlobals() as unknown as GlobalOptions;
+    const context = createContext(globals, env);
+    const args = Object.fromEntries(command.registeredArguments.map((argument, index) => [argument.name(), command.processedArgs[index] as string | undefined]));
+    const handler = (await load()).default;
+    exitCode = (await handler(context, { command: commandPath(command), args, options: command.opts() })) ?? 0;
+  });
+
+  const userArgs = argv.slice(2);
+  try {
+    if (userArgs.length === 0) {
+      if (!isInteractive({}, env)) {
+        process.stdout.write(program.helpInformation());
+        return 0;
+      }
+      await program.parseAsync([...argv.slice(0, 2), 'init']);
+    } else {
+      await program.parseAsync(argv);
+    }
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(error, createContext(globals, env));
+  }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}

@@ -1,0 +1,15 @@
+import { resolve } from 'node:path';
+import type { CommandInput } from '../cli/context.js';
+import { DeployerError } from '../domain/errors.js';
+
+/** The config file from `COMMAND FILE` or the Rust deployer's `-f/--env-file FILE`. */
+export function configFileArgument(input: CommandInput, command: string): string {
+  const positional = input.args['file'];
+  const flag = input.options['envFile'] as string | undefined;
+  if (positional && flag && resolve(positional) !== resolve(flag)) {
+    throw new DeployerError('usage.invalid', `Two config files given: ${positional} and --env-file ${flag}`, { fix: `pass one: ttd ${command} FILE` });
+  }
+  const file = positional ?? flag;
+  if (!file) throw new DeployerError('usage.invalid', 'No config file given', { fix: `pass one: ttd ${command} envs/my-tracker.toml` });
+  return resolve(file);
+}

@@ -1,0 +1,85 @@
+import { topologyOf, type Endpoint } from '../domain/topology.js';
+import { instanceNameOf, type EnvironmentConfig } from './schema.js';
+
+/** What a config will deploy, as data (for --json) and as lines (for people). No secret appears in either. */
+export interface ConfigSummary {
+  readonly environment_name: string;
+  readonly instance_name: string;
+  readonly provider: string;
+  readonly provider_details: string;
+  readonly database: string;
+  readonly private: boolean;
+  readonly services: readonly string[];
+  readonly udp_trackers: readonly string[];
+  readonly http_trackers: readonly string[];
+  readonly http_api: string;
+  readonly health_check_api: string;
+  readonly https: string | null;
+  readonly prometheus: string | null;
+  readonly grafana: string | null;
+  readonly backup: string | null;
+  readonly images: Readonly<Record<string, string>>;
+  readonly has_prometheus: boolean;
+  readonly has_grafana: boolean;
+  readonly has_https: boolean;
+  readonly has_backup: boolean;
+}
+
+export function summarize(config: EnvironmentConfig): ConfigSummary {
+  const topology = topologyOf(config);
+  const { provider } = config;
+  const database = config.tracker.core.database;
+  const images = Object.fromEntries(topology.services.map((service) => [service, config.images[service]]));
+  return {
+    environment_name: config.environment.name,
+    instance_name: instanceNameOf(config),
+    provider: provider.provider,
+    provider_details:
+      provider.provider === 'lxd' ? `LXD ${provider.instance_type} from ${provider.image}, ${provider.cpus} CPU, ${provider.memory} memory, ${provider.disk} disk, profile ${provider.profile_name}`
+      : provider.provider === 'hetzner' ? `Hetzner Cloud ${provider.server_type} in ${provider.location}, image ${provider.image}`
+      : `existing host${provider.host ? ` ${provider.host}` : ' (address given to register)'}`,
+    database: database.driver === 'sqlite3' ? `SQLite (${database.database_name})` : `MySQL (database ${database.database_name} on ${database.host}:${database.port}, user ${database.username})`,
+    private: config.tracker.core.private,
+    services: topology.services,
+    udp_trackers: topology.udpTrackers.map(describeEndpoint),
+    http_trackers: topology.httpTrackers.map(describeEndpoint),
+    http_api: describeEndpoint(topology.httpApi),
+    health_check_api: describeEndpoint(topology.healthCheckApi),
+    https: config.https ? `Let's Encrypt${config.https.use_staging ? ' staging' : ''} certificates for ${topology.tlsSites.map((site) => site.domain).join(', ')}; notices to ${config.https.admin_email}` : null,
+    prometheus: config.prometheus ? `scrapes the tracker every ${config.prometheus.scrape_interval_in_secs}s (127.0.0.1:9090 on the host)` : null,
+    grafana: config.grafana ? (config.grafana.use_tls_proxy ? `https://${config.grafana.domain}` : 'http://<instance>:3000') : null,
+    backup: config.backup ? `cron "${config.backup.schedule}", kept ${config.backup.retention_days} day${config.backup.retention_days === 1 ? '' : 's'}` : null,
+    images,
+    has_prometheus: config.prometheus !== undefined,
+    has_grafana: config.grafana !== undefined,
+    has_https: config.https !== undefined,
+    has_backup: config.backup !== undefined,
+  };
+}
+
+function describeEndpoint(endpoint: Endpoint): string {
+  if (endpoint.tls) return `${endpoint.bindAddress} behind https://${endpoint.domain ?? '?'}`;
+  const visibility = endpoint.published ? 'public' : 'internal only';
+  return `${endpoint.bindAddress} (${visibility}${endpoint.domain ? `, ${endpoint.domain}` : ''})`;
+}
+
+export function summaryLines(summary: ConfigSummary): string[] {
+  const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join('; '));
+  const rows: [string, string | null][] = [
+    ['Environment', `${summary.environment_name} (instance ${summary.instance_name})`],
+    ['Provider', summary.provider_details],
+    ['Tracker', summary.private ? 'private (peers need a key)' : 'public'],
+    ['Database', summary.database],
+    ['UDP trackers', list(summary.udp_trackers)],
+    ['HTTP trackers', list(summary.http_trackers)],
+    ['HTTP API', summary.http_api],
+    ['Health check', summary.health_check_api],
+    ['HTTPS', summary.https ?? 'off'],
+    ['Prometheus', summary.prometheus ?? 'off'],
+    ['Grafana', summary.grafana ?? 'off'],
+    ['Backups', summary.backup ?? 'off'],
+    ['Images', Object.entries(summary.images).map(([service, image]) => `${service} ${image}`).join(', ')],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value ?? ''}`);
+}
