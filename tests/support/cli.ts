@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+export const ANCHOR_CONFIGS = resolve(import.meta.dirname, '../../../shared/anchor-configs');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built binary as a user would, without a terminal. */
+export function runBinary(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeOptions?: readonly string[] } = {}): Promise<CliResult> {
+  const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...options.env };
+  return new Promise((done) => {
+    execFile(process.execPath, [...(options.nodeOptions ?? []), BINARY, ...args], { env, cwd: options.cwd ?? process.cwd(), encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+export function temporaryDirectory(prefix = 'ttd-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
