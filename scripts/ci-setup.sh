@@ -6,6 +6,11 @@ set -euo pipefail
 # One line per part of the suite that needs the package.
 APT_PACKAGES=(
   openssh-client   # config: ssh-keygen for key fixtures
+  caddy            # render: caddy validate --adapter caddyfile on the rendered Caddyfile
+  prometheus       # render: promtool check config on the rendered prometheus.yml
+  shellcheck       # render: shellcheck on the rendered configure.sh, run.sh and backup scripts
+  cloud-init       # render: cloud-init schema on the rendered cloud-init.yml
+  docker.io        # render: the docker CLI that runs the compose v2 plugin (no daemon needed)
 )
 
 missing=()
@@ -15,4 +20,21 @@ done
 if ((${#missing[@]} > 0)); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# render: compose v2 for `docker compose config`. Bookworm only ships compose v1, so the
+# trixie .deb (it depends only on libc6) is fetched from the same Debian mirror with a
+# private apt state that leaves the system's sources untouched.
+if ! docker compose version >/dev/null 2>&1; then
+  mirror=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [[ -n "$mirror" ]] || mirror=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' /etc/apt/sources.list)
+  work=$(mktemp -d)
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" > "$work/trixie.list"
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+  apt_trixie=(-o "Dir::Etc::SourceList=$work/trixie.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
+  apt-get "${apt_trixie[@]}" update -qq
+  (cd "$work" && apt-get "${apt_trixie[@]}" download docker-compose/trixie)
+  dpkg -i "$work"/docker-compose_*.deb >/dev/null
+  rm -rf "$work"
+  docker compose version
 fi
