@@ -41,7 +41,7 @@ export function issueToProblem(issue: z.core.$ZodIssue, data: unknown): PendingP
     case 'too_big':
     case 'invalid_format':
     case 'not_multiple_of':
-      return problem(`${key}: ${issue.message}`, 'change the value to meet the limit');
+      return problem(issue.message, 'change the value to meet the limit');
     case 'custom': {
       const params = (issue.params ?? {}) as { code?: string; fix?: string };
       return problem(issue.message, params.fix ?? 'see docs/user-guide/config.md', params.code ?? 'config.invalid_value');

@@ -5,7 +5,7 @@ import { readConfigDocument, type ConfigDocument } from './document.js';
 import { interpolate } from './interpolate.js';
 import { locateKey } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
-import { formatKeyPath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
+import { formatKeyPath, samePath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
 import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } from './schema.js';
 import { isRecord, knownKeysAt, valueAt } from './schema-walk.js';
 import { configWarnings } from './warnings.js';
@@ -69,7 +69,10 @@ function parseReportingUnknownKeys(data: Record<string, unknown>, pending: Pendi
       continue;
     }
     if (result.success) return result.data;
-    pending.push(...result.error.issues.map((issue) => issueToProblem(issue, current)));
+    // A key whose ${VAR} could not be resolved already has its problem; its empty value needs no second one.
+    const unresolved = pending.filter((problem) => problem.code === 'config.env_var_unset' || problem.code === 'config.invalid_reference');
+    const issues = result.error.issues.filter((issue) => !unresolved.some((problem) => samePath(problem.path, issue.path as KeyPath)));
+    pending.push(...issues.map((issue) => issueToProblem(issue, current)));
     return undefined;
   }
   return undefined;
