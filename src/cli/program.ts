@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { PACKAGE_ROOT } from '../paths.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
 import { reportError } from './report-error.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const increase = (_value: string, previous: number) => previous + 1;
 

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { runBinary, temporaryDirectory } from '../support/cli.js';
+
+const packageJson = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const RECORD_IMPORTS = resolve(import.meta.dirname, '../support/record-imports.mjs');
+
+describe('the command-line contract', () => {
+  it('--version prints the package version, exit 0', async () => {
+    const result = await runBinary(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${packageJson.version}\n` });
+  });
+
+  it('installs as torrust-tracker-deployer and ttd', () => {
+    expect(Object.keys(packageJson.bin).sort()).toEqual(['torrust-tracker-deployer', 'ttd']);
+  });
+
+  it('--help lists every command and the global flags', async () => {
+    const result = await runBinary(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`\\n  ${command.name}\\b`));
+    for (const flag of ['--verbose', '--quiet', '--json', '--dry-run', '--non-interactive', '--working-dir', '--no-color', '--output-format']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+
+  it('every command and subcommand has --help, showing the global flags too', async () => {
+    const names = COMMANDS.flatMap((command) => (command.subcommands ? command.subcommands.map((sub) => [command.name, sub.name]) : [[command.name]]));
+    const results = await Promise.all(names.map((name) => runBinary([...name, '--help'])));
+    results.forEach((result, index) => {
+      expect(result.code, names[index]?.join(' ')).toBe(0);
+      expect(result.stdout).toContain(`Usage: torrust-tracker-deployer ${names[index]?.join(' ')}`);
+      expect(result.stdout).toContain('Global Options:');
+    });
+  });
+
+  it('with no arguments and no terminal, prints help and exits 0', async () => {
+    const result = await runBinary([]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: torrust-tracker-deployer');
+  });
+
+  it('--help and --version never load Ink, React, listr2 or ssh2', async () => {
+    for (const args of [['--help'], ['--version'], ['validate', '--help'], ['create', 'template', '--help']]) {
+      const log = join(temporaryDirectory('ttd-imports-'), 'imports.log');
+      const result = await runBinary(args, { env: { TTD_IMPORT_LOG: log }, nodeOptions: ['--import', RECORD_IMPORTS] });
+      expect(result.code).toBe(0);
+      const imported = readFileSync(log, 'utf8');
+      expect(imported).toContain('/dist/src/cli/program.js');
+      expect(imported).not.toMatch(/node_modules\/(ink|react|react-reconciler|listr2|ssh2|node-ssh)\//);
+    }
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+    ['an unknown option', ['validate', '--frob', 'x.toml'], /unknown option '--frob'/],
+    ['a missing argument', ['register'], /missing required argument 'env'/],
+    ['an invalid choice', ['-o', 'yaml', 'validate', 'x.toml'], /Allowed choices are json, text/],
+    ['no config file', ['validate'], /No config file given/],
+  ])('%s is a usage error: exit 2', async (_name, args, message) => {
+    const result = await runBinary(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('a command not built yet says so and exits 1', async () => {
+    const result = await runBinary(['upgrade', 'my-env']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('`upgrade` is not implemented yet');
+  });
+
+  it('colour follows --no-color, NO_COLOR and FORCE_COLOR', async () => {
+    const file = join(temporaryDirectory(), 'missing.toml');
+    const coloured = await runBinary(['validate', file], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(coloured.stderr).toMatch(/\u001b\[/);
+    const plain = await runBinary(['validate', file, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(plain.stderr).not.toMatch(/\u001b\[/);
+    const noColorEnv = await runBinary(['validate', file], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(noColorEnv.stderr).not.toMatch(/\u001b\[/);
+  });
+});
