@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatKeyPath, type KeyPath, type PendingProblem } from './problems.js';
+import { formatKeyPath, type KeyPath, type PendingProblem, type ProblemCode } from './problems.js';
 import { isRecord, valueAt } from './schema-walk.js';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -15,7 +15,7 @@ const TYPE_NAMES: Record<string, string> = {
 export function issueToProblem(issue: z.core.$ZodIssue, data: unknown): PendingProblem {
   const path = issue.path as KeyPath;
   const key = formatKeyPath(path);
-  const problem = (message: string, fix: string, code = 'config.invalid_value'): PendingProblem => ({ severity: 'error', code, path, message, fix });
+  const problem = (message: string, fix: string, code: ProblemCode = 'config.invalid_value'): PendingProblem => ({ severity: 'error', code, path, message, fix });
 
   switch (issue.code) {
     case 'invalid_type': {
@@ -43,7 +43,7 @@ export function issueToProblem(issue: z.core.$ZodIssue, data: unknown): PendingP
     case 'not_multiple_of':
       return problem(issue.message, 'change the value to meet the limit');
     case 'custom': {
-      const params = (issue.params ?? {}) as { code?: string; fix?: string };
+      const params = (issue.params ?? {}) as { code?: ProblemCode; fix?: string };
       return problem(issue.message, params.fix ?? 'see docs/user-guide/config.md', params.code ?? 'config.invalid_value');
     }
     default:

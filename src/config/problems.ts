@@ -1,8 +1,28 @@
+/** Codes of config problems; stable, for scripts and agents (docs/reference/errors.md lists them). */
+export const PROBLEM_CODES = {
+  'config.missing_key': 'A required key is missing.',
+  'config.wrong_type': 'A value has the wrong type (a string where a number belongs, ...).',
+  'config.invalid_value': 'A value breaks its rule (bind address, domain, name, cron schedule, range, ...).',
+  'config.conflict': 'Values that are fine alone conflict with each other (ports, TLS, Grafana without Prometheus, ...).',
+  'config.env_var_unset': 'A ${VAR} reference names a variable that is not set and has no default.',
+  'config.invalid_reference': 'A ${...} reference is malformed.',
+  'config.invalid_override': 'A TORRUST_DEPLOYER_CONFIG_OVERRIDE_* value has the wrong type.',
+  'config.unknown_override': 'Warning: a TORRUST_DEPLOYER_CONFIG_OVERRIDE_* variable names no config key.',
+  'config.unknown_key': 'Warning: a key the deployer does not know; it is ignored.',
+  'config.key_file_missing': 'Warning (an error for commands that connect): an SSH key file does not exist here.',
+  'config.token_missing': 'Warning (an error for commands that call Hetzner): no Hetzner API token.',
+  'config.weak_secret': 'Warning: a secret is a well-known example value.',
+  'config.placeholder': 'Warning: a value is still a REPLACE_WITH_ placeholder.',
+  'config.external_database': 'Warning: MySQL host is not the managed "mysql" container.',
+  'config.unusual_value': 'Warning: a legal but unusual value.',
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
 /** One thing wrong (or worth a warning) in a config file, located as precisely as the format allows. */
 export interface ConfigProblem {
   readonly severity: 'error' | 'warning';
-  /** Stable code, documented in docs/reference/errors.md. */
-  readonly code: string;
+  readonly code: ProblemCode;
   /** Key path such as "tracker.http_trackers[0].bind_address"; empty for the whole file. */
   readonly path: string;
   readonly line?: number;

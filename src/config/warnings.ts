@@ -1,4 +1,4 @@
-import type { PendingProblem } from './problems.js';
+import type { PendingProblem, ProblemCode } from './problems.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** Publicly known example values: a tracker deployed with them is open to anyone who read the docs. */
@@ -11,7 +11,7 @@ export interface WarningProbes {
 /** Things that are legal but probably not what the user wants, or that only matter on the machine that connects. */
 export function configWarnings(config: EnvironmentConfig, probes: WarningProbes): PendingProblem[] {
   const warnings: PendingProblem[] = [];
-  const warn = (path: (string | number)[], code: string, message: string, fix: string, blocksConnect = false) =>
+  const warn = (path: (string | number)[], code: ProblemCode, message: string, fix: string, blocksConnect = false) =>
     warnings.push({ severity: 'warning', code, path, message, fix, ...(blocksConnect ? { blocksConnect } : {}) });
 
   for (const key of ['private_key_path', 'public_key_path'] as const) {
