@@ -1,0 +1,26 @@
+/**
+ * A step on the host, as shell command lines only (Kamal's commands style): the
+ * rendered scripts print them into bash, and the deploy pipeline sends the same
+ * lines over SSH. Building a step never runs anything.
+ */
+export interface HostStep {
+  /** Stable id, for plans and logs. */
+  readonly id: string;
+  readonly title: string;
+  /** A shell test that succeeds when the step is already done: the step is then skipped. */
+  readonly doneWhen?: string;
+  /** Run as root, in order; the first failure stops the step. */
+  readonly commands: readonly string[];
+}
+
+/** Where the stack lives on the host, as in the Rust deployer. */
+export const DEPLOY_DIR = '/opt/torrust';
+
+/** The uid the tracker container runs as (its USER_ID), which owns the tracker storage. */
+export const TRACKER_UID = 1000;
+/** Uids of the official images, which own their storage on the host. */
+export const GRAFANA_UID = 472;
+export const MYSQL_UID = 999;
+export const PROMETHEUS_UID = 65534;
+
+export const APT_INSTALL = 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends';

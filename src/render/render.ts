@@ -1,0 +1,203 @@
+import { instanceNameOf, type EnvironmentConfig } from '../config/schema.js';
+import { GRAFANA_PORT, PROMETHEUS_PORT, topologyOf, type Topology } from '../domain/topology.js';
+import { configureSteps } from '../remote/commands/configure.js';
+import { BACKUP_CRON_PATH, BACKUP_LOG_PATH, releaseSteps, type HostFile } from '../remote/commands/release.js';
+import { runSteps } from '../remote/commands/run.js';
+import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/commands/step.js';
+import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
+import { metricsDashboard, statsDashboard } from './dashboards.js';
+import { envVariables, TRACKER_CONFIG_PATH } from './env-file.js';
+import { header, type CommentSyntax } from './header.js';
+import { caddyToken, dotenvValue, shellQuote, tomlString, yamlString } from './quote.js';
+import { renderTemplate } from './template.js';
+
+/** One rendered file. */
+export interface Artifact {
+  readonly content: string;
+  /** 0600 when it holds a secret, 0755 for scripts, 0644 otherwise. */
+  readonly mode: number;
+  /** Where `release` installs it on the host, and who owns it there; absent for files used elsewhere. */
+  readonly host?: { readonly path: string; readonly owner: string };
+}
+
+/** Relative path (POSIX separators) → file. Sorted by path, so output order is stable too. */
+export type Artifacts = ReadonlyMap<string, Artifact>;
+
+export interface RenderOptions {
+  /** The instance address, when known: used for service URLs. */
+  readonly instanceIp?: string | undefined;
+  /** The SSH public key line for cloud-init; a placeholder naming the key file is written when it is unknown. */
+  readonly sshPublicKey?: string | undefined;
+}
+
+export const SCRIPT_NAMES = ['configure.sh', 'release.sh', 'run.sh'] as const;
+const SECRET = 0o600;
+const PUBLIC = 0o644;
+const EXECUTABLE = 0o755;
+
+/**
+ * Every file the server runs, from the config alone: pure and deterministic (the
+ * same config and options give byte-identical files). Paths under opt/, etc/ and
+ * usr/ mirror where `release` puts them on the host.
+ */
+export function renderArtifacts(config: EnvironmentConfig, options: RenderOptions = {}): Artifacts {
+  const topology = topologyOf(config);
+  const files = new Map<string, Artifact>();
+  const user = config.ssh_credentials.username;
+  const environment = config.environment.name;
+  const add = (path: string, mode: number, syntax: CommentSyntax | undefined, drivenBy: readonly string[], body: (head: string) => string, owner?: string) => {
+    const hostPath = hostPathOf(path);
+    const head = syntax === undefined ? '' : header(syntax, { environment, drivenBy, ...(hostPath === undefined ? {} : { hostPath }) });
+    files.set(path, { content: body(head), mode, ...(hostPath === undefined ? {} : { host: { path: hostPath, owner: owner ?? (hostPath.startsWith(DEPLOY_DIR) ? `${user}:${user}` : 'root:root') } }) });
+  };
+  const services = topology.services;
+  const database = config.tracker.core.database;
+
+  add('opt/torrust/docker-compose.yml', PUBLIC, '#', ['tracker', 'tracker.core.database', 'https', 'prometheus', 'grafana', 'backup', 'images'], (head) =>
+    renderTemplate('docker-compose.yml', { header: head, model: composeModel(config, { instanceIp: options.instanceIp }, topology), networkDescriptions: NETWORK_DESCRIPTIONS, y: yamlString }),
+  );
+  add('opt/torrust/.env', SECRET, '#', ['tracker.http_api.admin_token', 'tracker.core.database', 'grafana'], (head) =>
+    renderTemplate('env', { header: head, variables: envVariables(config, options.instanceIp), dotenv: dotenvValue }),
+  );
+  add('opt/torrust/storage/tracker/etc/tracker.toml', PUBLIC, '#', ['tracker'], (head) =>
+    renderTemplate('tracker.toml', {
+      header: head,
+      config,
+      topology,
+      onReverseProxy: topology.httpTrackers.length > 0 && topology.httpTrackers.every((http) => http.tls),
+      sqlitePath: database.driver === 'sqlite3' ? `/var/lib/torrust/tracker/database/${database.database_name}` : undefined,
+      t: tomlString,
+    }),
+  );
+
+  if (services.includes('caddy') && config.https) {
+    add('opt/torrust/storage/caddy/etc/Caddyfile', PUBLIC, '#', ['https', '*.domain', '*.use_tls_proxy'], (head) =>
+      renderTemplate('Caddyfile', { header: head, https: config.https, sites: caddySites(topology), caddy: caddyToken }),
+    );
+  }
+
+  if (config.prometheus) {
+    const interval = config.prometheus.scrape_interval_in_secs;
+    add('opt/torrust/storage/prometheus/etc/prometheus.yml', SECRET, '#', ['prometheus.scrape_interval_in_secs', 'tracker.http_api'], (head) =>
+      renderTemplate('prometheus.yml', {
+        header: head,
+        interval,
+        token: config.tracker.http_api.admin_token,
+        target: `tracker:${topology.httpApi.port}`,
+        jobs: [
+          { name: 'tracker_stats', path: '/api/v1/stats', comment: 'Aggregate counters: torrents, peers, requests per protocol' },
+          { name: 'tracker_metrics', path: '/api/v1/metrics', comment: 'Labelled metrics: requests by kind, result and port' },
+        ],
+        y: yamlString,
+      }),
+      `${PROMETHEUS_UID}:${PROMETHEUS_UID}`,
+    );
+    if (config.grafana) {
+      const provisioning = 'opt/torrust/storage/grafana/provisioning';
+      add(`${provisioning}/datasources/prometheus.yml`, PUBLIC, '#', ['prometheus.scrape_interval_in_secs'], (head) =>
+        renderTemplate('grafana-datasource', { header: head, interval, prometheusPort: PROMETHEUS_PORT }),
+      );
+      add(`${provisioning}/dashboards/torrust.yml`, PUBLIC, '#', ['grafana'], (head) => renderTemplate('grafana-dashboards', { header: head }));
+      add(`${provisioning}/dashboards/torrust/metrics.json`, PUBLIC, undefined, [], () => metricsDashboard());
+      add(`${provisioning}/dashboards/torrust/stats.json`, PUBLIC, undefined, [], () => statsDashboard());
+    }
+  }
+
+  if (config.backup) {
+    const backup = config.backup;
+    add('opt/torrust/storage/backup/etc/backup.conf', PUBLIC, '#', ['backup.retention_days', 'tracker.core.database'], (head) =>
+      renderTemplate('backup.conf', { header: head, backup, database, sh: shellQuote }),
+    );
+    add('opt/torrust/storage/backup/etc/backup-paths.txt', PUBLIC, '#', ['prometheus', 'grafana', 'https'], (head) =>
+      renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(services) }),
+    );
+    add('opt/torrust/storage/backup/etc/backup.sh', EXECUTABLE, '#', ['backup', 'tracker.core.database.driver'], (head) => renderTemplate('backup.sh', { header: head }));
+    add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));
+    add(BACKUP_CRON_PATH.slice(1), PUBLIC, '#', ['backup.schedule'], (head) =>
+      renderTemplate('tracker-backup.cron', { header: head, schedule: backup.schedule.trim(), logPath: BACKUP_LOG_PATH }),
+    );
+  }
+
+  add('cloud-init.yml', PUBLIC, '#', ['ssh_credentials.username', 'ssh_credentials.public_key_path', 'ssh_credentials.port'], (head) =>
+    renderTemplate('cloud-init.yml', {
+      header: head,
+      username: user,
+      publicKey: options.sshPublicKey?.trim() || `REPLACE_WITH_THE_CONTENTS_OF ${config.ssh_credentials.public_key_path}`,
+      sshPort: config.ssh_credentials.port,
+      y: yamlString,
+    }),
+  );
+
+  const hostFiles: HostFile[] = [...files].filter(([, artifact]) => artifact.host).map(([path, artifact]) => ({ source: path, target: artifact.host!.path, mode: artifact.mode, owner: artifact.host!.owner }));
+  const scripts: Record<(typeof SCRIPT_NAMES)[number], { purpose: string; steps: HostStep[]; done: string; drivenBy: string[] }> = {
+    'configure.sh': { purpose: 'configure: Docker, compose v2, automatic security updates, firewall.', steps: configureSteps(config), done: 'Configured. Next: sudo bash release.sh', drivenBy: ['ssh_credentials', 'tracker (public ports)', 'https', 'grafana'] },
+    'release.sh': { purpose: 'release: storage directories, the rendered files, the database file, the backup schedule.', steps: releaseSteps(config, hostFiles, '"$here"'), done: 'Released. Next: sudo bash run.sh', drivenBy: ['tracker.core.database', 'prometheus', 'grafana', 'https', 'backup'] },
+    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps(), done: `Running. Tracker services: ${serviceUrls(config, topology, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
+  };
+  for (const [name, script] of Object.entries(scripts)) {
+    add(name, EXECUTABLE, '#', script.drivenBy, (head) =>
+      renderTemplate('host-script.sh', { header: head, name, purpose: script.purpose, steps: script.steps, done: script.done, needsHere: name === 'release.sh', sh: shellQuote }),
+    );
+  }
+
+  add('README.md', PUBLIC, 'html', ['the whole config'], (head) =>
+    renderTemplate('README.md', {
+      header: head,
+      environment,
+      instance: instanceNameOf(config),
+      services,
+      urls: serviceUrls(config, topology, options.instanceIp),
+      files: [...files].map(([path, artifact]) => ({ path, mode: artifact.mode.toString(8).padStart(4, '0'), target: artifact.host?.path })),
+    }),
+  );
+
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function hostPathOf(path: string): string | undefined {
+  return /^(opt|etc|usr)\//.test(path) ? `/${path}` : undefined;
+}
+
+interface CaddySite {
+  readonly label: string;
+  readonly key: string;
+  readonly domain: string;
+  readonly upstream: string;
+  readonly forwardFor: boolean;
+}
+
+function caddySites(topology: Topology): CaddySite[] {
+  const httpTrackerKeys = new Set(topology.httpTrackers.map((http) => http.key.join('.')));
+  return topology.tlsSites.flatMap((site) =>
+    site.domain === undefined ? [] : [{
+      label: site.label,
+      key: site.key.join('.'),
+      domain: site.domain,
+      upstream: `${site.upstream.service}:${site.upstream.port}`,
+      forwardFor: httpTrackerKeys.has(site.key.join('.')),
+    }],
+  );
+}
+
+function backupPaths(services: readonly string[]): string[] {
+  return [
+    `/data/storage/tracker/etc/${TRACKER_CONFIG_PATH.split('/').pop()}`,
+    ...(services.includes('prometheus') ? ['/data/storage/prometheus/etc/prometheus.yml'] : []),
+    ...(services.includes('grafana') ? ['/data/storage/grafana/provisioning'] : []),
+    ...(services.includes('caddy') ? ['/data/storage/caddy/etc/Caddyfile'] : []),
+    '/data/storage/backup/etc/backup.conf',
+  ];
+}
+
+/** The public URLs of the tracker's services, with the instance address when known. */
+export function serviceUrls(config: EnvironmentConfig, topology: Topology, instanceIp: string | undefined): string[] {
+  const host = instanceIp === undefined ? '<instance-ip>' : instanceIp.includes(':') ? `[${instanceIp}]` : instanceIp;
+  const urls = [
+    ...topology.udpTrackers.map((udp) => `udp://${udp.domain ?? host}:${udp.port}/announce`),
+    ...topology.httpTrackers.map((http) => (http.tls ? `https://${http.domain}/announce` : `http://${http.domain ?? host}:${http.port}/announce`)),
+    topology.httpApi.tls ? `https://${topology.httpApi.domain}/api` : topology.httpApi.published ? `http://${topology.httpApi.domain ?? host}:${topology.httpApi.port}/api` : undefined,
+    topology.healthCheckApi.tls ? `https://${topology.healthCheckApi.domain}/health_check` : undefined,
+    config.grafana ? (config.grafana.use_tls_proxy ? `https://${config.grafana.domain}/` : `http://${config.grafana.domain ?? host}:${GRAFANA_PORT}/`) : undefined,
+  ];
+  return urls.filter((url): url is string => url !== undefined);
+}
