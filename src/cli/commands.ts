@@ -1,3 +1,4 @@
+import { questionOptions } from '../../questionnaire/flags.js';
 import type { CommandHandler } from './context.js';
 
 /**
@@ -37,7 +38,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'init',
     summary: 'Answer a few questions and write envs/<name>.toml (the wizard)',
-    load: notImplemented,
+    // Every question of the wizard is also a flag, so scripts get the same file without a prompt.
+    options: [
+      ...questionOptions(),
+      { flags: '-y, --yes', description: 'accept the default of every question not answered by a flag (no prompts)' },
+      { flags: '--force', description: 'overwrite an existing envs/<name>.toml' },
+    ],
+    load: () => import('../commands/init.js'),
   },
   {
     name: 'validate',
@@ -52,11 +59,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ name: 'file', description: 'environment config (.toml or .json)' }],
     options: [
       { flags: '-f, --env-file <file>', description: 'the config file (the Rust deployer\'s spelling)' },
-      { flags: '-o, --output-dir <dir>', description: 'where to write the artifacts' },
+      { flags: '--output-dir <dir>', description: 'where to write the artifacts (-o is the global --output-format)' },
       { flags: '--instance-ip <ip>', description: 'the instance address to render into the artifacts' },
       { flags: '--force', description: 'write into an existing output directory' },
     ],
-    load: notImplemented,
+    load: () => import('../commands/render.js'),
   },
   {
     name: 'create',
