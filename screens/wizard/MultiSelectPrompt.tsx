@@ -1,0 +1,36 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { Choice } from '../../questionnaire/types.js';
+
+export interface MultiSelectPromptProps {
+  readonly choices: readonly Choice[];
+  readonly initial: readonly string[];
+  readonly onSubmit: (values: string[]) => void;
+  readonly onBack: () => void;
+}
+
+/** Toggle any number with Space, move with ↑/↓, Enter accepts; the defaults start checked. */
+export function MultiSelectPrompt({ choices, initial, onSubmit, onBack }: MultiSelectPromptProps) {
+  const [index, setIndex] = useState(0);
+  const [checked, setChecked] = useState<readonly string[]>(initial);
+  useInput((input, key) => {
+    if (key.upArrow || input === 'k') setIndex((current) => (current + choices.length - 1) % choices.length);
+    else if (key.downArrow || input === 'j') setIndex((current) => (current + 1) % choices.length);
+    else if (input === ' ') {
+      const value = choices[index]?.value;
+      if (value !== undefined) setChecked((current) => (current.includes(value) ? current.filter((item) => item !== value) : [...current, value]));
+    } else if (key.return) onSubmit(choices.map((choice) => choice.value).filter((value) => checked.includes(value)));
+    else if (key.escape) onBack();
+  });
+  return (
+    <Box flexDirection="column">
+      {choices.map((choice, position) => (
+        <Text key={choice.value} {...(position === index ? { color: 'cyan' } : {})}>
+          {position === index ? '❯ ' : '  '}
+          {checked.includes(choice.value) ? '◉ ' : '◯ '}
+          {choice.label}
+        </Text>
+      ))}
+    </Box>
+  );
+}

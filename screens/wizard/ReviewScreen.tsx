@@ -1,0 +1,62 @@
+import { Box, Text } from 'ink';
+import type { Choice } from '../../questionnaire/types.js';
+import { maskSecrets } from '../../src/wizard/config-file.js';
+import type { Preparation } from '../../src/wizard/prepare.js';
+import { SelectPrompt } from './SelectPrompt.js';
+
+export type ReviewAction = 'write' | 'edit' | 'fix' | 'cancel';
+
+export interface ReviewScreenProps {
+  readonly preparation: Preparation;
+  readonly dryRun: boolean;
+  /** Why the last write failed. */
+  readonly error: string | undefined;
+  readonly onAction: (action: ReviewAction) => void;
+  readonly onBack: () => void;
+}
+
+/** The file about to be written (secrets masked, comments left out), or the conflicts that stop it, and what to do next. */
+export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: ReviewScreenProps) {
+  const choices: Choice[] = preparation.ok
+    ? [{ value: 'write', label: dryRun ? `Show it (dry run: nothing is written)` : `Write ${preparation.prepared.shownPath}` }]
+    : [{ value: 'fix', label: `Fix: ${preparation.conflicts[0]?.question?.text ?? 'edit an answer'}` }];
+  choices.push({ value: 'edit', label: 'Edit an answer' }, { value: 'cancel', label: 'Cancel (write nothing)' });
+
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>Torrust Tracker Deployer · Review</Text>
+      {preparation.ok ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>{preparation.prepared.shownPath} (secrets masked; the file also has comments explaining each section)</Text>
+          <Box borderStyle="round" paddingX={1} flexDirection="column">
+            <Text>{tomlWithoutComments(maskSecrets(preparation.prepared.text, preparation.prepared.config))}</Text>
+          </Box>
+        </Box>
+      ) : (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="red">These answers do not make a valid config:</Text>
+          {preparation.conflicts.map((conflict, index) => (
+            <Text key={index} color="red">
+              ✗ {conflict.question ? `${conflict.question.text}: ` : `${conflict.path}: `}
+              {conflict.message}
+            </Text>
+          ))}
+        </Box>
+      )}
+      {error ? <Text color="red">✗ {error}</Text> : null}
+      <Box marginTop={1} flexDirection="column">
+        <SelectPrompt choices={choices} initial={choices[0]?.value} onSubmit={(value) => onAction(value as ReviewAction)} onBack={onBack} />
+      </Box>
+      <Text dimColor>↑/↓ choose · Enter accept · Esc back · Ctrl-C quit</Text>
+    </Box>
+  );
+}
+
+function tomlWithoutComments(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,28 @@
+import { render } from 'ink';
+import type { Answers, QuestionContext } from '../../questionnaire/types.js';
+import { Wizard, type WizardOutcome } from './Wizard.js';
+
+export interface RunWizardOptions {
+  readonly given: Answers;
+  readonly context: QuestionContext;
+  readonly workingDir: string;
+  readonly dryRun: boolean;
+}
+
+/** Shows the wizard on the terminal until it is done, cancelled or interrupted. */
+export async function runWizard(options: RunWizardOptions): Promise<WizardOutcome> {
+  let outcome: WizardOutcome = { status: 'interrupted' };
+  // Ctrl-C is handled by the wizard, which leaves nothing written and reports "interrupted".
+  const app = render(
+    <Wizard
+      {...options}
+      onExit={(result) => {
+        outcome = result;
+        app.unmount();
+      }}
+    />,
+    { exitOnCtrlC: false, patchConsole: false },
+  );
+  await app.waitUntilExit();
+  return outcome;
+}

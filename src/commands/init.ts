@@ -1,0 +1,101 @@
+import type { CommandContext, CommandHandler } from '../cli/context.js';
+import { DeployerError } from '../domain/errors.js';
+import { flagName } from '../../questionnaire/questions.js';
+import type { Answers, QuestionContext } from '../../questionnaire/types.js';
+import { configFileExists, maskSecrets } from '../wizard/config-file.js';
+import { questionContext } from '../wizard/context.js';
+import { answersFromOptions } from '../wizard/flags.js';
+import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
+import { resolveAnswers } from '../wizard/session.js';
+
+/** Exit code of a wizard stopped by Ctrl-C or Cancel (128 + SIGINT, as shells report it). */
+export const INTERRUPTED = 130;
+
+/**
+ * `init`: the wizard on a terminal; with --non-interactive (or no terminal, or
+ * --yes) the same questions are answered by flags and defaults, never by a prompt.
+ */
+const init: CommandHandler = async (context, input) => {
+  const given = answersFromOptions(input.options);
+  const questions = questionContext(context.env);
+  const acceptDefaults = input.options['yes'] === true;
+  rejectInvalidFlags(given, questions);
+
+  if (context.interactive && !acceptDefaults && !context.json) {
+    // Ink and React load only here, so --help, --version and scripts never pay for them.
+    const { runWizard } = await import('../../screens/wizard/run-wizard.js');
+    const outcome = await runWizard({ given, context: questions, workingDir: context.workingDir, dryRun: context.dryRun });
+    if (outcome.status !== 'written') {
+      context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
+      return INTERRUPTED;
+    }
+    reportWritten(context, outcome.prepared, { dryRun: context.dryRun });
+    if (outcome.deployNow) context.output.info(`Deploy is not built yet in this version; run it when it is:\n  ${nextCommand(outcome.prepared)}`);
+    return 0;
+  }
+
+  const prepared = answeredWithoutPrompts(given, questions, context, acceptDefaults);
+  if (context.dryRun) {
+    context.output.resultJson({ dry_run: true, would_write: prepared.path, next_command: nextCommand(prepared) });
+    context.output.result(maskSecrets(prepared.text, prepared.config));
+    context.output.info(`Dry run: would write ${prepared.shownPath} (mode 0600); nothing was written.`);
+    return 0;
+  }
+  const force = input.options['force'] === true;
+  if (configFileExists(prepared.path) && !force) {
+    throw new DeployerError('file.exists', `${prepared.shownPath} already exists`, { where: prepared.path, fix: 'pass --force to overwrite it, or choose another --name' });
+  }
+  await writePrepared(prepared, { overwrite: force });
+  reportWritten(context, prepared, { dryRun: false });
+  return 0;
+};
+
+function rejectInvalidFlags(given: Answers, questions: QuestionContext): void {
+  const { invalid } = resolveAnswers(given, questions, { acceptDefaults: true });
+  const first = invalid.find(({ question }) => given[question.id] !== undefined);
+  if (first) {
+    throw new DeployerError('usage.invalid', `${flagName(first.question)}: ${first.problem}`, {
+      where: flagName(first.question),
+      fix: `${first.question.help}`,
+    });
+  }
+}
+
+function answeredWithoutPrompts(given: Answers, questions: QuestionContext, context: CommandContext, acceptDefaults: boolean): PreparedConfig {
+  const resolved = resolveAnswers(given, questions, { acceptDefaults });
+  if (resolved.unanswered.length > 0) {
+    const required = resolved.unanswered.filter((item) => item.fallback === undefined).map((item) => flagName(item.question));
+    const defaulted = resolved.unanswered.filter((item) => item.fallback !== undefined).map((item) => flagName(item.question));
+    const needed = [...required, ...defaulted];
+    throw new DeployerError('usage.invalid', `init without prompts needs an answer for ${needed.join(', ')}`, {
+      where: needed[0] ?? 'init',
+      fix: [
+        required.length > 0 ? `pass ${required.join(', ')} (no default)` : undefined,
+        defaulted.length > 0 ? `pass ${defaulted.join(', ')}, or --yes to accept their defaults` : undefined,
+      ]
+        .filter(Boolean)
+        .join('; '),
+      data: { missing_flags: needed, without_default: required },
+    });
+  }
+  const preparation = prepareConfig(resolved.answers, questions, context.workingDir);
+  if (!preparation.ok) {
+    const lines = preparation.conflicts.map((conflict) => `${conflict.question ? flagName(conflict.question) : conflict.path}: ${conflict.message}`);
+    throw new DeployerError('usage.invalid', `The answers do not make a valid config:\n  ${lines.join('\n  ')}`, {
+      where: preparation.conflicts[0]?.question ? flagName(preparation.conflicts[0].question) : 'init',
+      fix: 'change the flags named above',
+      data: { conflicts: preparation.conflicts.map((conflict) => ({ path: conflict.path, message: conflict.message, flag: conflict.question ? flagName(conflict.question) : undefined })) },
+    });
+  }
+  return preparation.prepared;
+}
+
+function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean }): void {
+  const next = nextCommand(prepared);
+  context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path } : { config_file: prepared.path }), environment: prepared.config.environment.name, next_command: next });
+  if (!options.dryRun) context.output.success(`Wrote ${prepared.shownPath} (readable only by you: it holds secrets)`);
+  if (prepared.keyToGenerate && !options.dryRun) context.output.info(`SSH key pair: ${prepared.keyToGenerate} (+ .pub)`);
+  context.output.result(`Next: ${next}`);
+}
+
+export default init;

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse as parseToml } from 'smol-toml';
+import { SCHEMA_FILE_NAME, environmentJsonSchema } from '../config/json-schema.js';
+import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } from '../config/schema.js';
+import { environmentToml, tomlLiteral } from '../config/write-toml.js';
+import { valueAt } from '../config/schema-walk.js';
+import { DeployerError } from '../domain/errors.js';
+import { writeNewFile } from '../commands/write-file.js';
+
+/** Where the wizard writes an environment's config. */
+export function configPathFor(workingDir: string, name: string): string {
+  return join(workingDir, 'envs', `${name}.toml`);
+}
+
+/** The path as the header of the file and the next command show it: relative to the working directory. */
+export function shownConfigPath(workingDir: string, path: string): string {
+  const shown = relative(workingDir, path);
+  return shown.startsWith('..') ? path : shown;
+}
+
+/**
+ * The commented TOML for a config, checked to load back to the same config, so
+ * the wizard can never write a file that means something else.
+ */
+export function configFileText(config: EnvironmentConfig, shownPath: string): string {
+  const text = environmentToml(config, { filePath: shownPath, schemaPath: `./${SCHEMA_FILE_NAME}` });
+  const reloaded = EnvironmentConfigSchema.safeParse(parseToml(text));
+  if (!reloaded.success || !isDeepStrictEqual(reloaded.data, config)) {
+    throw new DeployerError('internal', 'The config writer produced a file that does not load back to the answers given', {
+      fix: 'report this as a bug, with the answers you gave (not the secrets)',
+    });
+  }
+  return text;
+}
+
+const REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/** The file text with every secret value replaced by stars (references such as "${VAR}" stay: they are not secret). */
+export function maskSecrets(text: string, config: EnvironmentConfig): string {
+  const secrets = SECRET_KEY_PATHS.map((key) => valueAt(config as unknown as Record<string, unknown>, key.split('.')))
+    .filter((value): value is string => typeof value === 'string' && value !== '' && !REFERENCE.test(value))
+    .sort((a, b) => b.length - a.length);
+  return secrets.reduce((masked, secret) => masked.split(tomlLiteral(secret)).join('"********"'), text);
+}
+
+export function configFileExists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** Writes the config 0600 (it holds the admin token), and the JSON Schema beside it for editors. */
+export async function writeConfigFile(path: string, text: string, options: { overwrite: boolean }): Promise<void> {
+  await writeNewFile(path, text, { force: options.overwrite, secret: true });
+  await chmod(path, 0o600);
+  const schemaPath = join(dirname(path), SCHEMA_FILE_NAME);
+  if (!existsSync(schemaPath)) await writeNewFile(schemaPath, `${JSON.stringify(environmentJsonSchema(), null, 2)}\n`, { force: false, secret: false });
+}
