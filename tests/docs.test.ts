@@ -44,8 +44,8 @@ describe('documentation agrees with the code', () => {
   it('the README lists every command and the test command CI runs', () => {
     const readme = read('README.md');
     for (const command of COMMANDS) expect(readme, command.name).toMatch(new RegExp(`\`${command.name}\\b`));
-    for (const flag of ['-v', '-q', '--json', '--dry-run', '--non-interactive', '--working-dir', '--no-color', '--output-format', '--env-file']) {
-      expect(readme, flag).toContain(`\`${flag}`);
+    for (const flag of ['`-v`', '`-q`', '`--json`', '`--dry-run`', '`--non-interactive`', '`--working-dir DIR`', '`--no-color`', '--output-format', '-f/--env-file']) {
+      expect(readme, flag).toContain(flag);
     }
     expect(read('.ci/run')).toMatch(/\nnpm test\n/);
     expect(readme).toContain('npm test');
