@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE_ROOT } from '../paths.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
+import { DeployerError } from '../domain/errors.js';
 import { reportError } from './report-error.js';
 
 export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,6 +31,7 @@ export function buildProgram(run: (handler: () => Promise<{ default: CommandHand
     .addOption(new Option('--log-stderr-format <format>', 'stderr log format (Rust deployer compatibility)').choices(['pretty', 'json', 'compact']).hideHelp())
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   for (const spec of COMMANDS) program.addCommand(buildCommand(spec, run));
@@ -38,7 +40,7 @@ export function buildProgram(run: (handler: () => Promise<{ default: CommandHand
 
 function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>): Command {
   const command = new Command(spec.name).description(spec.states ? `${spec.summary}\nState: ${spec.states}` : spec.summary).summary(spec.summary);
-  command.configureHelp({ showGlobalOptions: true }).showSuggestionAfterError(true).exitOverride();
+  command.configureHelp({ showGlobalOptions: true }).showSuggestionAfterError(true).showHelpAfterError('(run with --help for usage)').exitOverride();
   for (const argument of spec.arguments ?? []) {
     command.argument(argument.required ? `<${argument.name}>` : `[${argument.name}]`, argument.description);
   }
@@ -82,6 +84,10 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (wantsJson(userArgs)) {
+        const usage = new DeployerError('usage.invalid', error.message.replace(/^error: /, ''), { fix: 'run the command with --help to see its arguments and flags' });
+        process.stdout.write(`${JSON.stringify({ error: usage.toJSON() }, null, 2)}\n`);
+      }
       return 2;
     }
     return reportError(error, createContext(globals, env));
@@ -92,4 +98,9 @@ function commandPath(command: Command): string {
   const names: string[] = [];
   for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
   return names.join(' ');
+}
+
+/** Whether the user asked for JSON, read from the raw arguments (parsing may have failed before options were known). */
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((arg, index) => arg === '--json' || arg === '--output-format=json' || arg === '-ojson' || ((arg === '-o' || arg === '--output-format') && args[index + 1] === 'json'));
 }

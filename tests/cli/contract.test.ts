@@ -65,6 +65,12 @@ describe('the command-line contract', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('usage errors are JSON on stdout with --json', async () => {
+    const result = await runBinary(['--json', 'validate', '--frob']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'usage.invalid', message: "unknown option '--frob'" }) });
+  });
+
   it('a command not built yet says so and exits 1', async () => {
     const result = await runBinary(['upgrade', 'my-env']);
     expect(result.code).toBe(1);
