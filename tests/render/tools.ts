@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadConfigFile } from '../../src/config/load.js';
+import { renderArtifacts, type Artifacts, type RenderOptions } from '../../src/render/render.js';
+import { temporaryDirectory } from '../support/cli.js';
+
+export interface ToolResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a real validator. A missing tool fails the test, naming the package scripts/ci-setup.sh installs. */
+export function runTool(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
+  return new Promise((done, fail) => {
+    execFile(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        fail(new Error(`${command} is not installed: run scripts/ci-setup.sh (it installs the validators the render tests use)`));
+        return;
+      }
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+export async function renderFile(file: string, options: RenderOptions = {}): Promise<Artifacts> {
+  const loaded = await loadConfigFile(file, {});
+  if (!loaded.config) throw new Error(`${file} does not validate: ${JSON.stringify(loaded.problems)}`);
+  return renderArtifacts(loaded.config, options);
+}
+
+export function writeArtifacts(artifacts: Artifacts, directory = temporaryDirectory('ttd-render-')): string {
+  for (const [path, artifact] of artifacts) {
+    const target = join(directory, ...path.split('/'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, artifact.content, { mode: artifact.mode });
+  }
+  return directory;
+}
