@@ -30,7 +30,7 @@ export interface CommandSpec {
   readonly load?: () => Promise<{ default: CommandHandler }>;
 }
 
-const notImplemented = () => import('../commands/not-implemented.js');
+export const notImplemented = () => import('../commands/not-implemented.js');
 const env: ArgumentSpec = { name: 'env', description: 'environment name', required: true };
 const lockWait: OptionSpec = { flags: '--lock-wait <seconds>', description: 'wait this long for another command on the environment to finish' };
 
@@ -159,5 +159,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'upgrade', summary: 'Pull newer image tags and restart, rolling back if unhealthy', states: 'Running', arguments: [env], load: notImplemented },
   { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: notImplemented },
-  { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: notImplemented },
+  { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: () => import('../commands/docs.js') },
 ];

@@ -71,6 +71,20 @@ describe('the command-line contract', () => {
     expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'usage.invalid', message: "unknown option '--frob'" }) });
   });
 
+  it('docs describes the whole CLI as JSON: commands, flags, states, codes', async () => {
+    const result = await runBinary(['docs']);
+    expect(result.code).toBe(0);
+    const cli = JSON.parse(result.stdout) as { version: string; global_options: { flags: string }[]; commands: { name: string; implemented: boolean; states?: string; subcommands?: { name: string }[] }[]; error_codes: Record<string, { exit: number }> };
+    expect(cli.version).toBe(packageJson.version);
+    expect(cli.commands.map((command) => command.name)).toEqual(COMMANDS.map((command) => command.name));
+    expect(cli.global_options.map((option) => option.flags)).toEqual(expect.arrayContaining(['--json', '--dry-run', '-v, --verbose']));
+    expect(cli.commands.find((command) => command.name === 'validate')?.implemented).toBe(true);
+    expect(cli.commands.find((command) => command.name === 'upgrade')?.implemented).toBe(false);
+    expect(cli.commands.find((command) => command.name === 'provision')?.states).toBe('Created → Provisioned');
+    expect(cli.commands.find((command) => command.name === 'create')?.subcommands?.map((sub) => sub.name)).toEqual(['environment', 'template', 'schema']);
+    expect(cli.error_codes['config.invalid']?.exit).toBe(2);
+  });
+
   it('a command not built yet says so and exits 1', async () => {
     const result = await runBinary(['upgrade', 'my-env']);
     expect(result.code).toBe(1);
