@@ -46,7 +46,8 @@ export function createOutput(options: OutputOptions): Output {
       if (!options.json) line(stdout, text);
     },
     resultJson: (value) => {
-      if (options.json) line(stdout, JSON.stringify(value, null, 2));
+      // One line, so every command's --json output is also valid NDJSON.
+      if (options.json) line(stdout, JSON.stringify(value));
     },
     success: (text) => chatty && line(stderr, `${color.green('✓')} ${text}`),
     info: (text) => chatty && line(stderr, text),

@@ -1,54 +1,79 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ConfigFormat } from '../config/document.js';
-import { writeFileAtomic } from './atomic-write.js';
+import type { SettledState, StateName } from '../domain/states.js';
 
-export const STATE_FORMAT_VERSION = 1;
+export const STATE_FORMAT_VERSION = 2;
+
+/** Why and where a stage failed: enough for `show` to say what to do. */
+export interface FailureRecord {
+  readonly command: string;
+  readonly step: string;
+  readonly step_title: string;
+  readonly error: string;
+  readonly at: string;
+  readonly hint: string;
+}
+
+/** Something a provider created for the environment; recorded the moment it exists so it can never be forgotten. */
+export interface ResourceRecord {
+  readonly provider: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly name: string;
+  readonly created_at: string;
+}
+
+export interface HistoryEntry {
+  readonly command: string;
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly outcome: 'succeeded' | 'failed' | 'interrupted';
+  readonly error?: string;
+}
 
 /**
- * data/<env>/environment.json. The config snapshot is the file as written, so
- * secrets given as ${VAR} stay references; the file is 0600 in a 0700 directory.
+ * data/<env>/environment.json. The config snapshot is the document as written,
+ * so secrets given as ${VAR} stay references; the file is 0600 in a 0700 directory.
  */
 export interface EnvironmentRecord {
   readonly format_version: typeof STATE_FORMAT_VERSION;
   readonly name: string;
-  readonly state: string;
+  readonly state: StateName;
+  /** The furthest settled state reached; with `state` it says where a resume starts. */
+  readonly reached: SettledState;
+  readonly state_since: string;
   readonly created_at: string;
+  readonly failure?: FailureRecord;
   readonly config: {
     readonly source_file: string;
     readonly format: ConfigFormat;
     readonly snapshot: Record<string, unknown>;
   };
-  readonly history: readonly { readonly command: string; readonly at: string; readonly outcome: 'succeeded' | 'failed' }[];
+  readonly instance: {
+    readonly address?: string;
+    readonly ssh_port?: number;
+    readonly ssh_host_key?: string;
+    readonly method?: 'provisioned' | 'registered';
+  };
+  readonly resources: readonly ResourceRecord[];
+  readonly history: readonly HistoryEntry[];
 }
 
-export function environmentDir(workingDir: string, name: string): string {
-  return join(workingDir, 'data', name);
-}
-
-export function environmentFile(workingDir: string, name: string): string {
-  return join(environmentDir(workingDir, name), 'environment.json');
-}
-
-/** Creates the record; false when one already exists (nothing is changed then). */
-export async function createEnvironmentRecord(workingDir: string, record: EnvironmentRecord): Promise<boolean> {
-  const directory = environmentDir(workingDir, record.name);
-  await mkdir(join(workingDir, 'data'), { recursive: true, mode: 0o700 });
-  try {
-    await mkdir(directory, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  await writeFileAtomic(environmentFile(workingDir, record.name), `${JSON.stringify(record, null, 2)}\n`, 0o600);
-  return true;
-}
-
-export async function readEnvironmentRecord(workingDir: string, name: string): Promise<EnvironmentRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(environmentFile(workingDir, name), 'utf8')) as EnvironmentRecord;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+export function newEnvironmentRecord(input: {
+  name: string;
+  createdAt: string;
+  command: string;
+  config: EnvironmentRecord['config'];
+}): EnvironmentRecord {
+  return {
+    format_version: STATE_FORMAT_VERSION,
+    name: input.name,
+    state: 'created',
+    reached: 'created',
+    state_since: input.createdAt,
+    created_at: input.createdAt,
+    config: input.config,
+    instance: {},
+    resources: [],
+    history: [{ command: input.command, started_at: input.createdAt, finished_at: input.createdAt, outcome: 'succeeded' }],
+  };
 }

@@ -1,0 +1,154 @@
+import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import type { EngineEvent, EventSink } from '../run/events.js';
+
+/**
+ * The task tree on a terminal. The executor runs the plan; listr2 only draws
+ * it: each task waits for its step's events. Verbosity maps as RESEARCH.md §3
+ * suggests: collapsed with one output line by default, subtasks, timers and the
+ * last lines with -v, full persistent output with -vv, every command line and
+ * its output (the verbose renderer) with -vvv.
+ */
+export interface ListrSinkOptions {
+  readonly verbosity: number;
+  /** Where the tree is drawn: stderr, so stdout keeps results only. */
+  readonly stream: NodeJS.WriteStream;
+  /** Draw as on a terminal (tests force it for snapshots). */
+  readonly forceTty?: boolean;
+  /** No timers, no spinner frames: stable output for snapshots. */
+  readonly stable?: boolean;
+}
+
+export interface ListrSink {
+  readonly sink: EventSink;
+  /** Resolves once the tree has drawn its last frame. */
+  finished(): Promise<void>;
+}
+
+// listr2's generics follow the renderer, which is chosen at run time.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyTask = ListrTask<unknown, any, any>;
+
+type StepEnd = { kind: 'succeeded' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; error: string } | { kind: 'not-run' };
+
+interface StepView {
+  task: ListrTaskWrapper<unknown, any, any> | undefined;
+  pending: string[];
+  end: StepEnd | undefined;
+  settle: ((end: StepEnd) => void) | undefined;
+}
+
+export function listrOptionsFor(verbosity: number, stable: boolean) {
+  const timer = stable ? {} : { timer: PRESET_TIMER };
+  if (verbosity >= 3) return { renderer: 'verbose' as const, rendererOptions: { logTitleChange: true, ...timer } };
+  if (verbosity === 2) {
+    return {
+      renderer: 'default' as const,
+      rendererOptions: { collapseSubtasks: false, collapseErrors: false, showErrorMessage: true, ...timer },
+      task: { outputBar: Infinity, persistentOutput: true },
+    };
+  }
+  if (verbosity === 1) return { renderer: 'default' as const, rendererOptions: { collapseSubtasks: false, ...timer }, task: { outputBar: 5, persistentOutput: false } };
+  return { renderer: 'default' as const, rendererOptions: { collapseSubtasks: true }, task: { outputBar: 1, persistentOutput: false } };
+}
+
+export function listrSink(options: ListrSinkOptions): ListrSink {
+  const views = new Map<string, StepView>();
+  const logger = new ListrLogger({ processOutput: new ProcessOutput(options.stream, options.stream) });
+  let running: Promise<void> = Promise.resolve();
+  const chosen = listrOptionsFor(options.verbosity, options.stable === true);
+
+  const view = (step: string): StepView => {
+    let found = views.get(step);
+    if (!found) {
+      found = { task: undefined, pending: [], end: undefined, settle: undefined };
+      views.set(step, found);
+    }
+    return found;
+  };
+  const output = (step: string, text: string) => {
+    const target = view(step);
+    if (target.task) target.task.output = text;
+    else target.pending.push(text);
+  };
+  const end = (step: string, result: StepEnd) => {
+    const target = view(step);
+    if (target.end) return;
+    target.end = result;
+    target.settle?.(result);
+  };
+
+  const stepTask = (id: string, title: string): AnyTask => ({
+    title,
+    task: async (_context, task) => {
+      const target = view(id);
+      target.task = task as ListrTaskWrapper<unknown, any, any>;
+      for (const line of target.pending.splice(0)) task.output = line;
+      const result = target.end ?? (await new Promise<StepEnd>((settle) => (target.settle = settle)));
+      if (result.kind === 'skipped') task.skip(`${title} (skipped: ${result.reason})`);
+      else if (result.kind === 'not-run') task.skip(`${title} (not run)`);
+      else if (result.kind === 'failed') throw new Error(result.error);
+    },
+    ...('task' in chosen ? { rendererOptions: chosen.task } : {}),
+  });
+
+  const start = (event: Extract<EngineEvent, { type: 'plan.started' }>) => {
+    const tasks = event.stages.map<AnyTask>((stage) => ({
+      title: stage.stage,
+      task: (_context, task) => task.newListr(stage.steps.map((step) => stepTask(step.id, step.title)), { concurrent: false, exitOnError: true }),
+    }));
+    const listr = new Listr<unknown, any, any>(tasks, {
+      concurrent: false,
+      exitOnError: true,
+      registerSignalListeners: false,
+      renderer: chosen.renderer,
+      rendererOptions: { ...chosen.rendererOptions, logger },
+      fallbackRenderer: 'simple',
+      fallbackRendererOptions: { logger },
+      fallbackRendererCondition: options.forceTty ? false : options.stream.isTTY !== true,
+      forceColor: false,
+    } as never);
+    running = listr.run().then(
+      () => undefined,
+      () => undefined,
+    );
+  };
+
+  const sink: EventSink = (event) => {
+    switch (event.type) {
+      case 'plan.started':
+        start(event);
+        return;
+      case 'lock.acquired':
+        if (event.took_over_from) options.stream.write(`⚠ took over the lock left by pid ${event.took_over_from.pid}, which is no longer running\n`);
+        return;
+      case 'step.command':
+        if (options.verbosity >= 1) output(event.step, `$ ${event.command}`);
+        return;
+      case 'step.output':
+        output(event.step, event.line);
+        return;
+      case 'step.succeeded':
+        end(event.step, { kind: 'succeeded' });
+        return;
+      case 'step.skipped':
+        end(event.step, { kind: 'skipped', reason: event.reason });
+        return;
+      case 'step.failed':
+        end(event.step, { kind: 'failed', error: event.error });
+        return;
+      case 'plan.finished':
+        for (const step of views.keys()) end(step, { kind: 'not-run' });
+        return;
+      default:
+        return;
+    }
+  };
+
+  return {
+    sink: (event) => {
+      if (event.type === 'plan.started') for (const stage of event.stages) for (const step of stage.steps) view(step.id);
+      sink(event);
+    },
+    finished: () => running,
+  };
+}

@@ -1,0 +1,29 @@
+import type { EngineEvent, EventSink } from '../run/events.js';
+
+/** The final line of every --json run: what happened, and the error when it failed. */
+export interface ResultRecord {
+  readonly type: 'result';
+  readonly ok: boolean;
+  readonly exit_code: number;
+  readonly command: string;
+  readonly [key: string]: unknown;
+}
+
+export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | ResultRecord;
+
+/**
+ * --json: one JSON object per line on stdout, events first, then one result
+ * object; nothing else goes to stdout (docs/reference/json-events.md).
+ */
+export class NdjsonWriter {
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  readonly sink: EventSink = (event) => this.line({ ...event, at: this.now().toISOString() });
+
+  line(record: NdjsonRecord): void {
+    this.write(`${JSON.stringify(record)}\n`);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Stage } from '../domain/states.js';
+
+/**
+ * A plan is data: an ordered list of typed steps that `--dry-run` prints,
+ * `--json` emits, tests assert on, and one executor runs. Every step says what
+ * it changes and how the executor knows it is already done (its idempotency
+ * check), so a re-run skips finished work because the check says so, not
+ * because a record claims it.
+ */
+interface StepBase {
+  /** Stable within a plan: events and failure records name it. */
+  readonly id: string;
+  readonly title: string;
+  /** What running it changes, in words. */
+  readonly changes: string;
+}
+
+/** A shell command on the instance. Consecutive ones run in one SSH round trip. */
+export interface RemoteCommandStep extends StepBase {
+  readonly kind: 'remote';
+  readonly command: string;
+  /** A command that exits 0 when the step is already done; none means always run (it must be idempotent itself). */
+  readonly check: string | undefined;
+  /** Run with sudo. */
+  readonly sudo: boolean;
+}
+
+/** A file written on the instance. Done when the file there has the same SHA-256. */
+export interface UploadStep extends StepBase {
+  readonly kind: 'upload';
+  readonly target: string;
+  readonly content: string;
+  readonly mode: number;
+  readonly owner: string | undefined;
+}
+
+export type ProviderCall =
+  | { readonly action: 'create'; readonly instanceName: string }
+  | { readonly action: 'address'; readonly instanceName: string }
+  | { readonly action: 'destroy'; readonly instanceName: string; readonly resourceIds: readonly string[] };
+
+/** A call to the provider's API (LXD, Hetzner). create is done when find() sees the instance; destroy when it does not. */
+export interface ProviderStep extends StepBase {
+  readonly kind: 'provider';
+  readonly provider: string;
+  readonly call: ProviderCall;
+}
+
+/** A file written on this machine, relative to the working directory. Done when it already has this content. */
+export interface LocalWriteStep extends StepBase {
+  readonly kind: 'local';
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+export type WaitCondition =
+  | { readonly type: 'remote-command'; readonly command: string }
+  | { readonly type: 'ssh-reachable' };
+
+/** Polls a condition until it holds or the timeout passes. Changes nothing. */
+export interface WaitStep extends StepBase {
+  readonly kind: 'wait';
+  readonly condition: WaitCondition;
+  readonly timeoutSeconds: number;
+  readonly intervalSeconds: number;
+}
+
+export type Step = RemoteCommandStep | UploadStep | ProviderStep | LocalWriteStep | WaitStep;
+export type StepKind = Step['kind'];
+
+/** The steps of one stage (or one command without a stage, such as `test`). */
+export interface StagePlan {
+  readonly stage: Stage | 'test';
+  /** The command a user would type for it alone. */
+  readonly command: string;
+  readonly steps: readonly Step[];
+}
+
+export interface Plan {
+  readonly environment: string;
+  /** The command that built it: deploy, destroy, ... */
+  readonly command: string;
+  readonly stages: readonly StagePlan[];
+  /** Pieces the plan needs that this build of the deployer does not have yet; a plan with gaps cannot run. */
+  readonly gaps: readonly string[];
+}
+
+export function allSteps(plan: Plan): Step[] {
+  return plan.stages.flatMap((stage) => stage.steps);
+}

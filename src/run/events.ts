@@ -1,0 +1,43 @@
+import type { StateName } from '../domain/states.js';
+import type { StepKind } from '../plan/types.js';
+
+/**
+ * What the executor reports while it runs a plan. Every sink (listr2 tree,
+ * plain lines, NDJSON, the log file) is a function of this stream; the JSON
+ * form is documented in docs/reference/json-events.md.
+ */
+export type EngineEvent =
+  | { readonly type: 'plan.started'; readonly environment: string; readonly command: string; readonly stages: readonly { readonly stage: string; readonly steps: readonly { readonly id: string; readonly title: string; readonly kind: StepKind }[] }[] }
+  | { readonly type: 'lock.acquired'; readonly environment: string; readonly took_over_from?: { readonly pid: number; readonly host: string; readonly command: string; readonly since: string } }
+  | { readonly type: 'stage.started'; readonly stage: string }
+  | { readonly type: 'stage.finished'; readonly stage: string; readonly outcome: 'succeeded' | 'failed' | 'interrupted' }
+  | { readonly type: 'step.started'; readonly stage: string; readonly step: string; readonly title: string; readonly kind: StepKind }
+  | { readonly type: 'step.command'; readonly step: string; readonly command: string }
+  | { readonly type: 'step.output'; readonly step: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  | { readonly type: 'step.skipped'; readonly step: string; readonly reason: string }
+  | { readonly type: 'step.succeeded'; readonly step: string }
+  | { readonly type: 'step.failed'; readonly step: string; readonly error: string }
+  | { readonly type: 'state.changed'; readonly environment: string; readonly from: StateName; readonly to: StateName }
+  | { readonly type: 'plan.finished'; readonly outcome: 'succeeded' | 'failed' | 'interrupted' };
+
+export type EventType = EngineEvent['type'];
+export type EventSink = (event: EngineEvent) => void;
+
+export function fanOut(sinks: readonly EventSink[]): EventSink {
+  return (event) => {
+    for (const sink of sinks) sink(event);
+  };
+}
+
+/** Masks every secret value in every string of an event before any sink sees it. */
+export function masking(secrets: readonly string[], sink: EventSink): EventSink {
+  const values = [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
+  if (values.length === 0) return sink;
+  const mask = (value: unknown): unknown => {
+    if (typeof value === 'string') return values.reduce((text, secret) => text.split(secret).join('***'), value);
+    if (Array.isArray(value)) return value.map(mask);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mask(item)]));
+    return value;
+  };
+  return (event) => sink(mask(event) as EngineEvent);
+}

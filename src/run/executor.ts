@@ -1,0 +1,245 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sha256 } from '../plan/describe.js';
+import type { LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
+import { writeFileAtomic } from '../state/atomic-write.js';
+import type { EventSink } from './events.js';
+import type { Provider, RemoteConnector, RemoteHost } from './ports.js';
+import { batchScript, shellQuote } from './remote-batch.js';
+
+/** What a step learned that the environment must remember at once (so nothing created is forgotten). */
+export type Discovery =
+  | { readonly type: 'resource'; readonly provider: string; readonly id: string; readonly name: string; readonly kind: string }
+  | { readonly type: 'address'; readonly address: string }
+  | { readonly type: 'host-key'; readonly hostKey: string }
+  | { readonly type: 'resources-destroyed' };
+
+export interface ExecutorContext {
+  readonly workingDir: string;
+  readonly provider: Provider | undefined;
+  readonly connect: RemoteConnector | undefined;
+  /** The instance's address, when the state already has it. */
+  address: string | undefined;
+  readonly emit: EventSink;
+  /** Saves a discovery to the state before the next step runs. */
+  readonly record: (discovery: Discovery) => Promise<void>;
+  /** A hard abort (second Ctrl-C): in-flight work is cancelled. */
+  readonly signal: AbortSignal;
+  /** A stop request (first Ctrl-C): honoured between steps, the safe points. */
+  readonly stopRequested: () => boolean;
+}
+
+export type StageOutcome =
+  | { readonly outcome: 'succeeded' }
+  | { readonly outcome: 'failed'; readonly step: Step; readonly error: string }
+  | { readonly outcome: 'interrupted'; readonly step: Step | undefined };
+
+class StepFailure extends Error {}
+
+/**
+ * Runs one stage's steps in order. Each step's idempotency check runs first,
+ * so a resumed stage skips what is already done; consecutive remote commands
+ * share one round trip.
+ */
+export class Executor {
+  private remote: RemoteHost | undefined;
+
+  constructor(private readonly context: ExecutorContext) {}
+
+  async runStage(stage: StagePlan): Promise<StageOutcome> {
+    const { emit } = this.context;
+    const steps = stage.steps;
+    let index = 0;
+    while (index < steps.length) {
+      const step = steps[index]!;
+      if (this.context.stopRequested() || this.context.signal.aborted) return { outcome: 'interrupted', step };
+      if (step.kind === 'remote') {
+        let end = index;
+        while (end < steps.length && steps[end]!.kind === 'remote') end += 1;
+        const batch = steps.slice(index, end) as RemoteCommandStep[];
+        const outcome = await this.runRemoteBatch(stage.stage, batch);
+        if (outcome) return outcome;
+        index = end;
+        continue;
+      }
+      emit({ type: 'step.started', stage: stage.stage, step: step.id, title: step.title, kind: step.kind });
+      try {
+        const skipped = await this.runStep(step);
+        emit(skipped === undefined ? { type: 'step.succeeded', step: step.id } : { type: 'step.skipped', step: step.id, reason: skipped });
+      } catch (error) {
+        if (this.context.signal.aborted) return { outcome: 'interrupted', step };
+        const message = error instanceof Error ? error.message : String(error);
+        emit({ type: 'step.failed', step: step.id, error: message });
+        return { outcome: 'failed', step, error: message };
+      }
+      index += 1;
+    }
+    return { outcome: 'succeeded' };
+  }
+
+  async close(): Promise<void> {
+    await this.remote?.close().catch(() => undefined);
+    this.remote = undefined;
+  }
+
+  /** Returns the reason it was skipped, or undefined when it ran. */
+  private async runStep(step: Exclude<Step, RemoteCommandStep>): Promise<string | undefined> {
+    switch (step.kind) {
+      case 'local':
+        return this.writeLocal(step);
+      case 'upload':
+        return this.upload(step);
+      case 'provider':
+        return this.callProvider(step);
+      case 'wait':
+        return this.wait(step);
+    }
+  }
+
+  private async runRemoteBatch(stage: string, steps: readonly RemoteCommandStep[]): Promise<StageOutcome | undefined> {
+    const { emit, signal } = this.context;
+    const remote = await this.connected(steps[0]!).catch((error: unknown) => error as Error);
+    if (remote instanceof Error) {
+      emit({ type: 'step.started', stage, step: steps[0]!.id, title: steps[0]!.title, kind: 'remote' });
+      emit({ type: 'step.failed', step: steps[0]!.id, error: remote.message });
+      return { outcome: 'failed', step: steps[0]!, error: remote.message };
+    }
+    const batch = batchScript(steps);
+    const byId = new Map(steps.map((step) => [step.id, step]));
+    let current: RemoteCommandStep | undefined;
+    let failed: { step: RemoteCommandStep; exitCode: number } | undefined;
+    const tail: string[] = [];
+    const result = await remote.exec(batch.script, {
+      signal,
+      onLine: (stream, line) => {
+        const marker = batch.parse(line);
+        if (!marker) {
+          if (current) {
+            tail.push(line);
+            if (tail.length > 5) tail.shift();
+            emit({ type: 'step.output', step: current.id, stream, line });
+          }
+          return;
+        }
+        const step = byId.get(marker.step)!;
+        if (marker.event === 'skip') {
+          emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
+          emit({ type: 'step.skipped', step: step.id, reason: `already done (${step.check})` });
+        } else if (marker.event === 'start') {
+          current = step;
+          tail.length = 0;
+          emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
+          emit({ type: 'step.command', step: step.id, command: `${step.sudo ? 'sudo ' : ''}${step.command}` });
+        } else if (marker.event === 'done') {
+          emit({ type: 'step.succeeded', step: step.id });
+          current = undefined;
+        } else if (marker.event === 'fail') {
+          failed = { step, exitCode: marker.exitCode };
+        }
+      },
+    });
+    if (signal.aborted) return { outcome: 'interrupted', step: current };
+    if (failed) {
+      const error = `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
+      emit({ type: 'step.failed', step: failed.step.id, error });
+      return { outcome: 'failed', step: failed.step, error };
+    }
+    if (result.exitCode !== 0 || current) {
+      const step = current ?? steps[0]!;
+      const error = `the remote script stopped with code ${result.exitCode}${result.stderr ? `: ${result.stderr.trim().split('\n').at(-1)}` : ''}`;
+      if (!current) emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
+      emit({ type: 'step.failed', step: step.id, error });
+      return { outcome: 'failed', step, error };
+    }
+    return undefined;
+  }
+
+  private async writeLocal(step: LocalWriteStep): Promise<string | undefined> {
+    const path = resolve(this.context.workingDir, step.path);
+    const existing = await readFile(path, 'utf8').catch(() => undefined);
+    if (existing === step.content) return 'the file already has this content';
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(path, step.content, step.mode);
+    return undefined;
+  }
+
+  private async upload(step: UploadStep): Promise<string | undefined> {
+    const remote = await this.connected(step);
+    const probe = await remote.exec(`sha256sum ${shellQuote(step.target)} 2>/dev/null || sudo -n sha256sum ${shellQuote(step.target)} 2>/dev/null`, { signal: this.context.signal });
+    if (probe.exitCode === 0 && probe.stdout.split(/\s/)[0] === sha256(step.content)) return 'the file there has the same content';
+    await remote.upload(step.content, step.target, { mode: step.mode, owner: step.owner, signal: this.context.signal });
+    return undefined;
+  }
+
+  private async callProvider(step: ProviderStep): Promise<string | undefined> {
+    const provider = this.context.provider;
+    if (!provider) throw new StepFailure(`no ${step.provider} provider is available in this build`);
+    const { signal, emit, record } = this.context;
+    const { call } = step;
+    for (const line of provider.plan(call.action, call.instanceName)) emit({ type: 'step.command', step: step.id, command: line });
+    const found = await provider.find(call.instanceName, signal);
+    switch (call.action) {
+      case 'create': {
+        if (found) {
+          await record({ type: 'resource', provider: provider.name, ...found });
+          return `instance ${found.name} already exists (${found.id})`;
+        }
+        const created = await provider.create(call.instanceName, signal);
+        await record({ type: 'resource', provider: provider.name, ...created });
+        return undefined;
+      }
+      case 'address': {
+        if (!found) throw new StepFailure(`the provider has no instance named ${call.instanceName}`);
+        const address = await provider.address(found, signal);
+        if (!address) throw new StepFailure(`instance ${call.instanceName} has no address yet`);
+        this.context.address = address;
+        await record({ type: 'address', address });
+        return undefined;
+      }
+      case 'destroy': {
+        if (!found && call.resourceIds.length === 0) {
+          await record({ type: 'resources-destroyed' });
+          return `the provider has no instance named ${call.instanceName}`;
+        }
+        await provider.destroy(call.instanceName, call.resourceIds, signal);
+        await record({ type: 'resources-destroyed' });
+        return undefined;
+      }
+    }
+  }
+
+  private async wait(step: WaitStep): Promise<string | undefined> {
+    const deadline = Date.now() + step.timeoutSeconds * 1000;
+    let last = '';
+    for (;;) {
+      if (this.context.signal.aborted) throw new StepFailure('interrupted');
+      try {
+        if (step.condition.type === 'ssh-reachable') {
+          await this.connected(step);
+          return undefined;
+        }
+        const remote = await this.connected(step);
+        const result = await remote.exec(step.condition.command, { signal: this.context.signal });
+        if (result.exitCode === 0) return undefined;
+        last = `exit code ${result.exitCode}${result.stdout || result.stderr ? `: ${(result.stderr || result.stdout).trim().split('\n').at(-1)}` : ''}`;
+      } catch (error) {
+        if (error instanceof StepFailure) throw error;
+        last = error instanceof Error ? error.message : String(error);
+      }
+      if (Date.now() + step.intervalSeconds * 1000 > deadline) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);
+      this.context.emit({ type: 'step.output', step: step.id, stream: 'stderr', line: `not yet (${last}); trying again in ${step.intervalSeconds}s` });
+      await sleep(step.intervalSeconds * 1000, undefined, { signal: this.context.signal }).catch(() => undefined);
+    }
+  }
+
+  private async connected(step: Step): Promise<RemoteHost> {
+    if (this.remote) return this.remote;
+    if (!this.context.connect) throw new StepFailure(`'${step.title}' needs an SSH connection, which is not available in this build`);
+    if (!this.context.address) throw new StepFailure('the instance address is not known yet (provision or register first)');
+    const remote = await this.context.connect(this.context.address, this.context.signal);
+    this.remote = remote;
+    if (remote.hostKey) await this.context.record({ type: 'host-key', hostKey: remote.hostKey });
+    return remote;
+  }
+}

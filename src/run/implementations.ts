@@ -1,0 +1,45 @@
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { RenderedFile } from '../plan/stages.js';
+import { allSteps, type Plan } from '../plan/types.js';
+import type { EnvironmentRecord } from '../state/environment-record.js';
+import type { Provider, RemoteConnector } from './ports.js';
+
+/**
+ * The real pieces a plan needs at run time. This build has none of them yet:
+ * the renderer comes with issue 3, SSH with issue 6, the providers with issue 7.
+ * Each will register itself here; until then a plan that needs one has a gap
+ * and the command says which piece is missing instead of pretending.
+ */
+export interface Implementations {
+  provider(config: EnvironmentConfig): Provider | undefined;
+  connect(config: EnvironmentConfig, record: EnvironmentRecord): RemoteConnector | undefined;
+  artifacts(config: EnvironmentConfig, record: EnvironmentRecord): readonly RenderedFile[] | undefined;
+}
+
+export const BUILT_IN: Implementations = {
+  provider: () => undefined,
+  connect: () => undefined,
+  artifacts: () => undefined,
+};
+
+const PROVIDER_LABEL: Readonly<Record<string, string>> = { lxd: 'the LXD provider', hetzner: 'the Hetzner Cloud provider' };
+
+/** What the plan needs that is not available, each with where it comes from. */
+export function gapsOf(plan: Plan, config: EnvironmentConfig, record: EnvironmentRecord, implementations: Implementations): string[] {
+  const steps = allSteps(plan);
+  const gaps: string[] = [];
+  const provider = config.provider.provider;
+  if (steps.some((step) => step.kind === 'provider') && !implementations.provider(config)) {
+    gaps.push(`${PROVIDER_LABEL[provider] ?? provider} (issue 7): creating, finding and deleting ${provider} instances`);
+  }
+  if (steps.some((step) => step.kind === 'remote' || step.kind === 'upload' || step.kind === 'wait') && !implementations.connect(config, record)) {
+    gaps.push('the SSH connection to the instance (issue 6): remote commands, uploads and waits');
+  }
+  if (plan.stages.some((stage) => stage.stage === 'release') && implementations.artifacts(config, record) === undefined) {
+    gaps.push('the artifact renderer (issue 3): docker-compose.yml, .env, tracker.toml and the rest that release uploads');
+  }
+  if (provider === 'existing' && !record.instance.address && !config.provider.host && plan.stages.some((stage) => stage.stage === 'provision')) {
+    gaps.push(`the host address: set provider.host in the config, or run ttd register ${record.name} --instance-ip IP`);
+  }
+  return gaps;
+}

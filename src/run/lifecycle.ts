@@ -1,0 +1,172 @@
+import type { EnvironmentConfig } from '../config/schema.js';
+import { DeployerError } from '../domain/errors.js';
+import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
+import type { Plan } from '../plan/types.js';
+import type { EnvironmentRecord, FailureRecord, HistoryEntry } from '../state/environment-record.js';
+import { acquireLock, type HeldLock } from '../state/lock.js';
+import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.js';
+import type { EventSink } from './events.js';
+import { Executor, type Discovery, type StageOutcome } from './executor.js';
+import type { Provider, RemoteConnector } from './ports.js';
+
+export interface LifecycleRequest {
+  readonly workingDir: string;
+  readonly environment: string;
+  /** The command as typed: recorded in the lock, the history and failures. */
+  readonly command: string;
+  /** Applied to the state read under the lock and saved before the plan is built (deploy FILE records the new config). */
+  readonly update?: (record: EnvironmentRecord) => EnvironmentRecord;
+  /** Builds the plan from the state read under the lock. */
+  readonly plan: (record: EnvironmentRecord) => Plan;
+  readonly provider: Provider | undefined;
+  readonly connect: RemoteConnector | undefined;
+  /** The address to use when the state has none yet (an existing host's provider.host). */
+  readonly fallbackAddress?: string | undefined;
+  readonly lockWaitSeconds: number;
+  readonly emit: EventSink;
+  readonly signal: AbortSignal;
+  readonly stopRequested: () => boolean;
+}
+
+export interface LifecycleResult {
+  readonly record: EnvironmentRecord;
+  readonly plan: Plan;
+  readonly outcome: 'succeeded' | 'failed' | 'interrupted';
+  /** Where it stopped, when it did not succeed. */
+  readonly stopped?: { readonly stage: string; readonly step: string | undefined; readonly title: string | undefined; readonly error: string };
+}
+
+/**
+ * Runs a plan against an environment: takes the lock, moves the state through
+ * each stage (transient while running, settled or failed after), records what
+ * steps discover the moment they discover it, and always releases the lock.
+ */
+export async function runLifecycle(request: LifecycleRequest): Promise<LifecycleResult> {
+  const { workingDir, environment, emit } = request;
+  const lock = await acquireLock(workingDir, environment, { command: request.command, waitSeconds: request.lockWaitSeconds, signal: request.signal });
+  try {
+    emit({ type: 'lock.acquired', environment, ...(lock.tookOverFrom ? { took_over_from: lock.tookOverFrom } : {}) });
+    return await runLocked(request, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<LifecycleResult> {
+  const { workingDir, environment, emit } = request;
+  let record = await requireEnvironmentRecord(workingDir, environment);
+  if (request.update) {
+    record = request.update(record);
+    await saveEnvironmentRecord(workingDir, record);
+  }
+  const plan = request.plan(record);
+  emit({
+    type: 'plan.started',
+    environment,
+    command: plan.command,
+    stages: plan.stages.map((stage) => ({ stage: stage.stage, steps: stage.steps.map(({ id, title, kind }) => ({ id, title, kind })) })),
+  });
+
+  const save = async (next: EnvironmentRecord) => {
+    if (next.state !== record.state) emit({ type: 'state.changed', environment, from: record.state, to: next.state });
+    record = next;
+    await saveEnvironmentRecord(workingDir, record);
+  };
+
+  const executor = new Executor({
+    workingDir,
+    provider: request.provider,
+    connect: request.connect,
+    address: record.instance.address ?? request.fallbackAddress,
+    emit,
+    signal: request.signal,
+    stopRequested: request.stopRequested,
+    record: async (discovery) => save(withDiscovery(record, discovery)),
+  });
+
+  let outcome: LifecycleResult['outcome'] = 'succeeded';
+  let stopped: LifecycleResult['stopped'];
+  try {
+    for (const stage of plan.stages) {
+      if (stage.stage === 'test') {
+        if (record.reached !== 'running') throw wrongState(environment, `test needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
+      } else {
+        const admission = admit(stage.stage, record, environment);
+        if (!admission.ok) throw wrongState(environment, admission.reason, admission.next);
+      }
+      const startedAt = new Date().toISOString();
+      emit({ type: 'stage.started', stage: stage.stage });
+      if (stage.stage !== 'test') await save({ ...record, state: STAGE_STATES[stage.stage].during, state_since: startedAt });
+      const result = await executor.runStage(stage);
+      const finishedAt = new Date().toISOString();
+      const history: HistoryEntry = {
+        command: stage.command === plan.command ? request.command : `${request.command} (${stage.command})`,
+        started_at: startedAt,
+        finished_at: finishedAt,
+        outcome: result.outcome,
+        ...(result.outcome === 'failed' ? { error: `${result.step.title}: ${result.error}` } : {}),
+      };
+      if (result.outcome === 'succeeded') {
+        const next = stage.stage === 'test' ? { state: record.state, reached: record.reached } : afterSuccess(stage.stage, record.reached);
+        const { failure: _cleared, ...rest } = record;
+        await save({ ...rest, ...next, state_since: finishedAt, ...(stage.stage === 'destroy' ? { instance: {}, resources: [] } : {}), history: [...record.history, history] });
+      } else {
+        await save(failed(record, stage.stage, request.command, result, finishedAt, history));
+      }
+      emit({ type: 'stage.finished', stage: stage.stage, outcome: result.outcome });
+      if (result.outcome !== 'succeeded') {
+        outcome = result.outcome;
+        stopped = { stage: stage.stage, step: result.step?.id, title: result.step?.title, error: result.outcome === 'failed' ? result.error : 'interrupted' };
+        break;
+      }
+    }
+  } finally {
+    await executor.close();
+  }
+  emit({ type: 'plan.finished', outcome });
+  return { record, plan, outcome, ...(stopped ? { stopped } : {}) };
+}
+
+function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'], command: string, result: Exclude<StageOutcome, { outcome: 'succeeded' }>, at: string, history: HistoryEntry): EnvironmentRecord {
+  if (stage === 'test') return { ...record, history: [...record.history, history] };
+  const environment = record.name;
+  const step = result.step;
+  const failure: FailureRecord = {
+    command,
+    step: step?.id ?? 'between steps',
+    step_title: step?.title ?? 'between steps',
+    error: result.outcome === 'failed' ? result.error : 'interrupted (Ctrl-C) at a safe point',
+    at,
+    hint: `re-run ttd ${STAGE_COMMAND[stage]} ${environment} (or ttd deploy ${environment}): finished steps are skipped`,
+  };
+  const state: StateName = STAGE_STATES[stage].failed;
+  return { ...record, state, state_since: at, failure, history: [...record.history, history] };
+}
+
+export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): EnvironmentRecord {
+  switch (discovery.type) {
+    case 'resource': {
+      if (record.resources.some((resource) => resource.provider === discovery.provider && resource.id === discovery.id)) return record;
+      const resource = { provider: discovery.provider, kind: discovery.kind, id: discovery.id, name: discovery.name, created_at: new Date().toISOString() };
+      return { ...record, resources: [...record.resources, resource], instance: { ...record.instance, method: 'provisioned' } };
+    }
+    case 'address':
+      return { ...record, instance: { ...record.instance, address: discovery.address } };
+    case 'host-key':
+      if (record.instance.ssh_host_key && record.instance.ssh_host_key !== discovery.hostKey) {
+        throw new Error(`the host key of ${record.instance.address ?? 'the instance'} changed (recorded ${record.instance.ssh_host_key}, offered ${discovery.hostKey}); refusing to connect`);
+      }
+      return { ...record, instance: { ...record.instance, ssh_host_key: discovery.hostKey } };
+    case 'resources-destroyed':
+      return { ...record, resources: [] };
+  }
+}
+
+function wrongState(environment: string, reason: string, next: string): DeployerError {
+  return new DeployerError('environment.wrong_state', reason.charAt(0).toUpperCase() + reason.slice(1), { where: `data/${environment}/environment.json`, fix: next });
+}
+
+/** Seeds the address for an environment on an existing host, from the config or a register. */
+export function addressFromConfig(config: EnvironmentConfig): string | undefined {
+  return config.provider.provider === 'existing' ? config.provider.host : undefined;
+}

@@ -1,0 +1,24 @@
+import { DeployerError } from '../domain/errors.js';
+import type { LifecycleResult } from './lifecycle.js';
+
+/** A failed or interrupted run as the error the user sees (the state already records it). */
+export function outcomeError(result: LifecycleResult, logFile: string | undefined): DeployerError | undefined {
+  const { stopped, record } = result;
+  if (result.outcome === 'succeeded' || !stopped) return undefined;
+  const stageCommand = result.plan.stages.find((stage) => stage.stage === stopped.stage)?.command ?? stopped.stage;
+  const rerun = `ttd ${stageCommand} ${record.name} (or ttd deploy ${record.name})`;
+  const where = stopped.title ? `${stopped.stage}: ${stopped.title}` : stopped.stage;
+  const log = logFile ? ` The full log is in ${logFile}` : '';
+  if (result.outcome === 'interrupted') {
+    return new DeployerError('interrupted', `Stopped at a safe point in ${where}; environment '${record.name}' is ${record.state}`, {
+      where,
+      fix: `run ${rerun} to resume.${log}`,
+      data: { state: record.state, stopped },
+    });
+  }
+  return new DeployerError('step.failed', `${where} failed: ${stopped.error}`, {
+    where,
+    fix: `fix the cause, then run ${rerun}: finished steps are skipped.${log}`,
+    data: { state: record.state, stopped },
+  });
+}

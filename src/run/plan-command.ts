@@ -1,0 +1,58 @@
+import type { CommandContext } from '../cli/context.js';
+import { DeployerError } from '../domain/errors.js';
+import { planJson, planText } from '../plan/describe.js';
+import type { Plan } from '../plan/types.js';
+import type { NdjsonWriter } from '../output/ndjson-sink.js';
+import type { EnvironmentRecord } from '../state/environment-record.js';
+import { environmentDir } from '../state/store.js';
+import { runLifecycle, type LifecycleResult } from './lifecycle.js';
+import { outcomeError } from './outcome.js';
+import type { Provider, RemoteConnector } from './ports.js';
+import { openSession } from './session.js';
+
+/** --dry-run: the plan on stdout (text, or one NDJSON plan line and the result), nothing changed anywhere. */
+export function printDryRun(context: CommandContext, json: NdjsonWriter | undefined, command: string, plan: Plan): number {
+  if (json) {
+    json.line({ type: 'plan', ...planJson(plan) });
+    json.line({ type: 'result', ok: true, exit_code: 0, command, dry_run: true, environment_name: plan.environment, runnable: plan.gaps.length === 0 });
+  } else {
+    context.output.result(planText(plan));
+  }
+  return 0;
+}
+
+/** Refuses a plan that needs pieces this build does not have, before anything changes. */
+export function refuseGaps(command: string, plan: Plan): void {
+  if (plan.gaps.length === 0) return;
+  throw new DeployerError('implementation.missing', `${command} cannot run '${plan.environment}' yet: this build lacks ${plan.gaps.length === 1 ? 'one piece' : `${plan.gaps.length} pieces`}: ${plan.gaps.join('; ')}`, {
+    fix: `nothing was changed; see what it would do with ttd ${command} ${plan.environment} --dry-run`,
+    data: { gaps: plan.gaps },
+  });
+}
+
+export interface PlanCommand {
+  readonly command: string;
+  readonly environment: string;
+  readonly secrets: readonly string[];
+  readonly plan: (record: EnvironmentRecord) => Plan;
+  readonly update?: (record: EnvironmentRecord) => EnvironmentRecord;
+  readonly provider: Provider | undefined;
+  readonly connect: RemoteConnector | undefined;
+  readonly fallbackAddress: string | undefined;
+  readonly lockWaitSeconds: number;
+}
+
+/** Runs a plan through the lifecycle with the session's sinks; a failure becomes the error the user sees. */
+export async function runPlanCommand(context: CommandContext, json: NdjsonWriter | undefined, request: PlanCommand): Promise<LifecycleResult> {
+  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.command });
+  let result: LifecycleResult;
+  try {
+    result = await runLifecycle({ ...request, workingDir: context.workingDir, emit: session.emit, signal: session.signal, stopRequested: () => session.stopRequested() });
+  } finally {
+    await session.close();
+  }
+  const error = outcomeError(result, session.logFile);
+  if (error) throw error;
+  if (json) json.line({ type: 'result', ok: true, exit_code: 0, command: request.command, environment_name: request.environment, state: result.record.state, log_file: session.logFile ?? null });
+  return result;
+}

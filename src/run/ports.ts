@@ -1,0 +1,49 @@
+/**
+ * What the executor needs from the outside world. The real implementations
+ * come with their own issues (SSH: 6, LXD and Hetzner: 7); tests use doubles.
+ */
+
+export interface ProviderInstance {
+  /** Provider resource id (LXD instance name, Hetzner server id). */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** The instance with this name, if the provider has one. */
+  find(instanceName: string, signal: AbortSignal): Promise<ProviderInstance | undefined>;
+  create(instanceName: string, signal: AbortSignal): Promise<ProviderInstance>;
+  /** The public address of the instance, once it has one. */
+  address(instance: ProviderInstance, signal: AbortSignal): Promise<string | undefined>;
+  /** Deletes the instance and the given resources; what is already gone is not an error. */
+  destroy(instanceName: string, resourceIds: readonly string[], signal: AbortSignal): Promise<void>;
+  /** The API requests a call would make, for --dry-run and the log. */
+  plan(action: 'create' | 'address' | 'destroy', instanceName: string): readonly string[];
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ExecOptions {
+  readonly signal: AbortSignal;
+  /** Each line as it arrives. */
+  readonly onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+/** One connection to the instance. */
+export interface RemoteHost {
+  /** Runs a shell script; a non-zero exit is a result, not an exception. */
+  exec(script: string, options: ExecOptions): Promise<ExecResult>;
+  upload(content: string, target: string, options: { mode: number; owner: string | undefined; signal: AbortSignal }): Promise<void>;
+  /** The host key seen on connect (recorded on first use, compared afterwards). */
+  readonly hostKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Opens the remote host once its address is known; the executor calls it lazily. */
+export type RemoteConnector = (address: string, signal: AbortSignal) => Promise<RemoteHost>;

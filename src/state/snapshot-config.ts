@@ -1,0 +1,63 @@
+import { validateConfigDocument } from '../config/load.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { SECRET_KEY_PATHS } from '../config/schema.js';
+import { valueAt } from '../config/schema-walk.js';
+import { DeployerError } from '../domain/errors.js';
+import type { EnvironmentRecord } from './environment-record.js';
+
+export interface SnapshotConfig {
+  readonly config: EnvironmentConfig;
+  /** Resolved secret values, to mask in every event and log line. */
+  readonly secrets: string[];
+  /** ${VAR} references whose variable is not set here; they read as empty placeholders. */
+  readonly unsetVariables: string[];
+}
+
+/**
+ * The config as it was when the environment was created, from the snapshot in
+ * its state: commands that act on an environment never need the file again.
+ * Variables the snapshot references but this shell lacks become placeholders,
+ * so `show` and `destroy` still work; they are listed for the caller to report.
+ */
+export function configFromRecord(record: EnvironmentRecord, env: NodeJS.ProcessEnv): SnapshotConfig {
+  const document = { path: record.config.source_file, format: 'json' as const, text: JSON.stringify(record.config.snapshot, null, 2), data: structuredClone(record.config.snapshot) };
+  let loaded = validateConfigDocument(document, env);
+  const unsetVariables: string[] = [];
+  if (!loaded.config) {
+    const placeholders = new Proxy(env, {
+      get(target, key) {
+        const value = typeof key === 'string' ? target[key] : undefined;
+        if (typeof key === 'string' && (value === undefined || value === '')) {
+          if (!unsetVariables.includes(key)) unsetVariables.push(key);
+          return 'unset-variable';
+        }
+        return value;
+      },
+    });
+    loaded = validateConfigDocument({ ...document, data: structuredClone(record.config.snapshot) }, placeholders);
+  }
+  if (!loaded.config) {
+    const errors = loaded.problems.filter((problem) => problem.severity === 'error');
+    throw new DeployerError('state.corrupt', `The config recorded in data/${record.name}/environment.json is no longer valid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`, {
+      where: `data/${record.name}/environment.json`,
+      fix: 'this deployer reads configs differently from the one that created the environment; report it, or recreate the environment',
+    });
+  }
+  const secrets = SECRET_KEY_PATHS.map((key) => valueAt(loaded.config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable');
+  return { config: loaded.config, secrets, unsetVariables };
+}
+
+/** The snapshot with every secret value replaced, for `show` without --reveal. */
+export function redactedSnapshot(snapshot: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(snapshot);
+  for (const key of SECRET_KEY_PATHS) {
+    const path = key.split('.');
+    const parent = valueAt(copy, path.slice(0, -1));
+    const last = path[path.length - 1]!;
+    if (typeof parent === 'object' && parent !== null && typeof (parent as Record<string, unknown>)[last] === 'string') {
+      const value = (parent as Record<string, string>)[last]!;
+      if (!/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/.test(value)) (parent as Record<string, unknown>)[last] = '***';
+    }
+  }
+  return copy;
+}
