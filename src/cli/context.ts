@@ -20,6 +20,8 @@ export interface CommandContext {
   /** Absolute; data/ and envs/ live under it. */
   readonly workingDir: string;
   readonly verbosity: number;
+  /** -q: errors and results only. */
+  readonly quiet?: boolean;
   readonly json: boolean;
   readonly dryRun: boolean;
   /** Prompts are allowed: a terminal on both ends and no --non-interactive. */
@@ -48,6 +50,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     output: createOutput({ json, quiet: options.quiet === true, verbosity, color: colorWanted(options.color, env, process.stderr) }),
     workingDir: resolve(options.workingDir ?? process.cwd()),
     verbosity,
+    quiet: options.quiet === true,
     json,
     dryRun: options.dryRun === true,
     interactive: isInteractive(options, env),

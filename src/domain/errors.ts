@@ -14,6 +14,17 @@ export const ERROR_CODES = {
   'file.exists': { exit: 1, summary: 'The output file exists and --force was not given.' },
   'io.write_failed': { exit: 1, summary: 'A local file could not be written.' },
   'command.not_implemented': { exit: 1, summary: 'The command is registered but not built yet.' },
+  'environment.not_found': { exit: 1, summary: 'No environment with this name is registered in the working directory.' },
+  'environment.locked': { exit: 1, summary: 'Another command holds the environment\'s lock; the holder is named.' },
+  'environment.wrong_state': { exit: 1, summary: 'The environment is not in a state this command can run from; the command that comes first is named.' },
+  'environment.not_destroyed': { exit: 1, summary: 'purge refuses an environment whose infrastructure may still exist (destroy it first, or --force).' },
+  'confirmation.required': { exit: 2, summary: 'The command needs confirmation and there is no terminal to ask; pass --yes.' },
+  'confirmation.declined': { exit: 1, summary: 'The user answered no; nothing was changed.' },
+  'state.corrupt': { exit: 1, summary: 'data/<env>/environment.json cannot be read.' },
+  'state.unsupported_version': { exit: 1, summary: 'The state file was written by a newer deployer.' },
+  'implementation.missing': { exit: 1, summary: 'A piece the command needs (provider, SSH host, renderer) is not available yet.' },
+  'step.failed': { exit: 1, summary: 'A step of the plan failed; the environment records where, and re-running resumes.' },
+  'interrupted': { exit: 1, summary: 'The command was interrupted at a safe point; re-running resumes.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 
