@@ -11,6 +11,7 @@ APT_PACKAGES=(
   shellcheck       # render: shellcheck on the rendered configure.sh, run.sh and backup scripts
   cloud-init       # render: cloud-init schema on the rendered cloud-init.yml
   docker.io        # render: the docker CLI that runs the compose v2 plugin (no daemon needed)
+  tmux             # wizard: the built binary driven in a real terminal (tests/wizard/terminal.test.ts)
 )
 
 missing=()
