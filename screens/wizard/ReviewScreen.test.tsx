@@ -1,0 +1,35 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { resolveAnswers } from '../../src/wizard/session.js';
+import { prepareConfig } from '../../src/wizard/prepare.js';
+import { KEY, press } from '../testing.js';
+import { testContext } from './fixtures.js';
+import { ReviewScreen } from './ReviewScreen.js';
+
+const context = testContext();
+const preparationOf = (given: Record<string, string | number | boolean>) => prepareConfig(resolveAnswers(given, context, { acceptDefaults: true }).answers, context, '/tmp/project');
+
+describe('ReviewScreen', () => {
+  it('shows the TOML with secrets masked and offers to write it', async () => {
+    const onAction = vi.fn();
+    const instance = render(<ReviewScreen preparation={preparationOf({ name: 'shown' })} dryRun={false} error={undefined} onAction={onAction} onBack={() => undefined} />);
+    const frame = instance.lastFrame() ?? '';
+    expect(frame).toContain('[tracker.http_api]');
+    expect(frame).toContain('admin_token = "********"');
+    expect(frame).not.toContain('generated-api-token-0001');
+    expect(frame).toContain('❯ Write envs/shown.toml');
+    await press(instance, KEY.enter);
+    expect(onAction).toHaveBeenCalledWith('write');
+  });
+
+  it('lists conflicts between answers and offers to fix the first', async () => {
+    const onAction = vi.fn();
+    const instance = render(<ReviewScreen preparation={preparationOf({ name: 'clash', http_ports: '1212' })} dryRun={false} error={undefined} onAction={onAction} onBack={() => undefined} />);
+    const frame = instance.lastFrame() ?? '';
+    expect(frame).toContain('do not make a valid config');
+    expect(frame).toContain('port conflict');
+    expect(frame).toContain('❯ Fix:');
+    await press(instance, KEY.down, KEY.down, KEY.enter);
+    expect(onAction).toHaveBeenCalledWith('cancel');
+  });
+});
