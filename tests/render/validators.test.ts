@@ -13,7 +13,7 @@ import { renderFile, runTool, writeArtifacts } from './tools.js';
  * Every config we know (the Rust deployer's 15 and our examples) renders into
  * files that the real tools reading them accept.
  */
-const configs = [...anchorConfigFiles(), ...(exampleConfigFiles() as string[])].map((file) => [basename(file), file] as const);
+const configs = [...anchorConfigFiles(), ...exampleConfigFiles()].map((file) => [basename(file), file] as const);
 const toolHome = temporaryDirectory('ttd-tool-home-');
 const toolEnv = { HOME: toolHome, XDG_DATA_HOME: join(toolHome, 'data'), XDG_CONFIG_HOME: join(toolHome, 'config') };
 
