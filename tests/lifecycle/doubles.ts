@@ -10,7 +10,7 @@ export class FakeProvider implements Provider {
   readonly instances = new Map<string, ProviderInstance & { address: string }>();
   failCreate = false;
 
-  constructor(private readonly address = '127.0.0.1') {}
+  constructor(private readonly instanceAddress = '127.0.0.1') {}
 
   async find(instanceName: string): Promise<ProviderInstance | undefined> {
     this.calls.push(`find ${instanceName}`);
@@ -20,7 +20,7 @@ export class FakeProvider implements Provider {
   async create(instanceName: string): Promise<ProviderInstance> {
     this.calls.push(`create ${instanceName}`);
     if (this.failCreate) throw new Error('quota exceeded');
-    const instance = { id: `id-${instanceName}`, name: instanceName, kind: 'instance', address: this.address };
+    const instance = { id: `id-${instanceName}`, name: instanceName, kind: 'instance', address: this.instanceAddress };
     this.instances.set(instanceName, instance);
     return instance;
   }

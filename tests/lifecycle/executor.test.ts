@@ -1,0 +1,223 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DeployerError } from '../../src/domain/errors.js';
+import type { Plan, Step } from '../../src/plan/types.js';
+import type { EngineEvent } from '../../src/run/events.js';
+import { masking } from '../../src/run/events.js';
+import { runLifecycle, type LifecycleRequest } from '../../src/run/lifecycle.js';
+import type { Provider, RemoteConnector } from '../../src/run/ports.js';
+import { acquireLock } from '../../src/state/lock.js';
+import { environmentFile, readEnvironmentRecord } from '../../src/state/store.js';
+import { connectorFor, FakeProvider, ShellHost } from './doubles.js';
+import { provisionedEnvironment, scratch } from './support.js';
+
+const remote = (id: string, command: string, check?: string): Step => ({ kind: 'remote', id, title: `do ${id}`, command, check, sudo: false, changes: id });
+
+function plan(stage: 'provision' | 'configure' | 'destroy', steps: Step[]): (record: { name: string }) => Plan {
+  return (record) => ({ environment: record.name, command: stage, gaps: [], stages: [{ stage, command: stage, steps }] });
+}
+
+async function run(workingDir: string, build: LifecycleRequest['plan'], options: { provider?: Provider; connect?: RemoteConnector; stop?: () => boolean; secrets?: string[]; command?: string } = {}) {
+  const events: EngineEvent[] = [];
+  const result = await runLifecycle({
+    workingDir,
+    environment: 'race',
+    command: options.command ?? 'configure',
+    plan: build,
+    provider: options.provider,
+    connect: options.connect,
+    lockWaitSeconds: 0,
+    emit: masking(options.secrets ?? [], (event) => events.push(event)),
+    signal: new AbortController().signal,
+    stopRequested: options.stop ?? (() => false),
+  });
+  return { result, events };
+}
+
+const outcomes = (events: EngineEvent[]) =>
+  events.flatMap((event) => (event.type === 'step.succeeded' || event.type === 'step.skipped' || event.type === 'step.failed' ? [`${event.step}:${event.type.slice(5)}`] : []));
+
+describe('the executor', () => {
+  it('runs consecutive remote commands in one round trip and reports each step', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const { result, events } = await run(workingDir, plan('configure', [remote('a', 'echo one > "$ROOT/a"'), remote('b', 'echo two', 'false'), remote('c', 'echo three', 'true')]), { connect: connectorFor(host) });
+    expect(result.outcome).toBe('succeeded');
+    expect(host.scripts).toHaveLength(1);
+    expect(outcomes(events)).toEqual(['a:succeeded', 'b:succeeded', 'c:skipped']);
+    expect(events).toContainEqual({ type: 'step.output', step: 'b', stream: 'stdout', line: 'two' });
+    expect(readFileSync(join(host.root, 'a'), 'utf8')).toBe('one\n');
+  });
+
+  it('records a failure with the step and a hint, and a re-run resumes: finished steps are skipped by their checks', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const steps = [
+      remote('make', 'mkdir "$ROOT/made"', 'test -d "$ROOT/made"'),
+      remote('needs-file', 'cat "$ROOT/input"', 'test -f "$ROOT/consumed"'),
+      remote('consume', 'touch "$ROOT/consumed"', 'test -f "$ROOT/consumed"'),
+    ];
+    const first = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
+    expect(first.result.outcome).toBe('failed');
+    expect(outcomes(first.events)).toEqual(['make:succeeded', 'needs-file:failed']);
+    const failed = await readEnvironmentRecord(workingDir, 'race');
+    expect(failed).toMatchObject({ state: 'configure_failed', reached: 'provisioned', failure: { step: 'needs-file', command: 'configure', hint: expect.stringContaining('ttd configure race') } });
+    expect(failed?.failure?.error).toMatch(/exited with code 1: cat: .*input/);
+
+    writeFileSync(join(host.root, 'input'), 'now here\n');
+    const second = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
+    expect(second.result.outcome).toBe('succeeded');
+    expect(outcomes(second.events)).toEqual(['make:skipped', 'needs-file:succeeded', 'consume:succeeded']);
+    const done = await readEnvironmentRecord(workingDir, 'race');
+    expect(done).toMatchObject({ state: 'configured', reached: 'configured' });
+    expect(done?.failure).toBeUndefined();
+    expect(done?.history.map((entry) => entry.outcome)).toEqual(['succeeded', 'failed', 'succeeded']);
+    expect(second.events.filter((event) => event.type === 'state.changed').map((event) => event.type === 'state.changed' && `${event.from}>${event.to}`)).toEqual(['configure_failed>configuring', 'configuring>configured']);
+  });
+
+  it('records a created instance at once, so a failure later cannot forget it, and a resume finds it instead of creating another', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    const provider = new FakeProvider('10.1.2.3');
+    const record = await provisionedEnvironment(workingDir);
+    writeFileSync(environmentFile(workingDir, 'race'), JSON.stringify({ ...record, state: 'created', reached: 'created', instance: {} }));
+    const steps: Step[] = [
+      { kind: 'provider', id: 'create', title: 'create', provider: 'lxd', call: { action: 'create', instanceName: 'vm' }, changes: 'vm' },
+      { kind: 'provider', id: 'address', title: 'address', provider: 'lxd', call: { action: 'address', instanceName: 'vm' }, changes: 'nothing' },
+      { kind: 'wait', id: 'ssh', title: 'ssh', condition: { type: 'ssh-reachable' }, timeoutSeconds: 5, intervalSeconds: 1, changes: 'nothing' },
+      remote('boom', 'exit 3'),
+    ];
+    const connected: string[] = [];
+    const first = await run(workingDir, plan('provision', steps), { provider, connect: connectorFor(host, connected), command: 'provision' });
+    expect(first.result.outcome).toBe('failed');
+    expect(first.result.stopped?.step).toBe('boom');
+    expect(connected).toEqual(['10.1.2.3']);
+    const failed = await readEnvironmentRecord(workingDir, 'race');
+    expect(failed).toMatchObject({ state: 'provision_failed', resources: [{ provider: 'lxd', id: 'id-vm', name: 'vm' }], instance: { address: '10.1.2.3', ssh_host_key: 'ssh-ed25519 AAAAfake' } });
+
+    const second = await run(workingDir, plan('provision', steps.slice(0, 3)), { provider, connect: connectorFor(host), command: 'provision' });
+    expect(second.result.outcome).toBe('succeeded');
+    expect(outcomes(second.events)[0]).toBe('create:skipped');
+    expect(provider.calls.filter((call) => call.startsWith('create'))).toHaveLength(1);
+    expect((await readEnvironmentRecord(workingDir, 'race'))?.resources).toHaveLength(1);
+  });
+
+  it('destroys every recorded resource and clears them; the state says destroyed', async () => {
+    const workingDir = scratch();
+    const provider = new FakeProvider();
+    await provider.create('vm');
+    const record = await provisionedEnvironment(workingDir);
+    writeFileSync(environmentFile(workingDir, 'race'), JSON.stringify({ ...record, resources: [{ provider: 'lxd', kind: 'instance', id: 'id-vm', name: 'vm', created_at: 'x' }] }));
+    const destroy: Step = { kind: 'provider', id: 'destroy', title: 'destroy', provider: 'lxd', call: { action: 'destroy', instanceName: 'vm', resourceIds: ['id-vm'] }, changes: 'vm' };
+    const { result } = await run(workingDir, plan('destroy', [destroy]), { provider, command: 'destroy' });
+    expect(result.outcome).toBe('succeeded');
+    expect(provider.calls).toContain('destroy vm [id-vm]');
+    expect(await readEnvironmentRecord(workingDir, 'race')).toMatchObject({ state: 'destroyed', reached: 'created', resources: [], instance: {} });
+  });
+
+  it('refuses a stage from the wrong state, naming the command that comes first, and changes nothing', async () => {
+    const workingDir = scratch();
+    const record = await provisionedEnvironment(workingDir);
+    writeFileSync(environmentFile(workingDir, 'race'), JSON.stringify({ ...record, state: 'created', reached: 'created' }));
+    const before = readFileSync(environmentFile(workingDir, 'race'), 'utf8');
+    const refused = await run(workingDir, plan('configure', [remote('a', 'true')])).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DeployerError);
+    expect(refused).toMatchObject({ code: 'environment.wrong_state', fix: expect.stringContaining('ttd provision race first') });
+    expect(readFileSync(environmentFile(workingDir, 'race'), 'utf8')).toBe(before);
+    expect(existsSync(join(workingDir, 'data', 'race', 'lock'))).toBe(false);
+  });
+
+  it('stops at a safe point when asked, records the interruption, and releases the lock', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    let stop = false;
+    const steps: Step[] = [
+      { kind: 'local', id: 'first', title: 'first', path: 'build/race/x', content: 'x', mode: 0o600, changes: 'x' },
+      remote('second', 'touch "$ROOT/second"'),
+    ];
+    const events: EngineEvent[] = [];
+    const result = await runLifecycle({
+      workingDir, environment: 'race', command: 'configure', plan: plan('configure', steps), provider: undefined, connect: connectorFor(host), lockWaitSeconds: 0,
+      emit: (event) => {
+        events.push(event);
+        if (event.type === 'step.succeeded') stop = true;
+      },
+      signal: new AbortController().signal, stopRequested: () => stop,
+    });
+    expect(result.outcome).toBe('interrupted');
+    expect(existsSync(join(host.root, 'second'))).toBe(false);
+    expect(await readEnvironmentRecord(workingDir, 'race')).toMatchObject({ state: 'configure_failed', failure: { step: 'second', error: expect.stringContaining('interrupted') } });
+    expect(existsSync(join(workingDir, 'data', 'race', 'lock'))).toBe(false);
+  });
+
+  it('uploads and local writes are skipped when the content is already there', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const steps: Step[] = [
+      { kind: 'local', id: 'local', title: 'local', path: 'build/race/compose.yml', content: 'services: {}\n', mode: 0o600, changes: 'x' },
+      { kind: 'upload', id: 'upload', title: 'upload', target: `${host.root}/opt/compose.yml`, content: 'services: {}\n', mode: 0o640, owner: undefined, changes: 'x' },
+    ];
+    const first = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
+    expect(outcomes(first.events)).toEqual(['local:succeeded', 'upload:succeeded']);
+    expect(statSync(join(workingDir, 'build/race/compose.yml')).mode & 0o777).toBe(0o600);
+    const second = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
+    expect(outcomes(second.events)).toEqual(['local:skipped', 'upload:skipped']);
+    expect(host.uploads).toHaveLength(1);
+  });
+
+  it('refuses a host whose key changed since it was recorded', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    const record = await provisionedEnvironment(workingDir);
+    writeFileSync(environmentFile(workingDir, 'race'), JSON.stringify({ ...record, instance: { address: '127.0.0.1', ssh_host_key: 'ssh-ed25519 AAAAold' } }));
+    const { result } = await run(workingDir, plan('configure', [remote('a', 'true')]), { connect: connectorFor(host) });
+    expect(result.outcome).toBe('failed');
+    expect(result.stopped?.error).toMatch(/host key .* changed/);
+  });
+
+  it('masks secrets in everything the sinks see', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const { events } = await run(workingDir, plan('configure', [remote('a', 'echo token=SuperSecretAdminToken42')]), { connect: connectorFor(host), secrets: ['SuperSecretAdminToken42'] });
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('SuperSecretAdminToken42');
+    expect(text).toContain('token=***');
+  });
+
+  it('the state file is 0600 in a 0700 directory', async () => {
+    const workingDir = scratch();
+    await provisionedEnvironment(workingDir);
+    expect(statSync(environmentFile(workingDir, 'race')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(workingDir, 'data', 'race')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('the lock', () => {
+  it('refuses a second holder, naming the first; --lock-wait waits for it to be released', async () => {
+    const workingDir = scratch();
+    await provisionedEnvironment(workingDir);
+    const held = await acquireLock(workingDir, 'race', { command: 'deploy' });
+    await expect(acquireLock(workingDir, 'race', { command: 'destroy' })).rejects.toMatchObject({ code: 'environment.locked', message: expect.stringContaining(`pid ${process.pid}`) });
+    const waiting = acquireLock(workingDir, 'race', { command: 'destroy', waitSeconds: 30, pollMilliseconds: 10 });
+    await held.release();
+    const second = await waiting;
+    expect(second.holder.command).toBe('destroy');
+    await second.release();
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const workingDir = scratch();
+    await provisionedEnvironment(workingDir);
+    const { hostname } = await import('node:os');
+    writeFileSync(join(workingDir, 'data', 'race', 'lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), command: 'deploy', since: 'then' }));
+    const lock = await acquireLock(workingDir, 'race', { command: 'configure' });
+    expect(lock.tookOverFrom).toMatchObject({ pid: 2 ** 22 + 1, command: 'deploy' });
+    await lock.release();
+  });
+});
