@@ -84,9 +84,9 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
       target.task = task as ListrTaskWrapper<unknown, any, any>;
       for (const line of target.pending.splice(0)) task.output = line;
       const result = target.end ?? (await new Promise<StepEnd>((settle) => (target.settle = settle)));
-      if (result.kind === 'skipped') task.skip(`${title} (skipped: ${result.reason})`);
+      if (result.kind === 'skipped') task.skip(`${title} (${result.reason})`);
       else if (result.kind === 'not-run') task.skip(`${title} (not run)`);
-      else if (result.kind === 'failed') throw new Error(result.error);
+      else if (result.kind === 'failed') throw new Error(`${title}: ${result.error}`);
     },
     ...('task' in chosen ? { rendererOptions: chosen.task } : {}),
   });
@@ -105,6 +105,8 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
       fallbackRenderer: 'simple',
       fallbackRendererOptions: { logger },
       fallbackRendererCondition: options.forceTty ? false : options.stream.isTTY !== true,
+      // listr2 looks at stdout to decide; the tree is drawn on stderr, which is what matters.
+      forceTTY: options.forceTty === true || options.stream.isTTY === true,
       forceColor: false,
     } as never);
     running = listr.run().then(

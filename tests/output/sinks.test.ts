@@ -1,0 +1,113 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { listrSink } from '../../src/output/listr-sink.js';
+import { NdjsonWriter } from '../../src/output/ndjson-sink.js';
+import { plainSink } from '../../src/output/plain-sink.js';
+import type { EngineEvent } from '../../src/run/events.js';
+
+const EVENTS: EngineEvent[] = [
+  { type: 'lock.acquired', environment: 'demo' },
+  { type: 'plan.started', environment: 'demo', command: 'configure', stages: [{ stage: 'configure', steps: [{ id: 'docker', title: 'Install Docker', kind: 'remote' }, { id: 'firewall', title: 'Firewall', kind: 'remote' }] }] },
+  { type: 'stage.started', stage: 'configure' },
+  { type: 'state.changed', environment: 'demo', from: 'provisioned', to: 'configuring' },
+  { type: 'step.started', stage: 'configure', step: 'docker', title: 'Install Docker', kind: 'remote' },
+  { type: 'step.skipped', step: 'docker', reason: 'already done' },
+  { type: 'step.started', stage: 'configure', step: 'firewall', title: 'Firewall', kind: 'remote' },
+  { type: 'step.command', step: 'firewall', command: 'sudo ufw allow 22/tcp' },
+  { type: 'step.output', step: 'firewall', stream: 'stdout', line: 'Rule added' },
+  { type: 'step.output', step: 'firewall', stream: 'stdout', line: 'Firewall is active' },
+  { type: 'step.succeeded', step: 'firewall' },
+  { type: 'state.changed', environment: 'demo', from: 'configuring', to: 'configured' },
+  { type: 'stage.finished', stage: 'configure', outcome: 'succeeded' },
+  { type: 'plan.finished', outcome: 'succeeded' },
+];
+
+/** What a terminal shows once the tree has drawn its last frame. */
+function lastFrame(raw: string): string {
+  const frames = raw.replaceAll('\u001b[?25l', '').replaceAll('\u001b[?25h', '').split('\u001b[G');
+  return frames.at(-1)!.trimEnd();
+}
+
+async function drawTree(verbosity: number): Promise<string> {
+  let raw = '';
+  const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
+  const tree = listrSink({ verbosity, stream, forceTty: true, stable: true });
+  for (const event of EVENTS) {
+    tree.sink(event);
+    await new Promise((done) => setImmediate(done));
+  }
+  await tree.finished();
+  return verbosity >= 3 ? raw.trimEnd() : lastFrame(raw);
+}
+
+describe('the listr2 task tree at each verbosity', () => {
+  it('default: collapsed to the stage', async () => {
+    expect(await drawTree(0)).toBe('✔ configure');
+  });
+
+  it('-v: every step, without its output once done', async () => {
+    expect(await drawTree(1)).toBe(['✔ configure', '  ↓ Install Docker (already done)', '  ✔ Firewall'].join('\n'));
+  });
+
+  it('-vv: the full output of each step stays', async () => {
+    expect(await drawTree(2)).toBe(['✔ configure', '  ↓ Install Docker (already done)', '  ✔ Firewall', '    › $ sudo ufw allow 22/tcp', '    › Rule added', '    › Firewall is active'].join('\n'));
+  });
+
+  it('-vvv: every command line and output line, as a log', async () => {
+    expect(await drawTree(3)).toBe(['❯ configure', '❯ Install Docker', '↓ Install Docker (already done)', '❯ Firewall', '› $ sudo ufw allow 22/tcp', '› Rule added', '› Firewall is active', '✔ Firewall', '✔ configure'].join('\n'));
+  });
+
+  it('a failure ends the tree with the error and never hangs on steps that did not run', async () => {
+    let raw = '';
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
+    const tree = listrSink({ verbosity: 1, stream, forceTty: true, stable: true });
+    for (const event of [...EVENTS.slice(0, 7), { type: 'step.failed', step: 'firewall', error: 'exited with code 1: ufw: not found' }, { type: 'plan.finished', outcome: 'failed' }] as EngineEvent[]) tree.sink(event);
+    await tree.finished();
+    expect(lastFrame(raw)).toBe(['❯ configure', '  ↓ Install Docker (already done)', '  ✖ Firewall: exited with code 1: ufw: not found'].join('\n'));
+  });
+});
+
+describe('plain lines (stderr is not a terminal)', () => {
+  const draw = (verbosity: number, quiet = false) => {
+    const lines: string[] = [];
+    const sink = plainSink({ write: (line) => lines.push(line), verbosity, quiet });
+    for (const event of EVENTS) sink(event);
+    return lines;
+  };
+
+  it('default: stages and step results', () => {
+    expect(draw(0)).toEqual(['▸ configure', '  ↷ Install Docker (already done)', '  ✓ Firewall']);
+  });
+
+  it('-vv: command lines, output and state changes too', () => {
+    expect(draw(2)).toEqual([
+      '▸ configure',
+      '  state: provisioned → configuring',
+      '  … Install Docker',
+      '  ↷ Install Docker (already done)',
+      '  … Firewall',
+      '    $ sudo ufw allow 22/tcp',
+      '    │ Rule added',
+      '    │ Firewall is active',
+      '  ✓ Firewall',
+      '  state: configuring → configured',
+    ]);
+  });
+
+  it('-q: nothing unless a step fails', () => {
+    expect(draw(0, true)).toEqual([]);
+  });
+});
+
+describe('NDJSON', () => {
+  it('one JSON object per line, each with its type and time', () => {
+    let text = '';
+    const writer = new NdjsonWriter((chunk) => (text += chunk), () => new Date('2026-01-01T00:00:00.000Z'));
+    for (const event of EVENTS) writer.sink(event);
+    writer.line({ type: 'result', ok: true, exit_code: 0, command: 'configure' });
+    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(EVENTS.length + 1);
+    expect(lines[0]).toEqual({ type: 'lock.acquired', environment: 'demo', at: '2026-01-01T00:00:00.000Z' });
+    expect(lines.at(-1)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'configure' });
+  });
+});
