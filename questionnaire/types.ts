@@ -51,8 +51,6 @@ export interface Question {
   readonly flag: string;
   /** The config key(s) it fills, for help texts and to map config problems back to a question. */
   readonly keys: readonly string[];
-  /** Why the answer cannot be used, or undefined when it is fine. Built from the config schema. */
-  readonly validate?: (value: Answer, answers: Answers, context: QuestionContext) => string | undefined;
 }
 
 export function resolveDynamic<T>(value: Dynamic<T> | undefined, answers: Answers, context: QuestionContext): T | undefined {

@@ -30,7 +30,7 @@ const init: CommandHandler = async (context, input) => {
       return INTERRUPTED;
     }
     reportWritten(context, outcome.prepared, { dryRun: context.dryRun });
-    if (outcome.deployNow) context.output.info(`Deploy is not built yet in this version; run it when it is:\n  ${nextCommand(outcome.prepared)}`);
+    if (outcome.deployNow) context.output.info(`To deploy now, run:\n  ${nextCommand(outcome.prepared)}`);
     return 0;
   }
 

@@ -17,7 +17,7 @@ export function answersFromOptions(options: Readonly<Record<string, unknown>>): 
         if (!/^-?[0-9]+$/.test(value)) {
           throw new DeployerError('usage.invalid', `${flagName(question)} '${value}' is not a whole number`, {
             where: flagName(question),
-            fix: `pass a number, for example ${flagName(question)} ${String(question.default ?? 1)}`,
+            fix: `pass a number, for example ${flagName(question)} ${typeof question.default === 'number' ? question.default : 1}`,
           });
         }
         answers[question.id] = Number(value);
