@@ -25,6 +25,17 @@ export const ERROR_CODES = {
   'implementation.missing': { exit: 1, summary: 'A piece the command needs (provider, SSH host, renderer) is not available yet.' },
   'step.failed': { exit: 1, summary: 'A step of the plan failed; the environment records where, and re-running resumes.' },
   'interrupted': { exit: 1, summary: 'The command was interrupted at a safe point; re-running resumes.' },
+  'hetzner.unauthorized': { exit: 2, summary: 'The Hetzner Cloud API rejected the token (wrong, revoked or from another project).' },
+  'hetzner.token_readonly': { exit: 2, summary: 'The Hetzner Cloud token is read-only; a read & write token is needed.' },
+  'hetzner.invalid_input': { exit: 2, summary: 'The Hetzner Cloud API rejected a request\'s input; the fields are listed.' },
+  'hetzner.server_type_unavailable': { exit: 2, summary: 'The configured Hetzner server type does not exist, is deprecated, or is not offered in the location.' },
+  'hetzner.location_unknown': { exit: 2, summary: 'The configured Hetzner location does not exist.' },
+  'hetzner.image_unknown': { exit: 2, summary: 'The configured Hetzner image does not exist for the server type\'s architecture.' },
+  'hetzner.name_taken': { exit: 1, summary: 'A Hetzner resource with the name the deployer needs exists and was not created for this environment.' },
+  'hetzner.quota_exceeded': { exit: 1, summary: 'The Hetzner Cloud project reached a resource limit (servers, firewalls, ...).' },
+  'hetzner.action_failed': { exit: 1, summary: 'A Hetzner Cloud action (create, delete, ...) ended in error or did not finish in time.' },
+  'hetzner.api_error': { exit: 1, summary: 'The Hetzner Cloud API answered with an error the deployer cannot fix itself (after retries where they apply).' },
+  'hetzner.unreachable': { exit: 1, summary: 'The Hetzner Cloud API could not be reached (network error or timeout, after retries).' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 
