@@ -52,6 +52,8 @@ export function configFileExists(path: string): boolean {
 
 /** Writes the config 0600 (it holds the admin token), and the JSON Schema beside it for editors. */
 export async function writeConfigFile(path: string, text: string, options: { overwrite: boolean }): Promise<void> {
+  // An overwritten file keeps its old mode while it is written: narrow it first, so the secrets are never readable by others.
+  if (options.overwrite && existsSync(path)) await chmod(path, 0o600);
   await writeNewFile(path, text, { force: options.overwrite, secret: true });
   await chmod(path, 0o600);
   const schemaPath = join(dirname(path), SCHEMA_FILE_NAME);
