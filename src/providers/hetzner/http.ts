@@ -117,9 +117,10 @@ export class HetznerHttp {
       const error = await this.errorOf(method, target, response);
       this.log(`${method} ${target} → ${response.status} ${error.apiCode}`);
       if (retries < this.retry.maxRetries && (RETRYABLE_CODES.has(error.apiCode) || RETRYABLE_STATUSES.has(response.status))) {
-        const backoff = backoffMs(retries, this.random, this.retry);
-        const wait = error.apiCode === 'rate_limit_exceeded' ? Math.max(backoff, this.rateLimitWait() ?? 0) : backoff;
+        // Wait for the backoff, and at least until the budget has one request again.
+        const wait = Math.max(backoffMs(retries, this.random, this.retry), this.rateLimitWait() ?? 0);
         await this.pause(wait, `${method} ${target} answered ${error.apiCode}`, retries, options.signal);
+        this.rateLimit = undefined;
         continue;
       }
       throw error;
