@@ -36,6 +36,17 @@ export const ERROR_CODES = {
   'hetzner.action_failed': { exit: 1, summary: 'A Hetzner Cloud action (create, delete, ...) ended in error or did not finish in time.' },
   'hetzner.api_error': { exit: 1, summary: 'The Hetzner Cloud API answered with an error the deployer cannot fix itself (after retries where they apply).' },
   'hetzner.unreachable': { exit: 1, summary: 'The Hetzner Cloud API could not be reached (network error or timeout, after retries).' },
+  'ssh.unreachable': { exit: 1, summary: 'SSH did not answer on the host before the connect deadline; each attempt was reported.' },
+  'ssh.handshake_failed': { exit: 1, summary: 'The SSH handshake failed for a reason retrying cannot fix (not an SSH server, no common algorithm).' },
+  'ssh.auth_failed': { exit: 1, summary: 'The host refused the SSH user with the configured key (or the keys in the SSH agent).' },
+  'ssh.host_key_changed': { exit: 1, summary: 'The host key differs from the one stored for the environment; it must be accepted deliberately.' },
+  'ssh.key_unreadable': { exit: 1, summary: 'The SSH private key file is missing, unreadable or not a private key.' },
+  'ssh.key_encrypted': { exit: 1, summary: 'The SSH private key has a passphrase and no SSH agent is running to hold it.' },
+  'ssh.command_failed': { exit: 1, summary: 'A remote command exited with a non-zero status; the command and its last stderr lines are given.' },
+  'ssh.sudo_denied': { exit: 1, summary: 'The SSH user cannot run sudo without a password on the host.' },
+  'ssh.upload_failed': { exit: 1, summary: 'A file or directory could not be uploaded over SFTP.' },
+  'ssh.channel_refused': { exit: 1, summary: 'The host refused a new SSH channel (sshd MaxSessions is lower than the session uses).' },
+  'ssh.connection_lost': { exit: 1, summary: 'The SSH connection dropped while a command was running.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 
