@@ -59,7 +59,7 @@ export async function startSshTarget(): Promise<SshTarget> {
   let networkMade = false;
 
   const cleanupOnExit = () => {
-    if (sshd?.pid !== undefined && sshd.exitCode === null) process.kill(sshd.pid, 'SIGKILL');
+    if (sshd?.pid !== undefined && isRunning(sshd)) process.kill(sshd.pid, 'SIGKILL');
     if (networkMade) spawnSync('ip', ['netns', 'del', namespace]);
   };
   process.once('exit', cleanupOnExit);
@@ -103,7 +103,7 @@ export async function startSshTarget(): Promise<SshTarget> {
   }
 
   const start = async () => {
-    if (sshd && sshd.exitCode === null) throw new Error('the SSH target is already running');
+    if (sshd && isRunning(sshd)) throw new Error('the SSH target is already running');
     const child = spawn('nsenter', [`--net=/run/netns/${namespace}`, 'unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'bash', START_SCRIPT, rootfs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -114,7 +114,7 @@ export async function startSshTarget(): Promise<SshTarget> {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     for (let waited = 0; waited < 150; waited += 1) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the SSH target's sshd exited at start (${child.exitCode ?? child.signalCode}):\n${log}`);
+      if (!isRunning(child)) throw new Error(`the SSH target's sshd exited at start (${child.exitCode ?? child.signalCode}):\n${log}`);
       if ((await probeSshBanner(host, 22, 1000)).ok) return;
       await sleep(100);
     }
@@ -123,7 +123,7 @@ export async function startSshTarget(): Promise<SshTarget> {
 
   const stop = async () => {
     const child = sshd;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !isRunning(child)) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // unshare ignores SIGTERM while it waits; killing it makes --kill-child end sshd,
     // PID 1 of the target's PID namespace, and the kernel then ends all left in it.
@@ -159,6 +159,10 @@ export async function startSshTarget(): Promise<SshTarget> {
     },
   };
   return target;
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
 function assertPrerequisites(): void {
