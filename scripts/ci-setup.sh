@@ -11,6 +11,9 @@ APT_PACKAGES=(
   shellcheck       # render: shellcheck on the rendered configure.sh, run.sh and backup scripts
   cloud-init       # render: cloud-init schema on the rendered cloud-init.yml
   docker.io        # render: the docker CLI that runs the compose v2 plugin (no daemon needed)
+  debootstrap      # ssh: builds the Debian 13 rootfs the SSH tests boot as a real OpenSSH target
+  iproute2         # ssh: ip netns and the veth pair that reach the SSH test target
+  util-linux       # ssh: nsenter and unshare run the target's sshd in its own namespaces
   tmux             # wizard: the built binary driven in a real terminal (tests/wizard/terminal.test.ts)
 )
 
@@ -39,3 +42,7 @@ if ! docker compose version >/dev/null 2>&1; then
   rm -rf "$work"
   docker compose version
 fi
+
+# ssh: the Debian 13 rootfs the SSH tests boot (cached under /var/cache/torrust-tracker-deployer-tests;
+# 1-2 minutes on a fresh machine, instant afterwards), built here so no test waits for it.
+bash "$(dirname "${BASH_SOURCE[0]}")/build-test-rootfs.sh" >/dev/null
