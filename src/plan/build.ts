@@ -20,7 +20,7 @@ export function stagePlan(stage: Stage | 'test', inputs: PlanInputs): StagePlan 
     case 'release':
       return releasePlan(inputs.config, inputs.artifacts, inputs.record.name);
     case 'run':
-      return runPlan(inputs.config);
+      return runPlan();
     case 'test':
       return testPlan(inputs.config);
     case 'destroy':

@@ -1,34 +1,27 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { instanceNameOf } from '../config/schema.js';
-import { publicPorts, topologyOf } from '../domain/topology.js';
+import { configureSteps } from '../remote/commands/configure.js';
+import { releaseStepsAroundFiles } from '../remote/commands/release.js';
+import { runSteps } from '../remote/commands/run.js';
+import type { HostStep } from '../remote/commands/step.js';
+import { topologyOf } from '../domain/topology.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import type { RemoteCommandStep, StagePlan, Step, UploadStep } from './types.js';
 
 /**
- * One pure function per stage: (config, state) → steps. The remote commands
- * here are the engine's first cut; issue 6 (SSH) and issue 7 (providers) refine
- * them, and issue 3 supplies the rendered artifacts `release` uploads.
+ * One pure function per stage: (config, state) → steps. Host steps come from
+ * src/remote/commands, the same command lines the rendered configure.sh,
+ * release.sh and run.sh print, so a hand-run host and a deployed one agree.
  */
 
-export const DEPLOY_DIR = '/opt/torrust';
-
-/** A file for the instance, rendered from the config. */
+/** A file rendered from the config (src/render), and where it goes on the instance, if anywhere. */
 export interface RenderedFile {
-  /** Relative to DEPLOY_DIR on the instance and to build/<env>/ here. */
+  /** Relative to build/<env>/ here. */
   readonly path: string;
   readonly content: string;
   readonly mode: number;
+  readonly host?: { readonly path: string; readonly owner: string };
 }
-
-const remote = (id: string, title: string, command: string, changes: string, check?: string, sudo = true): RemoteCommandStep => ({
-  kind: 'remote',
-  id,
-  title,
-  command,
-  check,
-  sudo,
-  changes,
-});
 
 export function provisionPlan(config: EnvironmentConfig, record: EnvironmentRecord): StagePlan {
   const instanceName = instanceNameOf(config);
@@ -64,70 +57,32 @@ export function provisionPlan(config: EnvironmentConfig, record: EnvironmentReco
 }
 
 export function configurePlan(config: EnvironmentConfig): StagePlan {
-  const user = config.ssh_credentials.username;
-  const ports = publicPorts(config);
-  const allow = [...new Map(ports.map((port) => [`${port.port}/${port.protocol}`, port])).keys()].map((rule) => `ufw allow ${rule}`).join(' && ');
-  const apt = 'DEBIAN_FRONTEND=noninteractive apt-get';
-  return {
-    stage: 'configure',
-    command: 'configure',
-    steps: [
-      remote('install-docker', 'Install Docker and compose', `${apt} update -qq && (${apt} install -y -qq docker.io docker-compose-v2 || ${apt} install -y -qq docker.io docker-compose)`, 'installs the docker.io and compose packages', 'docker compose version >/dev/null 2>&1'),
-      remote('docker-group', `Let ${user} use Docker`, `usermod -aG docker ${user}`, `adds ${user} to the docker group`, `id -nG ${user} | grep -qw docker`),
-      remote('security-updates', 'Turn on automatic security updates', `${apt} install -y -qq unattended-upgrades && dpkg-reconfigure -f noninteractive unattended-upgrades`, 'installs and enables unattended-upgrades', 'dpkg -s unattended-upgrades >/dev/null 2>&1'),
-      remote('firewall', `Firewall: allow ${ports.map((port) => `${port.port}/${port.protocol}`).join(', ')}`, `${apt} install -y -qq ufw && ${allow} && ufw --force enable`, 'installs ufw, allows SSH and the public ports, enables it', undefined),
-    ],
-  };
+  return { stage: 'configure', command: 'configure', steps: configureSteps(config).map(remoteStep) };
 }
 
-/** Storage directories per service, as the Rust deployer lays them out under /opt/torrust/storage. */
-const STORAGE: Readonly<Record<string, readonly { dir: string; owner?: string }[]>> = {
-  tracker: [{ dir: 'tracker/etc' }, { dir: 'tracker/lib/database' }, { dir: 'tracker/log' }],
-  mysql: [{ dir: 'mysql/data', owner: '999:999' }],
-  prometheus: [{ dir: 'prometheus/etc' }],
-  grafana: [{ dir: 'grafana/data', owner: '472:472' }, { dir: 'grafana/provisioning' }],
-  caddy: [{ dir: 'caddy/etc' }, { dir: 'caddy/data' }, { dir: 'caddy/config' }],
-  backup: [{ dir: 'backup/etc' }],
-};
-
 export function releasePlan(config: EnvironmentConfig, artifacts: readonly RenderedFile[] | undefined, environment: string): StagePlan {
-  const user = config.ssh_credentials.username;
+  const { beforeFiles, afterFiles } = releaseStepsAroundFiles(config);
   const steps: Step[] = [];
-  for (const service of topologyOf(config).services) {
-    for (const { dir, owner } of STORAGE[service] ?? []) {
-      const path = `${DEPLOY_DIR}/storage/${dir}`;
-      const chown = owner ?? `${user}:${user}`;
-      steps.push(remote(`storage-${dir.replaceAll('/', '-')}`, `Create ${path}`, `install -d -m 0755 -o ${chown.split(':')[0]} -g ${chown.split(':')[1]} ${path}`, `creates ${path} owned by ${chown}`, `test -d ${path} && [ "$(stat -c %u:%g ${path})" = "$(id -u ${chown.split(':')[0]}):$(id -g ${chown.split(':')[1]})" ]`));
-    }
-  }
   for (const file of artifacts ?? []) {
     steps.push({ kind: 'local', id: `build-${file.path}`, title: `Write build/${environment}/${file.path}`, path: `build/${environment}/${file.path}`, content: file.content, mode: file.mode, changes: 'a local copy of what is uploaded, for review' });
   }
+  steps.push(...beforeFiles.map(remoteStep));
   for (const file of artifacts ?? []) {
-    const upload: UploadStep = { kind: 'upload', id: `upload-${file.path}`, title: `Upload ${DEPLOY_DIR}/${file.path}`, target: `${DEPLOY_DIR}/${file.path}`, content: file.content, mode: file.mode, owner: user, changes: `writes ${DEPLOY_DIR}/${file.path}` };
+    if (!file.host) continue;
+    const upload: UploadStep = { kind: 'upload', id: `upload-${file.path}`, title: `Upload ${file.host.path}`, target: file.host.path, content: file.content, mode: file.mode, owner: file.host.owner, changes: `writes ${file.host.path} (mode ${file.mode.toString(8).padStart(4, '0')}, owner ${file.host.owner})` };
     steps.push(upload);
   }
+  steps.push(...afterFiles.map(remoteStep));
   return { stage: 'release', command: 'release', steps };
 }
 
-export function runPlan(config: EnvironmentConfig): StagePlan {
-  const services = topologyOf(config).services.filter((service) => service !== 'backup');
-  return {
-    stage: 'run',
-    command: 'run',
-    steps: [
-      remote('compose-up', `Start ${services.join(', ')}`, `cd ${DEPLOY_DIR} && docker compose up -d --remove-orphans`, 'pulls images and starts (or updates) the containers', undefined, false),
-      {
-        kind: 'wait',
-        id: 'wait-healthy',
-        title: 'Wait until every service is healthy',
-        condition: { type: 'remote-command', command: `cd ${DEPLOY_DIR} && docker compose ps --all --format '{{.State}} {{.Health}}' | awk '$1 != "running" || ($2 != "" && $2 != "healthy") { bad = 1 } END { exit bad }'` },
-        timeoutSeconds: 300,
-        intervalSeconds: 5,
-        changes: 'nothing',
-      },
-    ],
-  };
+export function runPlan(): StagePlan {
+  return { stage: 'run', command: 'run', steps: runSteps().map(remoteStep) };
+}
+
+/** The host steps the rendered scripts print, as plan steps: the same command lines, run as root. */
+function remoteStep(step: HostStep): RemoteCommandStep {
+  return { kind: 'remote', id: step.id, title: step.title, command: step.commands.join(' && '), check: step.doneWhen, sudo: true, changes: step.title };
 }
 
 export function testPlan(config: EnvironmentConfig): StagePlan {

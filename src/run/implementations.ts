@@ -2,13 +2,14 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { RenderedFile } from '../plan/stages.js';
 import { allSteps, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
+import { renderedFilesFor } from './artifacts.js';
 import type { Provider, RemoteConnector } from './ports.js';
 
 /**
- * The real pieces a plan needs at run time. This build has none of them yet:
- * the renderer comes with issue 3, SSH with issue 6, the providers with issue 7.
- * Each will register itself here; until then a plan that needs one has a gap
- * and the command says which piece is missing instead of pretending.
+ * The real pieces a plan needs at run time: the renderer (issue 3), SSH (issue 6)
+ * and the providers (issue 7) register themselves here; while one is missing, a
+ * plan that needs it has a gap and the command says which piece is missing
+ * instead of pretending.
  */
 export interface Implementations {
   provider(config: EnvironmentConfig): Provider | undefined;
@@ -19,7 +20,7 @@ export interface Implementations {
 export const BUILT_IN: Implementations = {
   provider: () => undefined,
   connect: () => undefined,
-  artifacts: () => undefined,
+  artifacts: renderedFilesFor,
 };
 
 const PROVIDER_LABEL: Readonly<Record<string, string>> = { lxd: 'the LXD provider', hetzner: 'the Hetzner Cloud provider' };

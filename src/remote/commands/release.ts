@@ -25,11 +25,20 @@ export const SQLITE_DIR = `${DEPLOY_DIR}/storage/tracker/lib/database`;
  * `sourceDir` is a shell word naming where the rendered files are on the host.
  */
 export function releaseSteps(config: EnvironmentConfig, files: readonly HostFile[], sourceDir: string): HostStep[] {
-  const steps = [storageDirectories(config), installFiles(files, sourceDir)];
+  const { beforeFiles, afterFiles } = releaseStepsAroundFiles(config);
+  return [...beforeFiles, installFiles(files, sourceDir), ...afterFiles];
+}
+
+/**
+ * The release steps other than putting the files in place, split where the files
+ * go: release.sh installs them from a staging directory, the pipeline uploads them.
+ */
+export function releaseStepsAroundFiles(config: EnvironmentConfig): { beforeFiles: HostStep[]; afterFiles: HostStep[] } {
+  const afterFiles: HostStep[] = [];
   const database = config.tracker.core.database;
-  if (database.driver === 'sqlite3') steps.push(initSqliteDatabase(database.database_name));
-  steps.push(config.backup ? backupLog() : removeBackupCron());
-  return steps;
+  if (database.driver === 'sqlite3') afterFiles.push(initSqliteDatabase(database.database_name));
+  afterFiles.push(config.backup ? backupLog() : removeBackupCron());
+  return { beforeFiles: [storageDirectories(config)], afterFiles };
 }
 
 export function storageDirectories(config: EnvironmentConfig): HostStep {
