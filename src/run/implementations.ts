@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { RenderedFile } from '../plan/stages.js';
 import { allSteps, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
+import { HetznerProvider } from '../providers/hetzner/provider.js';
 import { renderedFilesFor } from './artifacts.js';
 import type { Provider, RemoteConnector } from './ports.js';
 
@@ -18,7 +19,7 @@ export interface Implementations {
 }
 
 export const BUILT_IN: Implementations = {
-  provider: () => undefined,
+  provider: (config) => (config.provider.provider === 'hetzner' ? new HetznerProvider(config) : undefined),
   connect: () => undefined,
   artifacts: renderedFilesFor,
 };
