@@ -272,6 +272,20 @@ describe('channels and keepalive', () => {
     expect(debug.filter((line) => line.includes('keepalive@openssh.com')).length).toBeGreaterThan(1);
   });
 
+  it('ends a command with connection_lost, not a crash, when keepalives go unanswered', async () => {
+    const session = await open({ keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    const running = session.exec('echo started; sleep 30', { onLine: (_, line) => line === 'started' && void target.setLink('down') });
+    try {
+      const error = await rejection(running);
+      expect(error.code).toBe('ssh.connection_lost');
+      expect(error.message).toContain('sleep 30');
+    } finally {
+      await target.setLink('up');
+    }
+    const again = await open();
+    expect((await again.exec('echo back')).stdout).toBe('back\n');
+  });
+
   it('keeps keepalive on by default', async () => {
     const session = await open();
     expect(session.keepalive.intervalMs).toBeGreaterThan(0);

@@ -39,6 +39,8 @@ export interface SshTarget {
   hostKeyFingerprint(): Promise<string>;
   /** New host keys, as a rebuilt server would have; restart for sshd to use them. */
   regenerateHostKeys(): Promise<void>;
+  /** Takes the host side of the link down (packets vanish, as behind a dead NAT) or up again. */
+  setLink(state: 'up' | 'down'): Promise<void>;
   sshdLog(): string;
   dispose(): Promise<void>;
 }
@@ -142,6 +144,9 @@ export async function startSshTarget(): Promise<SshTarget> {
     start,
     stop,
     regenerateHostKeys,
+    setLink: async (state) => {
+      await run('ip', ['link', 'set', hostVeth, state]);
+    },
     sshdLog: () => log,
     hostKeyFingerprint: async () => {
       const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(rootfs, 'etc/ssh/ssh_host_ed25519_key.pub')]);
