@@ -3,12 +3,14 @@ import { httpGet, type HttpFailureReason, type HttpGetOptions } from './http-get
 /**
  * A JSON health endpoint: the tracker's `/api/health_check` and `/health_check`
  * answer `{"status":"Ok"}`, Grafana's `/api/health` `{"database":"ok",...}`.
- * Healthy means a 2xx reply whose `status`, when present, is "Ok".
+ * Healthy means a 2xx reply with a JSON object whose `status`, when present, is
+ * "Ok": a 200 with anything else (a default page, a tracker's bencoded error)
+ * is not the health endpoint.
  */
 
 export type HealthResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
-  | { readonly ok: false; readonly reason: 'http-status' | 'unhealthy' | HttpFailureReason; readonly message: string; readonly status?: number };
+  | { readonly ok: false; readonly reason: 'http-status' | 'not-json' | 'unhealthy' | HttpFailureReason; readonly message: string; readonly status?: number };
 
 export async function checkHealth(url: URL, options: HttpGetOptions = {}): Promise<HealthResult> {
   const response = await httpGet(url, options);
@@ -18,7 +20,10 @@ export async function checkHealth(url: URL, options: HttpGetOptions = {}): Promi
     return { ok: false, reason: 'http-status', status: response.status, message: `${url.href} answered HTTP ${response.status}${excerpt(text)}` };
   }
   const body = parseJson(text);
-  if (body !== null && typeof body === 'object' && 'status' in body && typeof body.status === 'string' && body.status.toLowerCase() !== 'ok') {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, reason: 'not-json', status: response.status, message: `${url.href} answered HTTP ${response.status}, but not with a JSON health report${excerpt(text)}` };
+  }
+  if ('status' in body && typeof body.status === 'string' && body.status.toLowerCase() !== 'ok') {
     return { ok: false, reason: 'unhealthy', status: response.status, message: `${url.href} reports status "${body.status}"${excerpt(text)}` };
   }
   return { ok: true, status: response.status, body };
@@ -28,7 +33,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return text;
+    return undefined;
   }
 }
 

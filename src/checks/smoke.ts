@@ -129,6 +129,8 @@ export interface SmokeRunOptions {
   readonly lookup?: AddressLookup;
   /** Called as each check finishes (for live output). */
   readonly onResult?: (result: SmokeResult) => void;
+  /** Runs one check (default runSmokeCheck); replaced in tests of the scheduling. */
+  readonly runCheck?: (check: SmokeCheck, options: SmokeRunOptions) => Promise<SmokeResult>;
 }
 
 /** Runs the checks, at most `concurrency` at a time; results come back in the checks' order. */
@@ -138,7 +140,7 @@ export async function runSmokeChecks(checks: readonly SmokeCheck[], options: Smo
   const worker = async () => {
     while (next < checks.length) {
       const index = next++;
-      const result = await runSmokeCheck(checks[index]!, options);
+      const result = await (options.runCheck ?? runSmokeCheck)(checks[index]!, options);
       results[index] = result;
       options.onResult?.(result);
     }
@@ -168,13 +170,13 @@ export async function runSmokeCheck(check: SmokeCheck, options: SmokeRunOptions 
         { host: check.address, port },
         { ...(signal === undefined ? {} : { signal }), ...(options.udpRetry === undefined ? {} : { retry: options.udpRetry }), ...(options.lookup === undefined ? {} : { lookup: options.lookup }) },
       );
-      if (result.ok) return pass(`announce answered: interval ${result.interval} s, ${result.seeders} seeders, ${result.leechers} leechers, ${result.peers.length} peers`);
+      if (result.ok) return pass(`announce answered: interval ${result.interval} s, ${count(result.seeders, 'seeder')}, ${count(result.leechers, 'leecher')}, ${count(result.peers.length, 'peer')}`);
       if (result.reason === 'error-reply' && check.refusalPasses) return pass(`the private tracker answered and refused the unknown test peer, as it should (${result.message})`);
       return fail(result.message, result.reason === 'timeout' ? `open ${port}/udp in every firewall in front of the instance (ufw and the cloud provider's), and check the tracker container is running` : undefined);
     }
     case 'http-announce': {
       const result = await httpAnnounce(new URL(check.target), http);
-      if (result.ok) return pass(`announce answered: interval ${result.interval} s, ${result.complete ?? '?'} seeders, ${result.incomplete ?? '?'} leechers${certificateNote}`);
+      if (result.ok) return pass(`announce answered: interval ${result.interval} s, ${count(result.complete, 'seeder')}, ${count(result.incomplete, 'leecher')}, ${count(result.peers.length, 'peer')}${certificateNote}`);
       if (result.reason === 'failure-reason' && check.refusalPasses) return pass(`the private tracker answered and refused the test peer without a key, as it should (${result.message})${certificateNote}`);
       return fail(result.message, httpFix(check, result.reason));
     }
@@ -188,6 +190,10 @@ export async function runSmokeCheck(check: SmokeCheck, options: SmokeRunOptions 
       return result.ok ? pass(result.message) : fail(result.message, result.fix);
     }
   }
+}
+
+function count(value: number | undefined, noun: string): string {
+  return value === undefined ? `? ${noun}s` : `${value} ${noun}${value === 1 ? '' : 's'}`;
 }
 
 function httpFix(check: SmokeCheck, reason: string): string | undefined {

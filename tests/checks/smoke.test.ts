@@ -1,0 +1,209 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DnsResolver } from '../../src/checks/dns.js';
+import { runSmokeChecks, smokeChecks, type SmokeCheck, type SmokeResult } from '../../src/checks/smoke.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
+import { ANCHOR_CONFIGS } from '../support/cli.js';
+import { minimalConfig } from '../support/configs.js';
+import { startTracker, type RunningTracker } from './tracker.js';
+
+const IP = '203.0.113.7';
+
+async function anchorConfig(name: string): Promise<EnvironmentConfig> {
+  const loaded = await loadConfigFile(join(ANCHOR_CONFIGS, name), {});
+  if (!loaded.config) throw new Error(`${name} does not validate: ${JSON.stringify(loaded.problems)}`);
+  return loaded.config;
+}
+
+const summary = (checks: SmokeCheck[]) => checks.map(({ title, kind, target }) => `${kind} ${title} → ${target}`);
+
+describe('the checks derived from the Rust deployer\'s example configs', () => {
+  it('01-minimal-lxd: UDP announce, HTTP tracker health and announce, API health, all on the instance address', async () => {
+    const checks = smokeChecks(await anchorConfig('01-minimal-lxd.json'), IP);
+    expect(summary(checks)).toEqual([
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
+      `http-health HTTP tracker 1: health → http://${IP}:7070/health_check`,
+      `http-announce HTTP tracker 1: announce → http://${IP}:7070/announce`,
+      `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
+    ]);
+    expect(checks.every((check) => check.address === IP && !check.advisory && !check.refusalPasses && check.untrustedCertificate === undefined)).toBe(true);
+  });
+
+  it('02-full-stack-lxd: every TLS service through https://domain, Grafana, and a DNS advisory per domain', async () => {
+    const checks = smokeChecks(await anchorConfig('02-full-stack-lxd.json'), IP);
+    expect(summary(checks)).toEqual([
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
+      `udp-announce UDP tracker 2: announce → udp://${IP}:6970/announce`,
+      'http-health HTTP tracker 1: health → https://tracker1.example.com/health_check',
+      'http-announce HTTP tracker 1: announce → https://tracker1.example.com/announce',
+      'http-health HTTP tracker 2: health → https://tracker2.example.com/health_check',
+      'http-announce HTTP tracker 2: announce → https://tracker2.example.com/announce',
+      'http-health HTTP API: health → https://api.example.com/api/health_check',
+      'http-health Health check API: health → https://health.example.com/health_check',
+      'http-health Grafana: health → https://grafana.example.com/api/health',
+      'dns DNS: tracker1.example.com → tracker1.example.com',
+      'dns DNS: tracker2.example.com → tracker2.example.com',
+      'dns DNS: api.example.com → api.example.com',
+      'dns DNS: health.example.com → health.example.com',
+      'dns DNS: grafana.example.com → grafana.example.com',
+    ]);
+    // use_staging = true: the staging CA is untrusted by design, so HTTPS checks accept it and say so.
+    const https = checks.filter((check) => check.target.startsWith('https://'));
+    expect(https.every((check) => check.untrustedCertificate === 'the Let\'s Encrypt staging CA is not trusted by design')).toBe(true);
+    expect(checks.filter((check) => check.advisory).map((check) => check.kind)).toEqual(['dns', 'dns', 'dns', 'dns', 'dns']);
+    expect(checks.find((check) => check.title === 'UDP tracker 2: announce')?.key).toEqual(['tracker', 'udp_trackers', 1]);
+  });
+
+  it('04-full-stack-hetzner: the production CA is verified (no staging)', async () => {
+    const checks = smokeChecks(await anchorConfig('04-full-stack-hetzner.json'), IP);
+    expect(checks.filter((check) => check.target.startsWith('https://'))).toHaveLength(7);
+    expect(checks.some((check) => check.untrustedCertificate !== undefined)).toBe(false);
+  });
+
+  it('07-udp-only and 08-http-only-https follow what each config deploys', async () => {
+    expect(summary(smokeChecks(await anchorConfig('07-udp-only.json'), IP))).toEqual([
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
+      `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
+    ]);
+    expect(summary(smokeChecks(await anchorConfig('08-http-only-https.json'), IP))).toEqual([
+      `http-health HTTP tracker 1: health → http://${IP}:7070/health_check`,
+      `http-announce HTTP tracker 1: announce → http://${IP}:7070/announce`,
+      `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
+      `http-health Grafana: health → http://${IP}:3000/api/health`,
+    ]);
+  });
+
+  it('11-private-tracker: a refusal of the unknown test peer counts as an answer for the announces only', async () => {
+    const checks = smokeChecks(await anchorConfig('11-private-tracker.json'), IP);
+    expect(checks.filter((check) => check.refusalPasses).map((check) => check.title)).toEqual(['UDP tracker 1: announce', 'HTTP tracker 1: announce']);
+  });
+});
+
+describe('the checks follow the config', () => {
+  const configOf = (overrides: Record<string, unknown>) => EnvironmentConfigSchema.parse(minimalConfig(overrides));
+
+  it('ports, domains, *.local certificates and an IPv6 instance address', () => {
+    const config = configOf({
+      tracker: {
+        core: { database: { driver: 'sqlite3', database_name: 'tracker.db' }, private: false },
+        udp_trackers: [{ bind_address: '0.0.0.0:16969', domain: 'udp.tracker.local' }],
+        http_trackers: [{ bind_address: '0.0.0.0:17070', domain: 'http.tracker.local', use_tls_proxy: true }],
+        http_api: { bind_address: '0.0.0.0:11212', admin_token: 'a-long-random-admin-token' },
+        health_check_api: { bind_address: '127.0.0.1:1313' },
+      },
+      https: { admin_email: 'admin@tracker.local' },
+    });
+    const checks = smokeChecks(config, '2001:db8::7');
+    expect(summary(checks)).toEqual([
+      'udp-announce UDP tracker 1: announce → udp://udp.tracker.local:16969/announce',
+      'http-health HTTP tracker 1: health → https://http.tracker.local/health_check',
+      'http-announce HTTP tracker 1: announce → https://http.tracker.local/announce',
+      'http-health HTTP API: health → http://[2001:db8::7]:11212/api/health_check',
+      'dns DNS: udp.tracker.local → udp.tracker.local',
+      'dns DNS: http.tracker.local → http.tracker.local',
+    ]);
+    expect(checks[1]?.untrustedCertificate).toBe('a *.local domain has a self-signed certificate');
+    expect(checks.every((check) => check.address === '2001:db8::7')).toBe(true);
+  });
+});
+
+describe('running the checks against a real tracker on loopback', () => {
+  let tracker: RunningTracker;
+  let api: Server;
+  let apiPort: number;
+  beforeAll(async () => {
+    tracker = await startTracker({ intervalSeconds: 300 });
+    api = createServer((request, response) => {
+      if (request.url === '/api/health_check') response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Ok"}');
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
+    apiPort = (api.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await tracker.close();
+    await new Promise<void>((done) => api.close(() => done()));
+  });
+
+  it('reports each check: announces pass, the missing health endpoint fails, DNS only warns', async () => {
+    const config = EnvironmentConfigSchema.parse(minimalConfig({
+      tracker: {
+        core: { database: { driver: 'sqlite3', database_name: 'tracker.db' }, private: false },
+        udp_trackers: [{ bind_address: `0.0.0.0:${tracker.udpPort}`, domain: 'tracker.example.com' }],
+        http_trackers: [{ bind_address: `0.0.0.0:${tracker.httpPort}` }],
+        http_api: { bind_address: `0.0.0.0:${apiPort}`, admin_token: 'a-long-random-admin-token' },
+        health_check_api: { bind_address: '127.0.0.1:1313' },
+      },
+    }));
+    const resolver: DnsResolver = { resolve4: () => Promise.resolve(['198.51.100.1']), resolve6: () => Promise.resolve([]) };
+    const seen: string[] = [];
+    const results = await runSmokeChecks(smokeChecks(config, '127.0.0.1'), {
+      resolver,
+      udpRetry: { timeoutMs: 500, tries: 2 },
+      onResult: (result) => seen.push(result.check.title),
+    });
+    const table = results.map(({ check, status, message }: SmokeResult) => [check.title, status, message]);
+    expect(table).toEqual([
+      ['UDP tracker 1: announce', 'pass', 'announce answered: interval 300 s, 0 seeders, 1 leecher, 1 peer'],
+      // bittorrent-tracker has no /health_check (Torrust does): it answers 200 with a bencoded error, which is no health report.
+      ['HTTP tracker 1: health', 'fail', `http://127.0.0.1:${tracker.httpPort}/health_check answered HTTP 200, but not with a JSON health report: d14:failure reason45:invalid action in HTTP request: /health_checke`],
+      ['HTTP tracker 1: announce', 'pass', 'announce answered: interval 300 s, 0 seeders, 1 leecher, 1 peer'],
+      ['HTTP API: health', 'pass', 'healthy (HTTP 200)'],
+      ['DNS: tracker.example.com', 'warn', 'tracker.example.com resolves to 198.51.100.1, not to the instance (127.0.0.1)'],
+    ]);
+    expect(results.at(-1)?.fix).toBe('point the A record of tracker.example.com at 127.0.0.1');
+    expect([...seen].sort()).toEqual(results.map((result) => result.check.title).sort());
+  });
+
+  it('a private tracker\'s refusal passes; the same refusal fails a public one', async () => {
+    const refusing = await startTracker({ refuse: 'unknown peer key' });
+    try {
+      const check = (refusalPasses: boolean): SmokeCheck => ({
+        title: 'UDP tracker 1: announce', kind: 'udp-announce', target: `udp://127.0.0.1:${refusing.udpPort}/announce`, address: '127.0.0.1', key: ['tracker', 'udp_trackers', 0], advisory: false, refusalPasses,
+      });
+      const [privateResult, publicResult] = await runSmokeChecks([check(true), check(false)], { udpRetry: { timeoutMs: 500, tries: 2 } });
+      expect(privateResult).toMatchObject({ status: 'pass', message: expect.stringContaining('the private tracker answered and refused the unknown test peer') });
+      expect(publicResult).toMatchObject({ status: 'fail', message: expect.stringContaining('answered the announce request with an error: unknown peer key') });
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('a UDP timeout says which port to open', async () => {
+    const closed = await startTracker();
+    const port = closed.udpPort;
+    await closed.close();
+    const [result] = await runSmokeChecks([{ title: 'UDP tracker 1: announce', kind: 'udp-announce', target: `udp://127.0.0.1:${port}/announce`, address: '127.0.0.1', key: [], advisory: false, refusalPasses: false }], { udpRetry: { timeoutMs: 100, tries: 1 } });
+    expect(result).toMatchObject({ status: 'fail', message: `no answer from udp://127.0.0.1:${port} after 1 try of 100 ms: is ${port}/udp open in the firewall, and is the tracker running?` });
+    expect(result?.fix).toContain(`open ${port}/udp`);
+  });
+
+  it('runs at most `concurrency` checks at once and returns results in the checks\' order', async () => {
+    const checks: SmokeCheck[] = Array.from({ length: 5 }, (_, index) => ({
+      title: `site ${index}`, kind: 'http-health', target: 'http://127.0.0.1/', address: '127.0.0.1', key: [], advisory: false, refusalPasses: false,
+    }));
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const runCheck = (check: SmokeCheck) => {
+      started.push(check.title);
+      return new Promise<SmokeResult>((done) => finish.set(check.title, () => done({ check, status: 'pass', message: check.title })));
+    };
+    const settle = () => new Promise((done) => setImmediate(done));
+    const run = runSmokeChecks(checks, { concurrency: 2, runCheck });
+    await settle();
+    expect(started).toEqual(['site 0', 'site 1']);
+    finish.get('site 1')!();
+    await settle();
+    expect(started).toEqual(['site 0', 'site 1', 'site 2']);
+    finish.get('site 2')!();
+    finish.get('site 0')!();
+    await settle();
+    expect(started).toEqual(['site 0', 'site 1', 'site 2', 'site 3', 'site 4']);
+    finish.get('site 4')!();
+    finish.get('site 3')!();
+    expect((await run).map((result) => result.message)).toEqual(['site 0', 'site 1', 'site 2', 'site 3', 'site 4']);
+  });
+});
