@@ -4,6 +4,7 @@ import { allSteps, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { HetznerProvider } from '../providers/hetzner/provider.js';
 import { renderedFilesFor } from './artifacts.js';
+import { LxdProvider } from '../providers/lxd/provider.js';
 import type { Provider, RemoteConnector } from './ports.js';
 
 /**
@@ -19,7 +20,7 @@ export interface Implementations {
 }
 
 export const BUILT_IN: Implementations = {
-  provider: (config) => (config.provider.provider === 'hetzner' ? new HetznerProvider(config) : undefined),
+  provider: (config) => (config.provider.provider === 'lxd' ? new LxdProvider(config) : config.provider.provider === 'hetzner' ? new HetznerProvider(config) : undefined),
   connect: () => undefined,
   artifacts: renderedFilesFor,
 };

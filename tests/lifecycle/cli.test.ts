@@ -41,7 +41,7 @@ describe('engine commands through the CLI', () => {
   it('deploy --dry-run prints every stage from where the environment stands, and what this build lacks', async () => {
     const result = await ttd(['deploy', 'demo', '--dry-run'], workingDir);
     expect(result.stdout).toMatch(/^Plan for 'demo' \(deploy\): 5 stages/);
-    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', '$ sudo usermod -aG docker torrust', 'configure', 'release', 'run (ttd run demo)', 'test (ttd test demo)', 'the LXD provider (issue 7)', 'the SSH connection']) {
+    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', '$ sudo usermod -aG docker torrust', 'configure', 'release', 'run (ttd run demo)', 'test (ttd test demo)', 'the SSH connection']) {
       expect(result.stdout).toContain(text);
     }
     const json = ndjson((await ttd(['deploy', 'demo', '--dry-run', '--json'], workingDir)).stdout);
@@ -54,7 +54,7 @@ describe('engine commands through the CLI', () => {
     const before = treeOf(workingDir);
     const result = await ttd(['deploy', 'demo'], workingDir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('the LXD provider (issue 7)');
+    expect(result.stderr).toContain('the SSH connection to the instance (issue 6)');
     expect(result.stderr).toContain('nothing was changed');
     expect(treeOf(workingDir)).toEqual(before);
 

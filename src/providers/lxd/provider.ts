@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { DeployerError } from '../../domain/errors.js';
-import { renderArtifacts } from '../../render/render.js';
 import type { Provider, ProviderInstance } from '../../run/ports.js';
+import { cloudInitUserData } from '../user-data.js';
 import * as lxc from './commands.js';
 import { imageUnavailable, lxcFailure, lxdMessage, vmUnsupported } from './errors.js';
 import { cloudInitStateOf, instanceFromList, serverHasCloudInitKeys, serverRunsVms, type InstanceView } from './parse.js';
@@ -63,7 +62,7 @@ export class LxdProvider implements Provider {
       const failure = lxcFailure(lxc.imageInfo(this.settings.image), image, this.settings);
       throw failure.code === 'lxd.command_failed' ? imageUnavailable(this.settings.image, lxdMessage(image)) : failure;
     }
-    const userData = this.options.userData ?? (await this.renderUserData());
+    const userData = this.options.userData ?? (await cloudInitUserData(this.config));
     const userDataKey: lxc.UserDataKey = serverHasCloudInitKeys(server.stdout) ? 'cloud-init.user-data' : 'user.user-data';
 
     await this.ensureProfile(signal);
@@ -204,18 +203,5 @@ export class LxdProvider implements Provider {
 
   private failure(command: lxc.LxcCommand, result: LxcResult): DeployerError {
     return lxcFailure(command, result, this.settings);
-  }
-
-  private async renderUserData(): Promise<string> {
-    const path = this.config.ssh_credentials.public_key_path;
-    const sshPublicKey = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new DeployerError('ssh.key_unreadable', `The SSH public key ${path} cannot be read (${error.code ?? error.message}); cloud-init needs it to let you in.`, {
-        where: 'ssh_credentials.public_key_path',
-        fix: 'point public_key_path at the .pub file of your key pair (ssh-keygen -t ed25519 creates one)',
-      });
-    });
-    const cloudInit = renderArtifacts(this.config, { sshPublicKey }).get('cloud-init.yml');
-    if (!cloudInit) throw new Error('the renderer produced no cloud-init.yml');
-    return cloudInit.content;
   }
 }

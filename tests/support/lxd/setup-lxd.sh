@@ -33,7 +33,8 @@ fi
 if ! { [[ -S $socket ]] && lxc query /1.0 >/dev/null 2>&1; }; then
   # No systemd on these machines (and policy-rc.d forbids starting services): run it by hand.
   mkdir -p /var/log/lxd
-  nohup lxd --group lxd --logfile=/var/log/lxd/lxd.log >/dev/null 2>&1 &
+  # Closing the lock descriptor: the daemon must not hold the setup lock for its whole life.
+  nohup lxd --group lxd --logfile=/var/log/lxd/lxd.log </dev/null >/dev/null 2>&1 8>&- &
   echo $! >"$cache/lxd.pid"
   echo "setup-lxd: started lxd (PID $(cat "$cache/lxd.pid"), recorded in $cache/lxd.pid)" >&2
   lxd waitready --timeout=60
