@@ -23,11 +23,20 @@ export interface RenderedFile {
   readonly host?: { readonly path: string; readonly owner: string };
 }
 
+/** Passwordless sudo (the step runs under sudo -n), Debian or Ubuntu with apt, and an architecture the images exist for. */
+const SUPPORTED_HOST_CHECK = [
+  '. /etc/os-release',
+  'case "$ID" in debian|ubuntu) ;; *) echo "unsupported OS: $PRETTY_NAME (Debian or Ubuntu is needed)" >&2; exit 1 ;; esac',
+  'case "$(uname -m)" in x86_64|aarch64) ;; *) echo "unsupported architecture: $(uname -m) (x86_64 or aarch64 is needed)" >&2; exit 1 ;; esac',
+  'echo "$PRETTY_NAME $(uname -m)"',
+].join('; ');
+
 export function provisionPlan(config: EnvironmentConfig, record: EnvironmentRecord): StagePlan {
   const instanceName = instanceNameOf(config);
   const provider = config.provider.provider;
+  const creates = provider !== 'existing' && record.instance.method !== 'registered';
   const steps: Step[] = [];
-  if (provider !== 'existing') {
+  if (creates) {
     steps.push(
       { kind: 'provider', id: 'create-instance', title: `Create instance ${instanceName} (${provider})`, provider, call: { action: 'create', instanceName }, changes: `a new ${provider} instance named ${instanceName}, recorded in the environment's resources` },
       { kind: 'provider', id: 'instance-address', title: `Read the address of ${instanceName}`, provider, call: { action: 'address', instanceName }, changes: 'nothing remote; records the address in the environment' },
@@ -36,24 +45,31 @@ export function provisionPlan(config: EnvironmentConfig, record: EnvironmentReco
   steps.push({
     kind: 'wait',
     id: 'wait-ssh',
-    title: `Wait for SSH on port ${config.ssh_credentials.port}`,
+    title: `Wait for SSH on port ${record.instance.ssh_port ?? config.ssh_credentials.port}`,
     condition: { type: 'ssh-reachable' },
     timeoutSeconds: 300,
     intervalSeconds: 5,
     changes: `nothing; trusts and records the host key on first contact${record.instance.ssh_host_key ? ' (already recorded: a different key is refused)' : ''}`,
   });
-  if (provider !== 'existing') {
-    steps.push({
-      kind: 'wait',
-      id: 'wait-cloud-init',
-      title: 'Wait for cloud-init to finish',
-      condition: { type: 'remote-command', command: 'cloud-init status --wait >/dev/null' },
-      timeoutSeconds: 600,
-      intervalSeconds: 5,
-      changes: 'nothing',
-    });
-  }
-  return { stage: 'provision', command: provider === 'existing' ? 'register' : 'provision', steps };
+  steps.push({
+    kind: 'wait',
+    id: 'wait-cloud-init',
+    title: 'Wait for cloud-init to finish (when the host has it)',
+    condition: { type: 'remote-command', command: 'test -e /var/lib/cloud/instance/boot-finished || ! command -v cloud-init >/dev/null 2>&1' },
+    timeoutSeconds: 600,
+    intervalSeconds: 5,
+    changes: 'nothing',
+  });
+  steps.push({
+    kind: 'remote',
+    id: 'check-host',
+    title: 'Check sudo, operating system and architecture',
+    command: SUPPORTED_HOST_CHECK,
+    check: undefined,
+    sudo: true,
+    changes: 'nothing; fails on a host the deployer cannot manage',
+  });
+  return { stage: 'provision', command: creates ? 'provision' : 'register', steps };
 }
 
 export function configurePlan(config: EnvironmentConfig): StagePlan {
@@ -113,7 +129,7 @@ export function destroyPlan(config: EnvironmentConfig, record: EnvironmentRecord
   const instanceName = instanceNameOf(config);
   const mayHaveInstance = record.resources.length > 0 || record.reached !== 'created' || record.state === 'provisioning' || record.state === 'provision_failed' || record.state === 'destroying' || record.state === 'destroy_failed';
   const steps: Step[] = [];
-  if (provider !== 'existing' && mayHaveInstance) {
+  if (provider !== 'existing' && record.instance.method !== 'registered' && mayHaveInstance) {
     steps.push({
       kind: 'provider',
       id: 'destroy-instance',

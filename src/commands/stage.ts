@@ -1,0 +1,56 @@
+import type { CommandHandler, CommandInput } from '../cli/context.js';
+import { stagePlan } from '../plan/build.js';
+import type { Plan } from '../plan/types.js';
+import { BUILT_IN, gapsOf } from '../run/implementations.js';
+import { addressFromConfig } from '../run/lifecycle.js';
+import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
+import { lockWaitOf, withJsonResult } from '../run/session.js';
+import type { Stage } from '../domain/states.js';
+import type { EnvironmentRecord } from '../state/environment-record.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord } from '../state/store.js';
+
+export interface StageCommandOptions {
+  /** The command as typed, when it is not the stage's own (register runs the provision stage). */
+  readonly command?: string;
+  /** A change to the state the command records first (register: the host's address). */
+  readonly update?: (input: CommandInput) => (record: EnvironmentRecord) => EnvironmentRecord;
+}
+
+/**
+ * `provision`, `configure`, `release`, `run`, `test` (and `register`): one stage
+ * of the pipeline for a registered environment, through the same lifecycle as
+ * deploy: state checks, lock, resume, events, --dry-run.
+ */
+export function stageCommand(stage: Exclude<Stage, 'destroy'> | 'test', options: StageCommandOptions = {}): CommandHandler {
+  const command = options.command ?? stage;
+  return async (context, input) =>
+    withJsonResult(context, command, async (json) => {
+      const name = input.args['env'] ?? '';
+      const lockWaitSeconds = lockWaitOf(input);
+      const update = options.update?.(input);
+      const stored = await requireEnvironmentRecord(context.workingDir, name);
+      const { config, secrets } = configFromRecord(stored, context.env);
+      const build = (record: EnvironmentRecord): Plan => {
+        const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts: BUILT_IN.artifacts(config, record) })], gaps: [] };
+        return { ...plan, gaps: gapsOf(plan, config, record, BUILT_IN) };
+      };
+      const plan = build(update ? update(stored) : stored);
+      if (context.dryRun) return printDryRun(context, json, command, plan);
+      refuseGaps(command, plan);
+
+      const result = await runPlanCommand(context, json, {
+        command,
+        environment: name,
+        secrets,
+        plan: build,
+        ...(update ? { update } : {}),
+        provider: BUILT_IN.provider(config),
+        connect: BUILT_IN.connect(config, stored),
+        fallbackAddress: addressFromConfig(config),
+        lockWaitSeconds,
+      });
+      context.output.success(stage === 'test' ? `Environment '${name}' passed its smoke tests` : `Environment '${name}' is ${result.record.state}`);
+      return 0;
+    });
+}

@@ -1,0 +1,3 @@
+import { stageCommand } from './stage.js';
+
+export default stageCommand('test');
