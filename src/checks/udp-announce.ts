@@ -95,7 +95,6 @@ export async function udpAnnounce(target: UdpTarget, options: UdpAnnounceOptions
         port: options.peerPort ?? 6881,
       }),
     );
-    if (reply.action !== 'announce') throw new Error('unreachable: exchange checks the action');
     return { ok: true, interval: reply.interval, leechers: reply.leechers, seeders: reply.seeders, peers: reply.peers };
   });
 }
@@ -104,7 +103,6 @@ export async function udpScrape(target: UdpTarget, infoHashes: readonly Buffer[]
   return withTrackerSocket(target, options, async (exchange) => {
     const connectionId = await connectionIdOf(exchange);
     const reply = await exchange('scrape', (transactionId) => scrapeRequest(connectionId, transactionId, infoHashes));
-    if (reply.action !== 'scrape') throw new Error('unreachable: exchange checks the action');
     if (reply.files.length !== infoHashes.length) {
       throw new ProtocolError(`scrape reply has ${reply.files.length} entries for ${infoHashes.length} info hashes`);
     }
@@ -112,12 +110,11 @@ export async function udpScrape(target: UdpTarget, infoHashes: readonly Buffer[]
   });
 }
 
-type Exchange = (expected: ActionName, packetFor: (transactionId: number) => Buffer) => Promise<Reply>;
+type ReplyTo<A extends ActionName> = Extract<Reply, { action: A }>;
+type Exchange = <A extends ActionName>(expected: A, packetFor: (transactionId: number) => Buffer) => Promise<ReplyTo<A>>;
 
 async function connectionIdOf(exchange: Exchange): Promise<Buffer> {
-  const reply = await exchange('connect', connectRequest);
-  if (reply.action !== 'connect') throw new Error('unreachable: exchange checks the action');
-  return reply.connectionId;
+  return (await exchange('connect', connectRequest)).connectionId;
 }
 
 class Failure extends Error {
@@ -139,7 +136,7 @@ async function withTrackerSocket<T extends { ok: true }>(target: UdpTarget, opti
       ready.bind(0, () => { ready.off('error', fail); done(); });
     });
     const exchange: Exchange = (expected, packetFor) =>
-      exchangeOnce(ready, { ...address, port: target.port }, url, expected, packetFor, retry, options.signal);
+      exchangeWithRetries(ready, { ...address, port: target.port }, url, expected, packetFor, retry, options.signal);
     return await body(exchange);
   } catch (error) {
     if (error instanceof Failure) return { ok: false, reason: error.reason, message: error.message };
@@ -167,19 +164,19 @@ async function resolve(host: string, lookup: AddressLookup, url: string): Promis
  * answers to an earlier try, strays) are ignored; a reply that is not BEP 15
  * fails at once.
  */
-function exchangeOnce(
+function exchangeWithRetries<A extends ActionName>(
   socket: Socket,
   peer: { address: string; port: number },
   url: string,
-  expected: ActionName,
+  expected: A,
   packetFor: (transactionId: number) => Buffer,
   retry: RetryPolicy,
   signal: AbortSignal | undefined,
-): Promise<Reply> {
+): Promise<ReplyTo<A>> {
   const family = isIP(peer.address) === 6 ? 6 : 4;
   const transactionId = randomBytes(4).readUInt32BE(0);
   const packet = packetFor(transactionId);
-  return new Promise<Reply>((done, fail) => {
+  return new Promise<ReplyTo<A>>((done, fail) => {
     let tries = 0;
     let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: () => void) => {
@@ -204,7 +201,7 @@ function exchangeOnce(
       } else if (reply.action !== expected) {
         finish(() => fail(new ProtocolError(`expected a ${expected} reply, got ${reply.action}`)));
       } else {
-        finish(() => done(reply));
+        finish(() => done(reply as ReplyTo<A>));
       }
     };
     const onError = (error: Error) => finish(() => fail(new Failure('network', `${url}: ${error.message}`)));
@@ -231,8 +228,11 @@ function exchangeOnce(
 }
 
 function sameAddress(a: string, b: string): boolean {
-  const bare = (address: string) => address.replace(/^::ffff:/, '').toLowerCase();
-  return bare(a) === bare(b);
+  const canonical = (address: string) => {
+    const bare = address.replace(/^::ffff:(?=\d+\.)/i, '');
+    return isIP(bare) === 6 ? new URL(`http://[${bare}]/`).hostname : bare;
+  };
+  return canonical(a) === canonical(b);
 }
 
 function seconds(milliseconds: number): string {
