@@ -133,6 +133,20 @@ export interface SmokeRunOptions {
   readonly runCheck?: (check: SmokeCheck, options: SmokeRunOptions) => Promise<SmokeResult>;
 }
 
+export interface SmokeSummary {
+  readonly passed: number;
+  readonly failed: number;
+  readonly warned: number;
+  /** True when no check failed; advisory warnings do not count. */
+  readonly ok: boolean;
+}
+
+export function summarizeSmoke(results: readonly SmokeResult[]): SmokeSummary {
+  const countOf = (status: SmokeStatus) => results.filter((result) => result.status === status).length;
+  const failed = countOf('fail');
+  return { passed: countOf('pass'), failed, warned: countOf('warn'), ok: failed === 0 };
+}
+
 /** Runs the checks, at most `concurrency` at a time; results come back in the checks' order. */
 export async function runSmokeChecks(checks: readonly SmokeCheck[], options: SmokeRunOptions = {}): Promise<SmokeResult[]> {
   const results: SmokeResult[] = new Array<SmokeResult>(checks.length);

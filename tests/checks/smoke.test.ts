@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsResolver } from '../../src/checks/dns.js';
-import { runSmokeChecks, smokeChecks, type SmokeCheck, type SmokeResult } from '../../src/checks/smoke.js';
+import { runSmokeChecks, smokeChecks, summarizeSmoke, type SmokeCheck, type SmokeResult } from '../../src/checks/smoke.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
 import { ANCHOR_CONFIGS } from '../support/cli.js';
@@ -155,6 +155,8 @@ describe('running the checks against a real tracker on loopback', () => {
       ['DNS: tracker.example.com', 'warn', 'tracker.example.com resolves to 198.51.100.1, not to the instance (127.0.0.1)'],
     ]);
     expect(results.at(-1)?.fix).toBe('point the A record of tracker.example.com at 127.0.0.1');
+    expect(summarizeSmoke(results)).toEqual({ passed: 3, failed: 1, warned: 1, ok: false });
+    expect(summarizeSmoke(results.filter((result) => result.status !== 'fail'))).toEqual({ passed: 3, failed: 0, warned: 1, ok: true });
     expect([...seen].sort()).toEqual(results.map((result) => result.check.title).sort());
   });
 
