@@ -229,6 +229,33 @@ describe('uploads over SFTP', () => {
     expect(await readFile(join(remote, '.env'), 'utf8')).toBe('SECRET=1\n');
   });
 
+  it('puts a tree where only root can write, with sudo: modes kept, owned by root or by the owner given', async () => {
+    const tree = join(local, 'as-root');
+    await mkdir(join(tree, 'storage', 'mysql'), { recursive: true });
+    await writeFile(join(tree, '.env'), 'MYSQL_ROOT_PASSWORD=x\n', { mode: 0o600 });
+    await writeFile(join(tree, 'docker-compose.yml'), 'services: {}\n', { mode: 0o644 });
+    await chmod(join(tree, 'storage', 'mysql'), 0o750);
+    const session = await open();
+    await session.sudo('mkdir -p /opt/torrust && touch /opt/torrust/unrelated');
+    const uploaded = await session.uploadDirectory(tree, '/opt/torrust', { asRoot: true });
+    expect(uploaded.files).toEqual(['.env', 'docker-compose.yml']);
+    const remote = join(target.rootfs, 'opt/torrust');
+    const env = await stat(join(remote, '.env'));
+    expect([env.uid, env.mode & 0o7777]).toEqual([0, 0o600]);
+    expect((await stat(join(remote, 'storage/mysql'))).mode & 0o7777).toBe(0o750);
+    expect((await stat(remote)).mode & 0o7777).toBe(0o755);
+
+    await session.uploadDirectory(join(tree, 'storage'), '/opt/torrust/storage', { asRoot: true, owner: 'torrust:torrust' });
+    const torrustUid = Number((await session.exec('id -u')).stdout.trim());
+    expect((await stat(join(remote, 'storage/mysql'))).uid).toBe(torrustUid);
+    expect((await stat(join(remote, 'unrelated'))).uid).toBe(0);
+
+    await session.writeFile('/opt/torrust/secret.env', 'TOKEN=1\n', { mode: 0o600, asRoot: true, owner: '999:999' });
+    const secret = await stat(join(remote, 'secret.env'));
+    expect([secret.uid, secret.gid, secret.mode & 0o7777]).toEqual([999, 999, 0o600]);
+    expect((await session.exec('ls /tmp')).stdout).not.toContain('ttd-upload');
+  });
+
   it('says where and why an upload is refused', async () => {
     const file = join(local, 'denied.txt');
     await writeFile(file, 'x');
