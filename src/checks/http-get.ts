@@ -65,12 +65,13 @@ export function httpGet(url: URL, options: HttpGetOptions = {}): Promise<HttpGet
     requestOptions.rejectUnauthorized = options.acceptUntrusted !== true;
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const origin = options.pinnedAddress === undefined ? url.origin : `${url.origin} (at ${options.pinnedAddress})`;
 
   return new Promise((done) => {
     const failed = (error: NodeJS.ErrnoException) => {
-      if (timeout.aborted) done({ ok: false, reason: 'timeout', message: `no answer from ${url.origin} within ${timeoutMs / 1000} s` });
+      if (timeout.aborted) done({ ok: false, reason: 'timeout', message: `no answer from ${origin} within ${timeoutMs / 1000} s` });
       else if (signal.aborted) done({ ok: false, reason: 'aborted', message: `${url.origin}: cancelled` });
-      else done(describeFailure(url, requestOptions.port as number, error));
+      else done(describeFailure(url, origin, requestOptions.port as number, error));
     };
     const onResponse = (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -93,16 +94,16 @@ export function httpGet(url: URL, options: HttpGetOptions = {}): Promise<HttpGet
   });
 }
 
-function describeFailure(url: URL, port: number, error: NodeJS.ErrnoException): HttpGetResult {
+function describeFailure(url: URL, origin: string, port: number, error: NodeJS.ErrnoException): HttpGetResult {
   const code = error.code ?? '';
   if (TLS_ERROR_CODES.has(code)) {
     return { ok: false, reason: 'tls', message: `the certificate of ${url.hostname} was not accepted (${code}: ${error.message})` };
   }
   if (code === 'ECONNREFUSED') {
-    return { ok: false, reason: 'network', message: `connection to ${url.origin} refused: nothing listens on ${port}/tcp (is the service running?)` };
+    return { ok: false, reason: 'network', message: `connection to ${origin} refused: nothing listens on ${port}/tcp (is the service running?)` };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return { ok: false, reason: 'network', message: `cannot resolve ${url.hostname} (${code})` };
   }
-  return { ok: false, reason: 'network', message: `${url.origin}: ${code ? `${code}: ` : ''}${error.message}` };
+  return { ok: false, reason: 'network', message: `${origin}: ${code ? `${code}: ` : ''}${error.message}` };
 }

@@ -135,6 +135,8 @@ async function withTrackerSocket<T extends { ok: true }>(target: UdpTarget, opti
       ready.once('error', fail);
       ready.bind(0, () => { ready.off('error', fail); done(); });
     });
+    // Each exchange listens for errors while it waits; one arriving between exchanges has nobody to tell.
+    ready.on('error', () => undefined);
     const exchange: Exchange = (expected, packetFor) =>
       exchangeWithRetries(ready, { ...address, port: target.port }, url, expected, packetFor, retry, options.signal);
     return await body(exchange);

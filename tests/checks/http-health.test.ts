@@ -67,6 +67,14 @@ describe('HTTPS health with the domain pinned to the instance address (like curl
     expect(result).toMatchObject({ ok: false, reason: 'tls', message: expect.stringContaining('ERR_TLS_CERT_ALTNAME_INVALID') });
   });
 
+  it('a refused connection names the pinned address it went to', async () => {
+    const closed = createHttpServer();
+    const closedPort = await listen(closed);
+    await close(closed);
+    const result = await checkHealth(new URL(`https://${DOMAIN}:${closedPort}/health_check`), { pinnedAddress: '127.0.0.1', ca: pki.ca });
+    expect(result).toEqual({ ok: false, reason: 'network', message: `connection to https://${DOMAIN}:${closedPort} (at 127.0.0.1) refused: nothing listens on ${closedPort}/tcp (is the service running?)` });
+  });
+
   it('without the pin the domain does not resolve, so the pin is what reaches the server', async () => {
     const result = await checkHealth(url(), { ca: pki.ca });
     expect(result).toMatchObject({ ok: false, reason: 'network', message: expect.stringMatching(new RegExp(`^cannot resolve ${DOMAIN.replace(/\./g, '\\.')} \\((ENOTFOUND|EAI_AGAIN)\\)$`)) });
