@@ -14,6 +14,9 @@ APT_PACKAGES=(
   debootstrap      # ssh: builds the Debian 13 rootfs the SSH tests boot as a real OpenSSH target
   iproute2         # ssh: ip netns and the veth pair that reach the SSH test target
   util-linux       # ssh: nsenter and unshare run the target's sshd in its own namespaces
+  lxd              # providers: the real LXD daemon the LXD provider tests create containers on
+  lxd-client       # providers: the lxc client the LXD provider drives
+  iptables         # providers: lets lxdbr0 through Docker's FORWARD drop (tests/support/lxd/setup-lxd.sh)
   tmux             # wizard: the built binary driven in a real terminal (tests/wizard/terminal.test.ts)
 )
 
@@ -46,3 +49,7 @@ fi
 # ssh: the Debian 13 rootfs the SSH tests boot (cached under /var/cache/torrust-tracker-deployer-tests;
 # 1-2 minutes on a fresh machine, instant afterwards), built here so no test waits for it.
 bash "$(dirname "${BASH_SOURCE[0]}")/build-test-rootfs.sh" >/dev/null
+
+# providers: LXD started, initialised and given the locally built Debian 13 image with cloud-init
+# (tests/support/lxd/; 3-5 minutes on a fresh machine, instant afterwards), so no test waits for it.
+bash "$(dirname "${BASH_SOURCE[0]}")/../tests/support/lxd/setup-lxd.sh" >/dev/null
