@@ -16,6 +16,7 @@ APT_PACKAGES=(
   util-linux       # ssh: nsenter and unshare run the target's sshd in its own namespaces
   lxd              # providers: the real LXD daemon the LXD provider tests create containers on
   lxd-client       # providers: the lxc client the LXD provider drives
+  dnsmasq-base     # providers: DHCP and DNS on lxdbr0 (only a Recommends of lxd, and this script skips those)
   iptables         # providers: lets lxdbr0 through Docker's FORWARD drop (tests/support/lxd/setup-lxd.sh)
   tmux             # wizard: the built binary driven in a real terminal (tests/wizard/terminal.test.ts)
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a real LXD ready for the provider tests, idempotently (run as root):
-#   1. installs the Debian `lxd` package when `lxc` is missing;
+#   1. installs the Debian `lxd` package (and dnsmasq-base, only recommended but needed for
+#      DHCP on lxdbr0) when `lxc` is missing;
 #   2. reuses a running daemon (found by its socket), or starts one and records its PID;
 #   3. initialises it once with a preseed that names the lxdbr0 subnet (`lxd init --auto`
 #      cannot pick one on these machines);
@@ -27,7 +28,7 @@ flock 8
 if ! command -v lxc >/dev/null || ! command -v lxd >/dev/null; then
   echo "setup-lxd: installing the Debian lxd package" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lxd lxd-client >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lxd lxd-client dnsmasq-base >/dev/null
 fi
 
 if ! { [[ -S $socket ]] && lxc query /1.0 >/dev/null 2>&1; }; then
