@@ -142,7 +142,7 @@ describe('running the checks against a real tracker on loopback', () => {
     const seen: string[] = [];
     const results = await runSmokeChecks(smokeChecks(config, '127.0.0.1'), {
       resolver,
-      udpRetry: { timeoutMs: 500, tries: 2 },
+      udpRetry: { timeoutMs: 2000, tries: 3 },
       onResult: (result) => seen.push(result.check.title),
     });
     const table = results.map(({ check, status, message }: SmokeResult) => [check.title, status, message]);
@@ -166,7 +166,7 @@ describe('running the checks against a real tracker on loopback', () => {
       const check = (refusalPasses: boolean): SmokeCheck => ({
         title: 'UDP tracker 1: announce', kind: 'udp-announce', target: `udp://127.0.0.1:${refusing.udpPort}/announce`, address: '127.0.0.1', key: ['tracker', 'udp_trackers', 0], advisory: false, refusalPasses,
       });
-      const [privateResult, publicResult] = await runSmokeChecks([check(true), check(false)], { udpRetry: { timeoutMs: 500, tries: 2 } });
+      const [privateResult, publicResult] = await runSmokeChecks([check(true), check(false)], { udpRetry: { timeoutMs: 2000, tries: 3 } });
       expect(privateResult).toMatchObject({ status: 'pass', message: expect.stringContaining('the private tracker answered and refused the unknown test peer') });
       expect(publicResult).toMatchObject({ status: 'fail', message: expect.stringContaining('answered the announce request with an error: unknown peer key') });
     } finally {

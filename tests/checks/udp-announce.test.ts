@@ -5,6 +5,9 @@ import { connectRequest, parseReply, PROTOCOL_ID } from '../../src/checks/bep15.
 import { randomPeerId, udpAnnounce, udpScrape } from '../../src/checks/udp-announce.js';
 import { startTracker, type RunningTracker } from './tracker.js';
 
+/** For exchanges expected to succeed: generous, since a loaded CI machine may be slow (success returns at once anyway). */
+const PATIENT = { timeoutMs: 2000, tries: 3 };
+/** For exchanges expected to time out. */
 const FAST = { timeoutMs: 200, tries: 2 };
 
 /** A UDP socket on loopback that hands every datagram to `onMessage`. */
@@ -52,35 +55,35 @@ describe('UDP announce against a real BitTorrent tracker (bittorrent-tracker)', 
   afterAll(() => tracker.close());
 
   it('connects and announces over IPv4: the reply carries the interval and counts', async () => {
-    const result = await udpAnnounce({ host: '127.0.0.1', port: tracker.udpPort }, { retry: FAST, peerPort: 40001 });
+    const result = await udpAnnounce({ host: '127.0.0.1', port: tracker.udpPort }, { retry: PATIENT, peerPort: 40001 });
     // This tracker lists the announcing peer itself.
     expect(result).toEqual({ ok: true, interval: 600, leechers: 1, seeders: 0, peers: [{ ip: '127.0.0.1', port: 40001 }] });
   });
 
   it('connects and announces over IPv6', async () => {
-    const result = await udpAnnounce({ host: '::1', port: tracker.udp6Port }, { retry: FAST, left: 0n });
+    const result = await udpAnnounce({ host: '::1', port: tracker.udp6Port }, { retry: PATIENT, left: 0n });
     expect(result).toMatchObject({ ok: true, interval: 600, seeders: 1, leechers: 0 });
   });
 
   it('a second peer on the same torrent sees the first in the peer list, and scrape counts both', async () => {
     const infoHash = randomBytes(20);
     const target = { host: '127.0.0.1', port: tracker.udpPort };
-    const seeder = await udpAnnounce(target, { retry: FAST, infoHash, peerId: randomPeerId(), peerPort: 51413, left: 0n });
+    const seeder = await udpAnnounce(target, { retry: PATIENT, infoHash, peerId: randomPeerId(), peerPort: 51413, left: 0n });
     expect(seeder).toMatchObject({ ok: true, seeders: 1, leechers: 0 });
 
-    const leecher = await udpAnnounce(target, { retry: FAST, infoHash, peerId: randomPeerId(), peerPort: 51414 });
+    const leecher = await udpAnnounce(target, { retry: PATIENT, infoHash, peerId: randomPeerId(), peerPort: 51414 });
     expect(leecher).toMatchObject({ ok: true, seeders: 1, leechers: 1 });
     expect(leecher.ok && leecher.peers).toContainEqual({ ip: '127.0.0.1', port: 51413 });
 
     const unknown = randomBytes(20);
-    const scrape = await udpScrape(target, [infoHash, unknown], { retry: FAST });
+    const scrape = await udpScrape(target, [infoHash, unknown], { retry: PATIENT });
     expect(scrape).toMatchObject({ ok: true, files: [{ seeders: 1, leechers: 1 }, { seeders: 0, leechers: 0 }] });
   });
 
   it('reports the tracker\'s error packet as its message (a refused torrent)', async () => {
     const refusing = await startTracker({ refuse: 'torrent not in the whitelist' });
     try {
-      const result = await udpAnnounce({ host: '127.0.0.1', port: refusing.udpPort }, { retry: FAST });
+      const result = await udpAnnounce({ host: '127.0.0.1', port: refusing.udpPort }, { retry: PATIENT });
       expect(result).toEqual({
         ok: false,
         reason: 'error-reply',
@@ -147,7 +150,7 @@ describe('UDP announce failures', () => {
       }
     });
     try {
-      const result = await udpAnnounce({ host: '127.0.0.1', port: responder.port }, { retry: { timeoutMs: 150, tries: 3 } });
+      const result = await udpAnnounce({ host: '127.0.0.1', port: responder.port }, { retry: { timeoutMs: 2000, tries: 3 } });
       expect(result).toEqual({ ok: true, interval: 1800, leechers: 3, seeders: 4, peers: [{ ip: '10.0.0.1', port: 6881 }] });
       expect(connects).toBe(2);
     } finally {
