@@ -168,6 +168,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: notImplemented,
   },
   { name: 'upgrade', summary: 'Pull newer image tags and restart, rolling back if unhealthy', states: 'Running', arguments: [env], load: notImplemented },
-  { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: notImplemented },
+  { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: () => import('../commands/mcp.js') },
   { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: () => import('../commands/docs.js') },
 ];
