@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
 import { DeployerError } from '../domain/errors.js';
 import { shellQuote } from '../render/quote.js';
-import { addressOf, connectWithRetry, type ConnectOptions } from './connect.js';
+import { addressOf, connectWithRetry, type Connection, type ConnectOptions } from './connect.js';
 import { RemoteCommandError, STDERR_TAIL_LINES, sudoDeniedError, sudoRefusalIn } from './errors.js';
 import type { HostKey } from './host-key.js';
 import { ConcurrencyLimiter } from './limiter.js';
@@ -56,23 +56,24 @@ export class SshSession {
   private readonly uploader: SftpUploader;
   private closed = false;
 
+  private readonly ssh: NodeSSH;
+
   private constructor(
-    private readonly ssh: NodeSSH,
+    connection: Connection,
     private readonly options: SessionOptions,
-    connection: Awaited<ReturnType<typeof connectWithRetry>>,
   ) {
+    this.ssh = connection.ssh;
     this.address = addressOf(options);
     this.hostKey = connection.hostKey;
     this.hostKeyChange = connection.hostKeyChange;
     this.auth = connection.auth;
     this.keepalive = connection.keepalive;
     this.channels = new ConcurrencyLimiter(options.maxChannels ?? DEFAULT_MAX_CHANNELS);
-    this.uploader = new SftpUploader(ssh, this.address);
+    this.uploader = new SftpUploader(connection.ssh, this.address);
   }
 
   static async open(options: SessionOptions): Promise<SshSession> {
-    const connection = await connectWithRetry(options);
-    return new SshSession(connection.ssh, options, connection);
+    return new SshSession(await connectWithRetry(options), options);
   }
 
   get username(): string {
