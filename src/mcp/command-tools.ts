@@ -216,6 +216,7 @@ async function single(scope: ServerScope, request: CommandRequest): Promise<Call
 async function lifecycle(scope: ServerScope, request: CommandRequest, extra: CallExtra): Promise<CallToolResult> {
   const token = extra._meta?.progressToken;
   const tracker = new ProgressTracker();
+  const sent: Promise<void>[] = [];
   const onRecord =
     token === undefined
       ? undefined
@@ -223,9 +224,11 @@ async function lifecycle(scope: ServerScope, request: CommandRequest, extra: Cal
           const progress = tracker.next(record);
           if (!progress) return;
           const params = { progressToken: token, progress: progress.progress, message: progress.message, ...(progress.total === undefined ? {} : { total: progress.total }) };
-          extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
+          sent.push(extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined));
         };
   const run = await runCommand(scope, request, onRecord);
+  // Progress must reach the client before the result it leads to.
+  await Promise.all(sent);
   const plan = run.records.find((record) => record['type'] === 'plan');
   // Command lines and their output stay in the log file (result.log_file): they would swamp an agent's context.
   const events = run.records.filter((record) => !['plan', 'result', 'step.output', 'step.command'].includes(String(record['type'])));
