@@ -16,7 +16,7 @@ export function settle(): Promise<void> {
 }
 
 /** Waits until the screen shows `text` (a string or pattern); fails with the last frame when it never does. */
-export async function waitFor(instance: Rendered, text: string | RegExp, attempts = 200): Promise<string> {
+export async function waitFor(instance: Rendered, text: string | RegExp, attempts = 1000): Promise<string> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const frame = instance.lastFrame() ?? '';
     if (typeof text === 'string' ? frame.includes(text) : text.test(frame)) return frame;
