@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BINARY } from './support.js';
+
+/**
+ * Every error code in docs/reference/errors.md is either triggered here through
+ * the CLI's --json output, or named below with the test that covers it (those
+ * need infrastructure: a provider, an SSH host, a terminal, a failing step).
+ */
+const COVERED_ELSEWHERE: Record<string, string> = {
+  'environment.wrong_state': 'tests/lifecycle/executor.test.ts (today every stage command is refused for a missing piece before the state is checked)',
+  'confirmation.declined': 'needs a terminal to answer "no" on (src/run/confirm.ts); not reachable with --json',
+  'implementation.missing': 'tests/lifecycle/cli.test.ts (depends on which pieces the build has)',
+  'step.failed': 'tests/lifecycle/executor.test.ts',
+  interrupted: 'tests/lifecycle/executor.test.ts, tests/ssh/session.test.ts',
+  internal: 'an unexpected exception; nothing triggers one on purpose',
+};
+const INFRASTRUCTURE_PREFIXES: Record<string, string> = {
+  'hetzner.': 'tests/providers/hetzner/ (against the Hetzner API stand-in)',
+  'lxd.': 'tests/providers/lxd/ (a real LXD, or lxc missing)',
+  'ssh.': 'tests/ssh/ (a real sshd)',
+};
+
+function documentedCodes(): string[] {
+  const doc = readFileSync(resolve(import.meta.dirname, '../../docs/reference/errors.md'), 'utf8');
+  const errors = doc.slice(doc.indexOf('## Errors'), doc.indexOf('## Config problems'));
+  return [...errors.matchAll(/^\| `([a-z_.]+)` \|/gm)].map((match) => match[1]!);
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+}
+
+function ttd(args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BINARY, ...args, '--json'], { cwd, env: { PATH: process.env['PATH'], HOME: cwd, NO_COLOR: '1' }, encoding: 'utf8' }, (error, stdout) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout });
+    });
+  });
+}
+
+/** The error object of --json output: one document, or the last NDJSON line. */
+function errorOf(stdout: string): Record<string, unknown> | undefined {
+  const text = stdout.trim();
+  let document: Record<string, unknown>;
+  try {
+    document = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    document = JSON.parse(text.split('\n').pop() ?? '{}') as Record<string, unknown>;
+  }
+  return document['error'] as Record<string, unknown> | undefined;
+}
+
+const CONFIG = `[environment]
+name = "demo"
+
+[ssh_credentials]
+private_key_path = "id_test"
+public_key_path = "id_test.pub"
+
+[provider]
+provider = "lxd"
+profile_name = "torrust-profile-demo"
+
+[tracker.core]
+private = false
+
+[tracker.core.database]
+driver = "sqlite3"
+database_name = "tracker.db"
+
+[[tracker.udp_trackers]]
+bind_address = "0.0.0.0:6969"
+
+[[tracker.http_trackers]]
+bind_address = "0.0.0.0:7070"
+
+[tracker.http_api]
+bind_address = "0.0.0.0:1212"
+admin_token = "SuperSecretAdminToken42"
+
+[tracker.health_check_api]
+bind_address = "127.0.0.1:1313"
+`;
+
+describe('every documented error code that needs no infrastructure comes back as `code` in --json output', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ttd-codes-'));
+    mkdirSync(join(dir, 'envs'));
+    writeFileSync(join(dir, 'envs', 'id_test'), 'not a real key\n', { mode: 0o600 });
+    writeFileSync(join(dir, 'envs', 'id_test.pub'), 'ssh-ed25519 AAAA test\n');
+    writeFileSync(join(dir, 'envs', 'demo.toml'), CONFIG);
+    writeFileSync(join(dir, 'envs', 'busy.toml'), CONFIG.replaceAll('demo', 'busy'));
+    writeFileSync(join(dir, 'envs', 'bad-bind.toml'), CONFIG.replace('0.0.0.0:6969', '0.0.0.0:69690'));
+    writeFileSync(join(dir, 'envs', 'empty.toml'), '');
+    writeFileSync(join(dir, 'envs', 'binary.toml'), Buffer.from([0, 159, 146, 150, 0, 1, 2]));
+    writeFileSync(join(dir, 'envs', 'syntax.toml'), '[environment\nname = "x"\n');
+    for (const name of ['demo', 'busy']) expect((await ttd(['create', 'environment', '-f', `envs/${name}.toml`], dir)).code).toBe(0);
+    // Held by this (live) test process: the CLI must refuse, naming it.
+    writeFileSync(join(dir, 'data', 'busy', 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: 'deploy', since: '2026-01-01T00:00:00.000Z' }));
+    for (const [name, content] of [['broken', '{not json'], ['future', JSON.stringify({ format_version: 99, name: 'future' })]] as const) {
+      mkdirSync(join(dir, 'data', name), { recursive: true });
+      writeFileSync(join(dir, 'data', name, 'environment.json'), content);
+    }
+  });
+
+  const TRIGGERS: Record<string, readonly string[]> = {
+    'usage.invalid': ['validate', '--no-such-flag'],
+    'config.file_unreadable': ['validate', 'envs/missing.toml'],
+    'config.empty': ['validate', 'envs/empty.toml'],
+    'config.not_text': ['validate', 'envs/binary.toml'],
+    'config.syntax': ['validate', 'envs/syntax.toml'],
+    'config.invalid': ['render', 'envs/bad-bind.toml', '--output-dir', 'out'],
+    'environment.exists': ['create', 'environment', '-f', 'envs/demo.toml'],
+    'file.exists': ['create', 'template', 'envs/demo.toml'],
+    // Under a regular file: no directory can be made there, even by root (CI runs as root).
+    'io.write_failed': ['render', 'envs/demo.toml', '--output-dir', 'envs/demo.toml/artifacts'],
+    'command.not_implemented': ['status', 'demo'],
+    'environment.not_found': ['show', 'nowhere'],
+    'environment.locked': ['destroy', 'busy', '--yes'],
+    'environment.not_destroyed': ['purge', 'demo'],
+    'confirmation.required': ['destroy', 'demo'],
+    'state.corrupt': ['show', 'broken'],
+    'state.unsupported_version': ['show', 'future'],
+  };
+
+  it('classifies every code in docs/reference/errors.md: triggered here, or covered elsewhere', () => {
+    const unclassified = documentedCodes().filter(
+      (code) => !(code in TRIGGERS) && !(code in COVERED_ELSEWHERE) && !Object.keys(INFRASTRUCTURE_PREFIXES).some((prefix) => code.startsWith(prefix)),
+    );
+    expect(unclassified).toEqual([]);
+    expect(documentedCodes().length).toBeGreaterThan(40);
+    for (const code of Object.keys(TRIGGERS)) expect(documentedCodes()).toContain(code);
+  });
+
+  for (const [code, args] of Object.entries(TRIGGERS)) {
+    it(`${code}: ttd ${args.join(' ')} --json`, async () => {
+      const result = await ttd(args, dir);
+      const error = errorOf(result.stdout);
+      expect(error, result.stdout).toMatchObject({ code, message: expect.any(String) });
+      expect(result.code).toBe(code === 'usage.invalid' || code.startsWith('config.') || code === 'confirmation.required' ? 2 : 1);
+      if (code !== 'usage.invalid' && code !== 'state.corrupt') expect(error?.['fix'], `${code} has a fix`).toEqual(expect.any(String));
+    });
+  }
+});
