@@ -120,7 +120,7 @@ describe('ttd mcp, driven by the SDK client over stdio', () => {
     expect(shown).toMatchObject({ command: 'show', name: 'demo', state: 'created' });
     expect(JSON.stringify(shown)).not.toContain(readToken(home));
 
-    const progress: { progress: number; total?: number; message?: string }[] = [];
+    const progress: { progress: number; total?: number | undefined; message?: string | undefined }[] = [];
     const destroyed = await client.callTool({ name: 'destroy', arguments: { env: 'demo', dry_run: false, confirm: true } }, undefined, { onprogress: (update) => progress.push(update) });
     expect(destroyed.isError).toBeFalsy();
     const document = structured(destroyed);
