@@ -19,6 +19,7 @@ APT_PACKAGES=(
   dnsmasq-base     # providers: DHCP and DNS on lxdbr0 (only a Recommends of lxd, and this script skips those)
   iptables         # providers: lets lxdbr0 through Docker's FORWARD drop (tests/support/lxd/setup-lxd.sh)
   tmux             # wizard: the built binary driven in a real terminal (tests/wizard/terminal.test.ts)
+  openssl          # checks: the test CA and certificates for the HTTPS pinning tests
 )
 
 missing=()

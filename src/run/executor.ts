@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DeployerError } from '../domain/errors.js';
 import { sha256 } from '../plan/describe.js';
 import type { LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
@@ -225,6 +226,9 @@ export class Executor {
         last = `exit code ${result.exitCode}${result.stdout || result.stderr ? `: ${(result.stderr || result.stdout).trim().split('\n').at(-1)}` : ''}`;
       } catch (error) {
         if (error instanceof StepFailure) throw error;
+        // The SSH layer retries a booting host itself and knows when retrying cannot help
+        // (a changed host key, a refused key): its errors end the wait at once.
+        if (error instanceof DeployerError) throw new StepFailure(error.fix ? `${error.message} (fix: ${error.fix})` : error.message);
         last = error instanceof Error ? error.message : String(error);
       }
       if (Date.now() + step.intervalSeconds * 1000 > deadline) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);

@@ -6,6 +6,7 @@ import { HetznerProvider } from '../providers/hetzner/provider.js';
 import { renderedFilesFor } from './artifacts.js';
 import { LxdProvider } from '../providers/lxd/provider.js';
 import type { Provider, RemoteConnector } from './ports.js';
+import { sshConnector } from './ssh-connector.js';
 
 /**
  * The real pieces a plan needs at run time: the renderer (issue 3), SSH (issue 6)
@@ -21,7 +22,7 @@ export interface Implementations {
 
 export const BUILT_IN: Implementations = {
   provider: (config) => (config.provider.provider === 'lxd' ? new LxdProvider(config) : config.provider.provider === 'hetzner' ? new HetznerProvider(config) : undefined),
-  connect: () => undefined,
+  connect: (config, record) => sshConnector(config, record),
   artifacts: renderedFilesFor,
 };
 

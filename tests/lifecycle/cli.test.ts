@@ -38,33 +38,35 @@ describe('engine commands through the CLI', () => {
     }
   });
 
-  it('deploy --dry-run prints every stage from where the environment stands, and what this build lacks', async () => {
+  it('deploy --dry-run prints every stage from where the environment stands', async () => {
     const result = await ttd(['deploy', 'demo', '--dry-run'], workingDir);
     expect(result.stdout).toMatch(/^Plan for 'demo' \(deploy\): 5 stages/);
-    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', '$ sudo usermod -aG docker torrust', 'configure', 'release', 'run (ttd run demo)', 'test (ttd test demo)', 'the SSH connection']) {
+    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', '$ sudo usermod -aG docker torrust', 'configure', 'release', 'Upload /opt/torrust/docker-compose.yml', 'run (ttd run demo)', 'test (ttd test demo)']) {
       expect(result.stdout).toContain(text);
     }
     const json = ndjson((await ttd(['deploy', 'demo', '--dry-run', '--json'], workingDir)).stdout);
     expect(json.map((line) => line['type'])).toEqual(['plan', 'result']);
     expect(json[0]).toMatchObject({ environment: 'demo', command: 'deploy', stages: expect.arrayContaining([expect.objectContaining({ stage: 'configure' })]) });
-    expect(json[1]).toMatchObject({ ok: true, dry_run: true, runnable: false });
+    expect(json[1]).toMatchObject({ ok: true, dry_run: true, runnable: true });
   });
 
-  it('deploy without a provider fails with exit 1 naming the missing pieces, and changes nothing', async () => {
+  it('deploy of an existing host with no address fails with exit 1 naming what is missing, and changes nothing', async () => {
+    expect((await ttd(['create', 'environment', '-f', writeConfig(workingDir, { name: 'nohost', provider: 'existing' })], workingDir)).code).toBe(0);
     const before = treeOf(workingDir);
-    const result = await ttd(['deploy', 'demo'], workingDir);
+    const result = await ttd(['deploy', 'nohost'], workingDir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('the SSH connection to the instance (issue 6)');
+    expect(result.stderr).toContain('the host address: set provider.host in the config, or run ttd register nohost --instance-ip IP');
     expect(result.stderr).toContain('nothing was changed');
     expect(treeOf(workingDir)).toEqual(before);
 
     const fresh = scratch('ttd-cli-');
-    const file = writeConfig(fresh, { name: 'fresh' });
+    const file = writeConfig(fresh, { name: 'fresh', provider: 'existing' });
     const fromFile = await ttd(['deploy', file, '--json'], fresh);
     expect(fromFile.code).toBe(1);
     const [line] = ndjson(fromFile.stdout);
     expect(line).toMatchObject({ type: 'result', ok: false, exit_code: 1, error: { code: 'implementation.missing', gaps: expect.any(Array) } });
     expect(treeOf(fresh)).not.toHaveProperty('data/');
+    expect((await ttd(['purge', 'nohost', '--force'], workingDir)).code).toBe(0);
   });
 
   it('show redacts secrets unless --reveal, and names the next step', async () => {

@@ -23,7 +23,7 @@ export function installCompose(): HostStep {
     id: 'install-compose',
     title: 'Install Docker Compose v2',
     doneWhen: 'docker compose version >/dev/null 2>&1',
-    commands: [`${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose`, 'docker compose version'],
+    commands: ['apt-get update -qq', `(${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose)`, 'docker compose version'],
   };
 }
 

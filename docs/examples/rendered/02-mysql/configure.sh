@@ -30,7 +30,8 @@ step 'Install Docker Compose v2'
 if docker compose version >/dev/null 2>&1; then
   skip
 else
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose-v2 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose
+  apt-get update -qq
+  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose-v2 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose)
   docker compose version
 fi
 
