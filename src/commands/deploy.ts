@@ -10,6 +10,7 @@ import { BUILT_IN, gapsOf } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
+import { runSmokeTest } from '../run/smoke-test.js';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
@@ -52,6 +53,10 @@ const deploy: CommandHandler = async (context, input) =>
       connect: BUILT_IN.connect(config, record),
       fallbackAddress: addressFromConfig(config),
       lockWaitSeconds,
+      finish: async (done) => {
+        const address = done.record.instance.address ?? addressFromConfig(config);
+        return address ? { smoke: await runSmokeTest(context, json, config, address) } : {};
+      },
     });
     context.output.success(`Environment '${record.name}' is ${result.record.state}`);
     context.output.result(`Next: ttd show ${record.name} for the service URLs`);

@@ -1,3 +1,38 @@
-import { stageCommand } from './stage.js';
+import type { CommandHandler } from '../cli/context.js';
+import { smokeChecks } from '../checks/smoke.js';
+import { DeployerError } from '../domain/errors.js';
+import { addressFromConfig } from '../run/lifecycle.js';
+import { withJsonResult } from '../run/session.js';
+import { runSmokeTest } from '../run/smoke-test.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord } from '../state/store.js';
 
-export default stageCommand('test');
+/**
+ * `test ENV`: smoke checks from this machine against the deployed instance. It
+ * reads the state and changes nothing, so it takes no lock and runs in any state
+ * that has an address.
+ */
+const test: CommandHandler = async (context, input) =>
+  withJsonResult(context, 'test', async (json) => {
+    const name = input.args['env'] ?? '';
+    const record = await requireEnvironmentRecord(context.workingDir, name);
+    const { config } = configFromRecord(record, context.env);
+    const address = record.instance.address ?? addressFromConfig(config);
+    if (!address) {
+      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state})`, {
+        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
+      });
+    }
+    if (context.dryRun) {
+      const checks = smokeChecks(config, address);
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'test', dry_run: true, environment_name: name, checks: checks.map(({ title, kind, target, advisory }) => ({ title, kind, target, advisory })) });
+      context.output.result([`Would run ${checks.length} checks against ${address}:`, ...checks.map((check) => `  ${check.title}: ${check.target}${check.advisory ? ' (advisory)' : ''}`)].join('\n'));
+      return 0;
+    }
+    const summary = await runSmokeTest(context, json, config, address);
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'test', environment_name: name, instance_ip: address, result: 'pass', passed: summary.passed, warned: summary.warned });
+    context.output.success(`Environment '${name}' passed ${summary.passed} check${summary.passed === 1 ? '' : 's'}${summary.warned ? ` (${summary.warned} warning${summary.warned === 1 ? '' : 's'})` : ''}`);
+    return 0;
+  });
+
+export default test;

@@ -9,7 +9,18 @@ export interface ResultRecord {
   readonly [key: string]: unknown;
 }
 
-export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | ResultRecord;
+/** One smoke check's outcome, as `test` streams them. */
+export interface CheckRecord {
+  readonly type: 'check';
+  readonly title: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly status: 'pass' | 'fail' | 'warn';
+  readonly message: string;
+  readonly fix?: string;
+}
+
+export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | CheckRecord | ResultRecord;
 
 /**
  * --json: one JSON object per line on stdout, events first, then one result

@@ -38,6 +38,12 @@ export type StageOutcome =
 
 class StepFailure extends Error {}
 
+/** A step's failure as the user reads it: a provider's or the SSH layer's fix travels with the message. */
+function failureMessage(error: unknown): string {
+  if (error instanceof DeployerError && error.fix) return `${error.message} (fix: ${error.fix})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Runs one stage's steps in order. Each step's idempotency check runs first,
  * so a resumed stage skips what is already done; consecutive remote commands
@@ -70,7 +76,7 @@ export class Executor {
         emit(skipped === undefined ? { type: 'step.succeeded', step: step.id } : { type: 'step.skipped', step: step.id, reason: skipped });
       } catch (error) {
         if (this.context.signal.aborted) return { outcome: 'interrupted', step };
-        const message = error instanceof Error ? error.message : String(error);
+        const message = failureMessage(error);
         emit({ type: 'step.failed', step: step.id, error: message });
         return { outcome: 'failed', step, error: message };
       }
@@ -228,7 +234,7 @@ export class Executor {
         if (error instanceof StepFailure) throw error;
         // The SSH layer retries a booting host itself and knows when retrying cannot help
         // (a changed host key, a refused key): its errors end the wait at once.
-        if (error instanceof DeployerError) throw new StepFailure(error.fix ? `${error.message} (fix: ${error.fix})` : error.message);
+        if (error instanceof DeployerError) throw new StepFailure(failureMessage(error));
         last = error instanceof Error ? error.message : String(error);
       }
       if (Date.now() + step.intervalSeconds * 1000 > deadline) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);

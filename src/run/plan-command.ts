@@ -40,6 +40,8 @@ export interface PlanCommand {
   readonly connect: RemoteConnector | undefined;
   readonly fallbackAddress: string | undefined;
   readonly lockWaitSeconds: number;
+  /** Runs after a successful plan, before the result is written; its fields join the result. */
+  readonly finish?: (result: LifecycleResult) => Promise<Record<string, unknown>>;
 }
 
 /** Runs a plan through the lifecycle with the session's sinks; a failure becomes the error the user sees. */
@@ -53,6 +55,7 @@ export async function runPlanCommand(context: CommandContext, json: NdjsonWriter
   }
   const error = outcomeError(result, session.logFile);
   if (error) throw error;
-  if (json) json.line({ type: 'result', ok: true, exit_code: 0, command: request.command, environment_name: request.environment, state: result.record.state, log_file: session.logFile ?? null });
+  const extra = request.finish ? await request.finish(result) : {};
+  if (json) json.line({ type: 'result', ok: true, exit_code: 0, command: request.command, environment_name: request.environment, state: result.record.state, log_file: session.logFile ?? null, ...extra });
   return result;
 }
