@@ -17,7 +17,6 @@ describe('the stage commands: provision, register, configure, release, run, test
       [['configure', 'box'], ['Install Docker', 'Install Docker Compose v2', 'Configure the firewall (UFW)', 'ufw allow 6969/udp']],
       [['release', 'box'], ['Create the storage directories', 'Upload /opt/torrust/docker-compose.yml', 'Upload /opt/torrust/.env', 'Create the SQLite database file tracker.db']],
       [['run', 'box'], ['docker compose up --detach --remove-orphans --wait']],
-      [['test', 'box'], ['test (ttd test box)']],
     ];
     for (const [args, texts] of expected) {
       const before = treeOf(workingDir);
@@ -27,6 +26,12 @@ describe('the stage commands: provision, register, configure, release, run, test
       expect(result.stderr).not.toContain('NETWORK USED');
       expect(treeOf(workingDir)).toEqual(before);
     }
+  });
+
+  it('test needs an address: before provision or register it says what to run', async () => {
+    const result = await ttd(['test', 'box'], workingDir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Environment 'box' has no instance address yet");
   });
 
   it('register adopts a host: no provider calls in its plan', async () => {
