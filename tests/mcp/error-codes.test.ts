@@ -11,7 +11,8 @@ import { BINARY } from './support.js';
  * need infrastructure: a provider, an SSH host, a terminal, a failing step).
  */
 const COVERED_ELSEWHERE: Record<string, string> = {
-  'environment.wrong_state': 'tests/lifecycle/executor.test.ts (today every stage command is refused for a missing piece before the state is checked)',
+  'environment.wrong_state': 'tests/lifecycle/stage-commands.test.ts (test before an address exists) and tests/lifecycle/executor.test.ts',
+  'smoke.failed': 'tests/checks/test-command.test.ts (a real tracker with the API port closed)',
   'confirmation.declined': 'needs a terminal to answer "no" on (src/run/confirm.ts); not reachable with --json',
   'implementation.missing': 'tests/lifecycle/cli.test.ts (depends on which pieces the build has)',
   'step.failed': 'tests/lifecycle/executor.test.ts',
