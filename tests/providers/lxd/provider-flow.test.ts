@@ -75,7 +75,7 @@ describe('LXD provider decisions', () => {
     script['lxc query /1.0'] = [ok(JSON.stringify({ api_extensions: [], environment: { driver: 'lxc' } }))];
     const lines: string[] = [];
     const { run } = scripted(script);
-    const provider = new LxdProvider(config(), { run: (command, signal) => (lines.push(displayLine(command)), run(command)), userData: 'x', pollIntervalMs: 1 });
+    const provider = new LxdProvider(config(), { run: (command) => (lines.push(displayLine(command)), run(command)), userData: 'x', pollIntervalMs: 1 });
     await provider.create('vm', never);
     expect(lines.find((line) => line.startsWith('lxc init'))).toContain('-c user.user-data="$(cat cloud-init.yml)"');
   });
