@@ -1,31 +1,14 @@
-import { resolve } from 'node:path';
 import type { Command, Option } from 'commander';
 import type { CommandHandler } from '../cli/context.js';
 import { COMMANDS, notImplemented, type CommandSpec } from '../cli/commands.js';
 import { buildProgram, VERSION } from '../cli/program.js';
 import { PROBLEM_CODES } from '../config/problems.js';
 import { ERROR_CODES } from '../domain/errors.js';
-import { writeNewFile } from './write-file.js';
+import { printOrWriteDocument } from './write-file.js';
 
 /** `docs [PATH]`: the whole CLI as JSON, for agents and tools that cannot read prose. */
-const docs: CommandHandler = async (context, input) => {
-  const text = `${JSON.stringify(describeCli(), null, 2)}\n`;
-  const target = input.args['path'];
-  if (target === undefined) {
-    process.stdout.write(text);
-    return 0;
-  }
-  const path = resolve(target);
-  if (context.dryRun) {
-    context.output.resultJson({ dry_run: true, would_write: [path] });
-    context.output.result(`Would write ${path}`);
-    return 0;
-  }
-  await writeNewFile(path, text, { force: true, secret: false });
-  context.output.resultJson({ docs_file: path });
-  context.output.success(`Wrote ${path}`);
-  return 0;
-};
+const docs: CommandHandler = async (context, input) =>
+  printOrWriteDocument(context, describeCli(), input.args['path'], { force: true, resultKey: 'docs_file' });
 
 export function describeCli(): Record<string, unknown> {
   const program = buildProgram(async () => undefined);

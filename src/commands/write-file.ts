@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import type { CommandContext } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 
 /** Writes a new file (mode 0600 when it holds secrets); refuses to replace one unless forced. */
@@ -14,4 +15,26 @@ export async function writeNewFile(path: string, content: string, options: { for
     }
     throw new DeployerError('io.write_failed', `Cannot write ${path}: ${(error as Error).message}`, { where: path, fix: 'check the directory exists and is writable' });
   }
+}
+
+/**
+ * A JSON document for `create schema` and `docs`: on stdout when no path is given
+ * (even with --json: it is JSON), else written to the path (--dry-run says so only).
+ */
+export async function printOrWriteDocument(context: CommandContext, document: unknown, target: string | undefined, options: { force: boolean; resultKey: string }): Promise<number> {
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (target === undefined) {
+    process.stdout.write(text);
+    return 0;
+  }
+  const path = resolve(target);
+  if (context.dryRun) {
+    context.output.resultJson({ dry_run: true, would_write: [path] });
+    context.output.result(`Would write ${path}`);
+    return 0;
+  }
+  await writeNewFile(path, text, { force: options.force, secret: false });
+  context.output.resultJson({ [options.resultKey]: path });
+  context.output.success(`Wrote ${path}`);
+  return 0;
 }
