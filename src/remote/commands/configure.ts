@@ -13,7 +13,9 @@ export function installDocker(): HostStep {
     id: 'install-docker',
     title: 'Install Docker',
     doneWhen: 'command -v docker >/dev/null 2>&1',
-    commands: ['apt-get update -qq', `${APT_INSTALL} docker.io`, 'systemctl enable --now docker', 'docker --version'],
+    // Debian 13 ships the client in its own docker-cli package (only recommended by docker.io);
+    // Ubuntu 24.04's docker.io includes it and has no such package.
+    commands: ['apt-get update -qq', `${APT_INSTALL} docker.io $(apt-cache show docker-cli >/dev/null 2>&1 && echo docker-cli)`, 'systemctl enable --now docker', 'docker --version'],
   };
 }
 
