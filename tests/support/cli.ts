@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
-export const ANCHOR_CONFIGS = resolve(import.meta.dirname, '../../../shared/anchor-configs');
+/** The Rust deployer's example configs: ../shared/anchor-configs beside the project, or $TTD_ANCHOR_CONFIGS. */
+export const ANCHOR_CONFIGS = process.env['TTD_ANCHOR_CONFIGS'] ?? resolve(import.meta.dirname, '../../../shared/anchor-configs');
 
 export interface CliResult {
   readonly code: number;

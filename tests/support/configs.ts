@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANCHOR_CONFIGS } from './cli.js';
 
 /** The Rust deployer's 15 example configs, read from ../shared (never copied into the project). */
 export function anchorConfigFiles(): string[] {
+  if (!existsSync(ANCHOR_CONFIGS)) {
+    throw new Error(`the Rust deployer's example configs are not at ${ANCHOR_CONFIGS}: check out the shared data beside the project (../shared/anchor-configs) or set TTD_ANCHOR_CONFIGS`);
+  }
   const files = readdirSync(ANCHOR_CONFIGS).filter((name) => /^\d+-.*\.json$/.test(name)).sort();
   if (files.length !== 15) throw new Error(`expected 15 anchor configs in ${ANCHOR_CONFIGS}, found ${files.length}`);
   return files.map((name) => join(ANCHOR_CONFIGS, name));
