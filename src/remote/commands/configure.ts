@@ -15,7 +15,12 @@ export function installDocker(): HostStep {
     doneWhen: 'command -v docker >/dev/null 2>&1',
     // Debian 13 ships the client in its own docker-cli package (only recommended by docker.io);
     // Ubuntu 24.04's docker.io includes it and has no such package.
-    commands: ['apt-get update -qq', `${APT_INSTALL} docker.io $(apt-cache show docker-cli >/dev/null 2>&1 && echo docker-cli)`, 'systemctl enable --now docker', 'docker --version'],
+    commands: [
+      'apt-get update -qq',
+      `if apt-cache show docker-cli >/dev/null 2>&1; then ${APT_INSTALL} docker.io docker-cli; else ${APT_INSTALL} docker.io; fi`,
+      'systemctl enable --now docker',
+      'docker --version',
+    ],
   };
 }
 

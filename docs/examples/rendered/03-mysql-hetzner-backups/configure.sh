@@ -21,7 +21,7 @@ if command -v docker >/dev/null 2>&1; then
   skip
 else
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io $(apt-cache show docker-cli >/dev/null 2>&1 && echo docker-cli)
+  if apt-cache show docker-cli >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io docker-cli; else DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io; fi
   systemctl enable --now docker
   docker --version
 fi
