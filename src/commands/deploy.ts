@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
+import { serviceUrlLines } from '../domain/service-urls.js';
 import { deployPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, gapsOf } from '../run/implementations.js';
@@ -59,7 +60,7 @@ const deploy: CommandHandler = async (context, input) =>
       },
     });
     context.output.success(`Environment '${record.name}' is ${result.record.state}`);
-    context.output.result(`Next: ttd show ${record.name} for the service URLs`);
+    context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address), '', `Next: ttd show ${record.name} for everything else`].join('\n'));
     return 0;
   });
 

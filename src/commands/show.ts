@@ -1,7 +1,7 @@
 import type { CommandHandler } from '../cli/context.js';
 import { instanceNameOf, SECRET_KEY_PATHS } from '../config/schema.js';
 import { valueAt } from '../config/schema-walk.js';
-import { serviceUrls } from '../domain/service-urls.js';
+import { serviceUrlLines, serviceUrls } from '../domain/service-urls.js';
 import { nextStepHint } from '../domain/states.js';
 import { topologyOf } from '../domain/topology.js';
 import { configFromRecord, redactedSnapshot } from '../state/snapshot-config.js';
@@ -75,8 +75,7 @@ const show: CommandHandler = async (context, input) => {
   }
   if (record.resources.length > 0) lines.push(`  Resources: ${record.resources.map((resource) => `${resource.kind} ${resource.name} (${resource.provider} ${resource.id})`).join(', ')}`);
   lines.push('', `Services${address ? '' : ' (INSTANCE_ADDRESS is filled in once the instance exists)'}:`);
-  const width = Math.max(...urls.map((url) => url.service.length));
-  for (const url of urls) lines.push(`  ${url.service.padEnd(width)}  ${url.url}${url.access === 'ssh-tunnel' ? '  (internal: through an SSH tunnel)' : ''}`);
+  lines.push(...serviceUrlLines(config, address));
   lines.push('', 'Configured:', `  Database:  ${configured.database}${configured.private_tracker ? ', private tracker' : ''}`, `  Services:  ${configured.services.join(', ')}`);
   if (config.backup) lines.push(`  Backups:   ${config.backup.schedule}, kept ${config.backup.retention_days} days`);
   lines.push(`  Images:    ${Object.values(config.images).join(', ')}`);

@@ -5,6 +5,7 @@ import { BUILT_IN, gapsOf } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
+import { serviceUrlLines } from '../domain/service-urls.js';
 import type { Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
@@ -22,7 +23,7 @@ export interface StageCommandOptions {
  * of the pipeline for a registered environment, through the same lifecycle as
  * deploy: state checks, lock, resume, events, --dry-run.
  */
-export function stageCommand(stage: Exclude<Stage, 'destroy'> | 'test', options: StageCommandOptions = {}): CommandHandler {
+export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCommandOptions = {}): CommandHandler {
   const command = options.command ?? stage;
   return async (context, input) =>
     withJsonResult(context, command, async (json) => {
@@ -50,7 +51,8 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'> | 'test', options:
         fallbackAddress: addressFromConfig(config),
         lockWaitSeconds,
       });
-      context.output.success(stage === 'test' ? `Environment '${name}' passed its smoke tests` : `Environment '${name}' is ${result.record.state}`);
+      context.output.success(`Environment '${name}' is ${result.record.state}`);
+      if (stage === 'run') context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address)].join('\n'));
       return 0;
     });
 }

@@ -17,10 +17,10 @@ export interface ServiceUrl {
  */
 export function serviceUrls(config: EnvironmentConfig, address: string | undefined): ServiceUrl[] {
   const topology = topologyOf(config);
-  const host = address ?? 'INSTANCE_ADDRESS';
+  const host = address === undefined ? 'INSTANCE_ADDRESS' : address.includes(':') ? `[${address}]` : address;
   const http = (endpoint: Endpoint, path: string, service: string): ServiceUrl => {
     if (endpoint.tls && endpoint.domain) return { service, url: `https://${endpoint.domain}${path}`, access: 'https' };
-    if (endpoint.published) return { service, url: `http://${host}:${endpoint.port}${path}`, access: 'public' };
+    if (endpoint.published) return { service, url: `http://${endpoint.domain ?? host}:${endpoint.port}${path}`, access: 'public' };
     return { service, url: `http://localhost:${endpoint.port}${path}`, access: 'ssh-tunnel' };
   };
   const urls: ServiceUrl[] = [
@@ -33,7 +33,19 @@ export function serviceUrls(config: EnvironmentConfig, address: string | undefin
   if (config.grafana) {
     urls.push(config.grafana.use_tls_proxy && config.grafana.domain
       ? { service: 'Grafana', url: `https://${config.grafana.domain}`, access: 'https' }
-      : { service: 'Grafana', url: `http://${host}:${GRAFANA_PORT}`, access: 'public' });
+      : { service: 'Grafana', url: `http://${config.grafana.domain ?? host}:${GRAFANA_PORT}`, access: 'public' });
   }
   return urls;
+}
+
+/** The URLs reachable from outside, for people and scripts that will use them. */
+export function publicServiceUrls(config: EnvironmentConfig, address: string | undefined): string[] {
+  return serviceUrls(config, address).filter((url) => url.access !== 'ssh-tunnel').map((url) => url.url);
+}
+
+/** The URLs as lines for people: service, URL, and how to reach the internal ones. */
+export function serviceUrlLines(config: EnvironmentConfig, address: string | undefined): string[] {
+  const urls = serviceUrls(config, address);
+  const width = Math.max(...urls.map((url) => url.service.length));
+  return urls.map((url) => `  ${url.service.padEnd(width)}  ${url.url}${url.access === 'ssh-tunnel' ? '  (internal: through an SSH tunnel)' : ''}`);
 }

@@ -1,5 +1,6 @@
 import { instanceNameOf, type EnvironmentConfig } from '../config/schema.js';
-import { GRAFANA_PORT, PROMETHEUS_PORT, topologyOf, type Topology } from '../domain/topology.js';
+import { publicServiceUrls } from '../domain/service-urls.js';
+import { PROMETHEUS_PORT, topologyOf, type Topology } from '../domain/topology.js';
 import { configureSteps } from '../remote/commands/configure.js';
 import { BACKUP_CRON_PATH, BACKUP_LOG_PATH, releaseSteps, type HostFile } from '../remote/commands/release.js';
 import { runSteps } from '../remote/commands/run.js';
@@ -132,7 +133,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
   const scripts: Record<(typeof SCRIPT_NAMES)[number], { purpose: string; steps: HostStep[]; done: string; drivenBy: string[] }> = {
     'configure.sh': { purpose: 'configure: Docker, compose v2, automatic security updates, firewall.', steps: configureSteps(config), done: 'Configured. Next: sudo bash release.sh', drivenBy: ['ssh_credentials', 'tracker (public ports)', 'https', 'grafana'] },
     'release.sh': { purpose: 'release: storage directories, the rendered files, the database file, the backup schedule.', steps: releaseSteps(config, hostFiles, '"$here"'), done: 'Released. Next: sudo bash run.sh', drivenBy: ['tracker.core.database', 'prometheus', 'grafana', 'https', 'backup'] },
-    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps(), done: `Running. Tracker services: ${serviceUrls(config, topology, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
+    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps(), done: `Running. Tracker services: ${publicServiceUrls(config, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
   };
   for (const [name, script] of Object.entries(scripts)) {
     add(name, EXECUTABLE, '#', script.drivenBy, (head) =>
@@ -146,7 +147,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
       environment,
       instance: instanceNameOf(config),
       services,
-      urls: serviceUrls(config, topology, options.instanceIp),
+      urls: publicServiceUrls(config, options.instanceIp),
       files: [...files].map(([path, artifact]) => ({ path, mode: artifact.mode.toString(8).padStart(4, '0'), target: artifact.host?.path })),
     }),
   );
@@ -189,15 +190,3 @@ function backupPaths(services: readonly string[]): string[] {
   ];
 }
 
-/** The public URLs of the tracker's services, with the instance address when known. */
-export function serviceUrls(config: EnvironmentConfig, topology: Topology, instanceIp: string | undefined): string[] {
-  const host = instanceIp === undefined ? '<instance-ip>' : instanceIp.includes(':') ? `[${instanceIp}]` : instanceIp;
-  const urls = [
-    ...topology.udpTrackers.map((udp) => `udp://${udp.domain ?? host}:${udp.port}/announce`),
-    ...topology.httpTrackers.map((http) => (http.tls ? `https://${http.domain}/announce` : `http://${http.domain ?? host}:${http.port}/announce`)),
-    topology.httpApi.tls ? `https://${topology.httpApi.domain}/api` : topology.httpApi.published ? `http://${topology.httpApi.domain ?? host}:${topology.httpApi.port}/api` : undefined,
-    topology.healthCheckApi.tls ? `https://${topology.healthCheckApi.domain}/health_check` : undefined,
-    config.grafana ? (config.grafana.use_tls_proxy ? `https://${config.grafana.domain}/` : `http://${config.grafana.domain ?? host}:${GRAFANA_PORT}/`) : undefined,
-  ];
-  return urls.filter((url): url is string => url !== undefined);
-}

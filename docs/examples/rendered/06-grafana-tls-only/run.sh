@@ -24,4 +24,4 @@ cd /opt/torrust && docker compose up --detach --remove-orphans --wait --wait-tim
 step 'Show the running services'
 cd /opt/torrust && docker compose ps
 
-printf '\n%s\n' 'Running. Tracker services: udp://203.0.113.10:6969/announce, http://203.0.113.10:7070/announce, http://203.0.113.10:1212/api, https://grafana.example.com/'
+printf '\n%s\n' 'Running. Tracker services: udp://203.0.113.10:6969/announce, http://203.0.113.10:7070/announce, http://203.0.113.10:1212/api, https://grafana.example.com'

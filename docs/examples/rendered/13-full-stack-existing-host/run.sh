@@ -24,4 +24,4 @@ cd /opt/torrust && docker compose up --detach --remove-orphans --wait --wait-tim
 step 'Show the running services'
 cd /opt/torrust && docker compose ps
 
-printf '\n%s\n' 'Running. Tracker services: udp://203.0.113.10:6969/announce, udp://203.0.113.10:6970/announce, https://tracker1.example.org/announce, https://tracker2.example.org/announce, https://api.example.org/api, https://health.example.org/health_check, https://grafana.example.org/'
+printf '\n%s\n' 'Running. Tracker services: udp://203.0.113.10:6969/announce, udp://203.0.113.10:6970/announce, https://tracker1.example.org/announce, https://tracker2.example.org/announce, https://api.example.org/api, https://health.example.org/health_check, https://grafana.example.org'
