@@ -19,8 +19,8 @@ export interface StageCommandOptions {
 }
 
 /**
- * `provision`, `configure`, `release`, `run`, `test` (and `register`): one stage
- * of the pipeline for a registered environment, through the same lifecycle as
+ * `provision`, `configure`, `release` and `run` (and `register`): one stage of
+ * the pipeline for a registered environment, through the same lifecycle as
  * deploy: state checks, lock, resume, events, --dry-run.
  */
 export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCommandOptions = {}): CommandHandler {
@@ -36,7 +36,8 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
         const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts: BUILT_IN.artifacts(config, record) })], gaps: [] };
         return { ...plan, gaps: gapsOf(plan, config, record, BUILT_IN) };
       };
-      const plan = build(update ? update(stored) : stored);
+      const current = update ? update(stored) : stored;
+      const plan = build(current);
       if (context.dryRun) return printDryRun(context, json, command, plan);
       refuseGaps(command, plan);
 
@@ -47,7 +48,8 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
         plan: build,
         ...(update ? { update } : {}),
         provider: BUILT_IN.provider(config),
-        connect: BUILT_IN.connect(config, stored),
+        // register's --ssh-port must reach the connection, not only the state.
+        connect: BUILT_IN.connect(config, current),
         fallbackAddress: addressFromConfig(config),
         lockWaitSeconds,
       });
