@@ -16,7 +16,7 @@ export function stagePlan(stage: Stage | 'test', inputs: PlanInputs): StagePlan 
     case 'provision':
       return provisionPlan(inputs.config, inputs.record);
     case 'configure':
-      return configurePlan(inputs.config);
+      return configurePlan(withRecordedSshPort(inputs.config, inputs.record));
     case 'release':
       return releasePlan(inputs.config, inputs.artifacts, inputs.record.name);
     case 'run':
@@ -26,6 +26,15 @@ export function stagePlan(stage: Stage | 'test', inputs: PlanInputs): StagePlan 
     case 'destroy':
       return destroyPlan(inputs.config, inputs.record);
   }
+}
+
+/**
+ * A host registered with --ssh-port listens there, not on the config's port: the
+ * firewall must let that port in, or the next connection is locked out.
+ */
+function withRecordedSshPort(config: EnvironmentConfig, record: EnvironmentRecord): EnvironmentConfig {
+  const port = record.instance.ssh_port;
+  return port === undefined || port === config.ssh_credentials.port ? config : { ...config, ssh_credentials: { ...config.ssh_credentials, port } };
 }
 
 /** Everything from where the environment stands to a running, tested tracker. */
