@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeConfig } from '../lifecycle/support.js';
 import { BINARY } from './support.js';
 
 /**
@@ -56,49 +57,14 @@ function errorOf(stdout: string): Record<string, unknown> | undefined {
   return document['error'] as Record<string, unknown> | undefined;
 }
 
-const CONFIG = `[environment]
-name = "demo"
-
-[ssh_credentials]
-private_key_path = "id_test"
-public_key_path = "id_test.pub"
-
-[provider]
-provider = "lxd"
-profile_name = "torrust-profile-demo"
-
-[tracker.core]
-private = false
-
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "SuperSecretAdminToken42"
-
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`;
-
 describe('every documented error code that needs no infrastructure comes back as `code` in --json output', () => {
   let dir: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ttd-codes-'));
-    mkdirSync(join(dir, 'envs'));
-    writeFileSync(join(dir, 'envs', 'id_test'), 'not a real key\n', { mode: 0o600 });
-    writeFileSync(join(dir, 'envs', 'id_test.pub'), 'ssh-ed25519 AAAA test\n');
-    writeFileSync(join(dir, 'envs', 'demo.toml'), CONFIG);
-    writeFileSync(join(dir, 'envs', 'busy.toml'), CONFIG.replaceAll('demo', 'busy'));
-    writeFileSync(join(dir, 'envs', 'bad-bind.toml'), CONFIG.replace('0.0.0.0:6969', '0.0.0.0:69690'));
+    const demo = writeConfig(dir, { name: 'demo', adminToken: 'SuperSecretAdminToken42' });
+    writeConfig(dir, { name: 'busy', adminToken: 'SuperSecretAdminToken42' });
+    writeFileSync(join(dir, 'envs', 'bad-bind.toml'), readFileSync(demo, 'utf8').replace('0.0.0.0:6969', '0.0.0.0:69690'));
     writeFileSync(join(dir, 'envs', 'empty.toml'), '');
     writeFileSync(join(dir, 'envs', 'binary.toml'), Buffer.from([0, 159, 146, 150, 0, 1, 2]));
     writeFileSync(join(dir, 'envs', 'syntax.toml'), '[environment\nname = "x"\n');
