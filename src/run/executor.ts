@@ -7,7 +7,8 @@ import type { LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, 
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { EventSink } from './events.js';
 import type { Provider, RemoteConnector, RemoteHost } from './ports.js';
-import { batchScript, shellQuote } from './remote-batch.js';
+import { shellQuote } from '../render/quote.js';
+import { batchScript } from './remote-batch.js';
 
 /** What a step learned that the environment must remember at once (so nothing created is forgotten). */
 export type Discovery =

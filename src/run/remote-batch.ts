@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteCommandStep } from '../plan/types.js';
+import { shellQuote } from '../render/quote.js';
 
 /**
  * Consecutive remote commands run as one script over one round trip. Each
@@ -15,10 +16,6 @@ export interface Batch {
   readonly script: string;
   /** The marker a line holds, if it is one. */
   parse(line: string): BatchMarker | undefined;
-}
-
-export function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 export function wrapCommand(command: string, sudo: boolean): string {

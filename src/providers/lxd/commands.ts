@@ -1,5 +1,6 @@
 import type { LxdProvider } from '../../config/schema.js';
 import type { z } from 'zod';
+import { shellQuote } from '../../render/quote.js';
 
 /**
  * Every `lxc` command line the LXD provider runs, as data (argv without the `lxc`
@@ -93,7 +94,7 @@ export function displayLine(command: LxcCommand): string {
   const words = command.args.map((arg) => {
     const userData = /^(cloud-init|user)\.user-data=/.exec(arg);
     if (userData) return `${userData[0]}"$(cat cloud-init.yml)"`;
-    return /^[\w@%+=:,./^-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+    return shellQuote(arg);
   });
   return ['lxc', ...words].join(' ') + (command.input === undefined ? '' : ' < (stdin)');
 }
