@@ -1,3 +1,4 @@
+import { maskSecrets } from '../domain/mask-secrets.js';
 import type { StateName } from '../domain/states.js';
 import type { StepKind } from '../plan/types.js';
 
@@ -31,10 +32,10 @@ export function fanOut(sinks: readonly EventSink[]): EventSink {
 
 /** Masks every secret value in every string of an event before any sink sees it. */
 export function masking(secrets: readonly string[], sink: EventSink): EventSink {
-  const values = [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
+  const values = secrets.filter((secret) => secret.length >= 4);
   if (values.length === 0) return sink;
   const mask = (value: unknown): unknown => {
-    if (typeof value === 'string') return values.reduce((text, secret) => text.split(secret).join('***'), value);
+    if (typeof value === 'string') return maskSecrets(value, values);
     if (Array.isArray(value)) return value.map(mask);
     if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mask(item)]));
     return value;

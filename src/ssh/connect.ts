@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeSSH } from 'node-ssh';
 import { DeployerError } from '../domain/errors.js';
 import { hostKeyChangedError, hostKeyOf, judgeHostKey, type HostKey } from './host-key.js';
-import { maskSecrets } from './mask.js';
+import { maskSecrets } from '../domain/mask-secrets.js';
 import { resolveAuth, type SshAuth } from './private-key.js';
 import { probeSshBanner, type AttemptStage } from './probe.js';
 

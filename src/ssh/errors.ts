@@ -1,5 +1,5 @@
 import { DeployerError } from '../domain/errors.js';
-import { maskSecrets } from './mask.js';
+import { maskSecrets } from '../domain/mask-secrets.js';
 
 /** How many lines of stderr a failed command's error carries. */
 export const STDERR_TAIL_LINES = 20;

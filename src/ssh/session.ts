@@ -7,7 +7,7 @@ import { RemoteCommandError, STDERR_TAIL_LINES, sudoDeniedError, sudoRefusalIn }
 import type { HostKey } from './host-key.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { LineSplitter, LineTail } from './lines.js';
-import { maskSecrets } from './mask.js';
+import { maskSecrets } from '../domain/mask-secrets.js';
 import { SftpUploader, type UploadedTree } from './upload.js';
 
 export interface SessionOptions extends ConnectOptions {

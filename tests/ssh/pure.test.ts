@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RemoteCommandError, sudoRefusalIn } from '../../src/ssh/errors.js';
 import { ConcurrencyLimiter } from '../../src/ssh/limiter.js';
 import { LineSplitter, LineTail } from '../../src/ssh/lines.js';
-import { MASK, maskSecrets } from '../../src/ssh/mask.js';
+import { MASK, maskSecrets } from '../../src/domain/mask-secrets.js';
 
 function split(chunks: Array<Buffer | string>): string[] {
   const lines: string[] = [];

@@ -83,8 +83,3 @@ function fixFor(apiCode: string): string {
       return 'run the command again with -vvv to see the request; if the error persists, check https://status.hetzner.com';
   }
 }
-
-/** Removes the token from any text before it is shown or logged. */
-export function redact(text: string, token: string): string {
-  return token.length > 0 ? text.split(token).join('***') : text;
-}

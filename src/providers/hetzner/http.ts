@@ -1,6 +1,7 @@
 import { DeployerError } from '../../domain/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import { apiErrorFrom, redact, type HetznerApiError } from './errors.js';
+import { maskSecrets } from '../../domain/mask-secrets.js';
+import { apiErrorFrom, type HetznerApiError } from './errors.js';
 import type { ApiErrorBody, Pagination } from './schema.js';
 
 export const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
@@ -201,7 +202,7 @@ export class HetznerHttp {
   }
 
   private clean(text: string): string {
-    return redact(text, this.token);
+    return maskSecrets(text, [this.token]);
   }
 }
 
