@@ -7,7 +7,7 @@ import { DeployerError } from '../domain/errors.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import { deployPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
-import { BUILT_IN, gapsOf } from '../run/implementations.js';
+import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
@@ -31,7 +31,7 @@ const deploy: CommandHandler = async (context, input) =>
     const build = (current: EnvironmentRecord): Plan => {
       const artifacts = BUILT_IN.artifacts(config, current);
       const plan = deployPlan({ config, record: current, artifacts });
-      return { ...plan, gaps: gapsOf(plan, config, current, BUILT_IN) };
+      return withGaps(plan, config, current);
     };
     const plan = build(record);
     if (context.dryRun) {

@@ -1,6 +1,6 @@
 import type { CommandHandler } from '../cli/context.js';
 import { destroyEnvironmentPlan } from '../plan/build.js';
-import { BUILT_IN, gapsOf } from '../run/implementations.js';
+import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
@@ -20,7 +20,7 @@ const destroy: CommandHandler = async (context, input) =>
     const { config, secrets } = configFromRecord(record, context.env);
     const build = (current: typeof record) => {
       const plan = destroyEnvironmentPlan({ config, record: current, artifacts: undefined });
-      return { ...plan, gaps: gapsOf(plan, config, current, BUILT_IN) };
+      return withGaps(plan, config, current);
     };
     const plan = build(record);
     if (context.dryRun) return printDryRun(context, json, 'destroy', plan);

@@ -1,7 +1,7 @@
 import type { CommandHandler, CommandInput } from '../cli/context.js';
 import { stagePlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
-import { BUILT_IN, gapsOf } from '../run/implementations.js';
+import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
@@ -34,7 +34,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       const { config, secrets } = configFromRecord(stored, context.env);
       const build = (record: EnvironmentRecord): Plan => {
         const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts: BUILT_IN.artifacts(config, record) })], gaps: [] };
-        return { ...plan, gaps: gapsOf(plan, config, record, BUILT_IN) };
+        return withGaps(plan, config, record);
       };
       const current = update ? update(stored) : stored;
       const plan = build(current);

@@ -9,15 +9,15 @@ import type { Provider, RemoteConnector } from './ports.js';
 import { sshConnector } from './ssh-connector.js';
 
 /**
- * The real pieces a plan needs at run time: the renderer (issue 3), SSH (issue 6)
- * and the providers (issue 7) register themselves here; while one is missing, a
- * plan that needs it has a gap and the command says which piece is missing
- * instead of pretending.
+ * The real pieces a plan needs at run time: the renderer, SSH and the providers.
+ * A plan that needs a piece that is not available (a provider without an
+ * implementation, an existing host without an address) has a gap, and the
+ * command says what is missing instead of pretending.
  */
 export interface Implementations {
   provider(config: EnvironmentConfig): Provider | undefined;
   connect(config: EnvironmentConfig, record: EnvironmentRecord): RemoteConnector | undefined;
-  artifacts(config: EnvironmentConfig, record: EnvironmentRecord): readonly RenderedFile[] | undefined;
+  artifacts(config: EnvironmentConfig, record: EnvironmentRecord): readonly RenderedFile[];
 }
 
 export const BUILT_IN: Implementations = {
@@ -28,8 +28,12 @@ export const BUILT_IN: Implementations = {
 
 const PROVIDER_LABEL: Readonly<Record<string, string>> = { lxd: 'the LXD provider', hetzner: 'the Hetzner Cloud provider' };
 
-/** What the plan needs that is not available, each with where it comes from. */
-export function gapsOf(plan: Plan, config: EnvironmentConfig, record: EnvironmentRecord, implementations: Implementations): string[] {
+/** The plan with what it needs that is not available (its gaps), each saying where it comes from. */
+export function withGaps(plan: Plan, config: EnvironmentConfig, record: EnvironmentRecord, implementations: Implementations = BUILT_IN): Plan {
+  return { ...plan, gaps: gapsOf(plan, config, record, implementations) };
+}
+
+function gapsOf(plan: Plan, config: EnvironmentConfig, record: EnvironmentRecord, implementations: Implementations): string[] {
   const steps = allSteps(plan);
   const gaps: string[] = [];
   const provider = config.provider.provider;
@@ -38,9 +42,6 @@ export function gapsOf(plan: Plan, config: EnvironmentConfig, record: Environmen
   }
   if (steps.some((step) => step.kind === 'remote' || step.kind === 'upload' || step.kind === 'wait') && !implementations.connect(config, record)) {
     gaps.push('the SSH connection to the instance (issue 6): remote commands, uploads and waits');
-  }
-  if (plan.stages.some((stage) => stage.stage === 'release') && implementations.artifacts(config, record) === undefined) {
-    gaps.push('the artifact renderer (issue 3): docker-compose.yml, .env, tracker.toml and the rest that release uploads');
   }
   if (provider === 'existing' && !record.instance.address && !config.provider.host && plan.stages.some((stage) => stage.stage === 'provision')) {
     gaps.push(`the host address: set provider.host in the config, or run ttd register ${record.name} --instance-ip IP`);
