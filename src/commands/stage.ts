@@ -33,7 +33,8 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       const stored = await requireEnvironmentRecord(context.workingDir, name);
       const { config, secrets } = configFromRecord(stored, context.env);
       const build = (record: EnvironmentRecord): Plan => {
-        const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts: BUILT_IN.artifacts(config, record) })], gaps: [] };
+        const artifacts = stage === 'release' ? BUILT_IN.artifacts(config, record) : undefined;
+        const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts })], gaps: [] };
         return withGaps(plan, config, record);
       };
       const current = update ? update(stored) : stored;
