@@ -1,4 +1,3 @@
-import { chmod } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { displayPath } from '../cli/display-path.js';
 import type { CommandHandler } from '../cli/context.js';
@@ -25,7 +24,6 @@ const createTemplate: CommandHandler = async (context, input) => {
 
   const toml = environmentToml(starterConfig(provider), { filePath: shown, schemaPath: `./${SCHEMA_FILE_NAME}` });
   await writeNewFile(path, toml, { force, secret: true });
-  await chmod(path, 0o600);
   await writeNewFile(schemaPath, `${JSON.stringify(environmentJsonSchema(), null, 2)}\n`, { force: true, secret: false });
 
   context.output.resultJson({ template_file: path, schema_file: schemaPath, provider });

@@ -1,13 +1,19 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 
-/** Writes a new file (mode 0600 when it holds secrets); refuses to replace one unless forced. */
+/**
+ * Writes a new file (mode 0600 when it holds secrets); refuses to replace one unless
+ * forced. A replaced file keeps its old mode while it is written, so for secrets the
+ * mode is narrowed first, and set again after in case the file appeared meanwhile.
+ */
 export async function writeNewFile(path: string, content: string, options: { force: boolean; secret: boolean }): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
+    if (options.secret && options.force) await chmod(path, 0o600).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'ENOENT') throw error; });
     await writeFile(path, content, { flag: options.force ? 'w' : 'wx', mode: options.secret ? 0o600 : 0o644 });
+    if (options.secret) await chmod(path, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {

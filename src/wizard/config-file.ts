@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
@@ -52,10 +51,7 @@ export function configFileExists(path: string): boolean {
 
 /** Writes the config 0600 (it holds the admin token), and the JSON Schema beside it for editors. */
 export async function writeConfigFile(path: string, text: string, options: { overwrite: boolean }): Promise<void> {
-  // An overwritten file keeps its old mode while it is written: narrow it first, so the secrets are never readable by others.
-  if (options.overwrite && existsSync(path)) await chmod(path, 0o600);
   await writeNewFile(path, text, { force: options.overwrite, secret: true });
-  await chmod(path, 0o600);
   const schemaPath = join(dirname(path), SCHEMA_FILE_NAME);
   if (!existsSync(schemaPath)) await writeNewFile(schemaPath, `${JSON.stringify(environmentJsonSchema(), null, 2)}\n`, { force: false, secret: false });
 }
