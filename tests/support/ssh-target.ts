@@ -131,6 +131,14 @@ export async function startSshTarget(): Promise<SshTarget> {
     // PID 1 of the target's PID namespace, and the kernel then ends all left in it.
     child.kill('SIGKILL');
     await exited;
+    // The kernel ends sshd just after unshare exits; until then its listener may still
+    // accept and reset. Stopped means refused, as a host without sshd answers.
+    for (let waited = 0; waited < 100; waited += 1) {
+      const probe = await probeSshBanner(host, 22, 1000);
+      if (!probe.ok && probe.stage === 'tcp' && probe.error === 'ECONNREFUSED') return;
+      await sleep(50);
+    }
+    throw new Error(`the SSH target still accepts connections on ${host}:22 after its sshd was killed`);
   };
 
   await start();
