@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// npm run bench: `ttd configure` + `ttd release` on a real LXD container, side by side with
+// the physical limit on an identical one: the same rendered files sent with one `scp` and
+// the same configure.sh + release.sh run as one script over one `ssh` session.
+// Fresh hosts first, then the same hosts again unchanged. It reports; it asserts nothing
+// about wall time. Exit 0 when everything ran, 1 when a command failed (no figures then).
+// See docs/development/bench.md.
+//
+//   node bench/configure-release.bench.mjs [--fresh-rounds N] [--unchanged-rounds M] [--keep]
+//
+// Only its own LXD resources are touched: instances and profiles named ttd-bench-a and
+// ttd-bench-b, removed at the end, on failure and on Ctrl-C.
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BINARY = join(ROOT, 'dist/src/cli/main.js');
+const COUNTER = join(ROOT, 'bench/ssh-count.mjs');
+const SETUP_LXD = join(ROOT, 'tests/support/lxd/setup-lxd.sh');
+const TARGET = { fresh: 1.1, unchanged: 1.3 };
+const RUST = { fresh: 3.0, unchanged: 29 };
+/** Our two environments; the instance and the profile carry the same name. */
+const ENVS = ['bench-a', 'bench-b'];
+const lxdName = (env) => `ttd-${env}`;
+/** Where the limit's files go on the host, relative to the SSH user's home. */
+const REMOTE_DIR = 'ttd-bench';
+
+const { values: options } = parseArgs({
+  options: {
+    'fresh-rounds': { type: 'string', default: '2' },
+    'unchanged-rounds': { type: 'string', default: '5' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const freshRounds = positive(options['fresh-rounds'], '--fresh-rounds');
+const unchangedRounds = positive(options['unchanged-rounds'], '--unchanged-rounds');
+
+const work = mkdtempSync(join(tmpdir(), 'ttd-bench-'));
+const logFile = `${work}.log`;
+const countFile = join(work, 'ssh-count.ndjson');
+const key = join(work, 'envs', 'id');
+const log = (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`);
+const say = (text) => process.stderr.write(`bench: ${text}\n`);
+
+// ---------- processes ----------
+
+/** Runs a program; resolves with its exit code, output and wall time. Output goes to the log. */
+function runTimed(command, args, { env = {}, input } = {}) {
+  return new Promise((done) => {
+    log(`\n$ ${command} ${args.join(' ')}`);
+    const started = performance.now();
+    const child = spawn(command, args, {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', ...env },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    if (input !== undefined) child.stdin.end(input);
+    child.on('close', (code, signal) => {
+      const seconds = (performance.now() - started) / 1000;
+      log(`${stdout}${stderr}[exit ${code ?? signal}, ${seconds.toFixed(2)} s]`);
+      done({ code: code ?? 1, stdout, stderr, seconds });
+    });
+  });
+}
+
+async function must(command, args, options) {
+  const result = await runTimed(command, args, options);
+  if (result.code !== 0) {
+    const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${tail}\n(full log: ${logFile})`);
+  }
+  return result;
+}
+
+/** ttd through the built binary, with the SSH counter preloaded. */
+const ttd = (...args) => must(process.execPath, ['--import', COUNTER, BINARY, '--working-dir', work, ...args], { env: { TTD_BENCH_SSH_COUNT: countFile } });
+
+const lxc = (...args) => runTimed('lxc', args);
+
+// ---------- the lab ----------
+
+function configFor(env, image) {
+  return `[environment]
+name = "${env}"
+instance_name = "${lxdName(env)}"
+[ssh_credentials]
+private_key_path = "id"
+public_key_path = "id.pub"
+[provider]
+provider = "lxd"
+profile_name = "${lxdName(env)}"
+instance_type = "container"
+image = "${image}"
+[tracker.core.database]
+driver = "sqlite3"
+database_name = "bench.db"
+[[tracker.udp_trackers]]
+bind_address = "0.0.0.0:6969"
+[[tracker.http_trackers]]
+bind_address = "0.0.0.0:7070"
+[tracker.http_api]
+bind_address = "0.0.0.0:1212"
+admin_token = "bench-admin-token-not-for-production"
+[tracker.health_check_api]
+bind_address = "127.0.0.1:1313"
+`;
+}
+
+const configPath = (env) => join(work, 'envs', `${env}.toml`);
+const stateOf = (env) => JSON.parse(readFileSync(join(work, 'data', env, 'environment.json'), 'utf8'));
+
+/** A fresh container for each environment: destroyed if it exists, then created and provisioned. */
+async function freshTargets() {
+  for (const env of ENVS) {
+    if (existsSync(join(work, 'data', env))) {
+      await ttd('destroy', env, '--yes');
+      await ttd('purge', env, '--yes');
+    }
+    await ttd('create', 'environment', '-f', configPath(env));
+  }
+  // Not measured: both provisioned together, so both are as old as each other.
+  await Promise.all(ENVS.map((env) => ttd('provision', env)));
+  return Object.fromEntries(ENVS.map((env) => [env, stateOf(env).instance.address]));
+}
+
+let cleaning;
+/** Removes exactly our instances and profiles, however far the run got. */
+function cleanup() {
+  cleaning ??= (async () => {
+    if (options.keep) {
+      say(`--keep: left ${ENVS.map(lxdName).join(', ')} running; working directory ${work}`);
+      return;
+    }
+    for (const env of ENVS) {
+      if (existsSync(join(work, 'data', env))) await runTimed(process.execPath, [BINARY, '--working-dir', work, 'destroy', env, '--yes']);
+      // Whatever ttd could not remove (a run stopped mid-provision), by name.
+      if ((await lxc('info', lxdName(env))).code === 0) await lxc('delete', lxdName(env), '--force');
+      if ((await lxc('profile', 'show', lxdName(env))).code === 0) await lxc('profile', 'delete', lxdName(env));
+    }
+  })();
+  return cleaning;
+}
+
+// ---------- the two sides ----------
+
+/** Our run: ttd configure, then ttd release, each its own process, as a user runs them. */
+async function ours(env) {
+  const before = readCounts().length;
+  const configure = await ttd('configure', env);
+  const release = await ttd('release', env);
+  const counts = readCounts().slice(before);
+  return { seconds: configure.seconds + release.seconds, configure: configure.seconds, release: release.seconds, counts: sumCounts(counts), detail: counts };
+}
+
+const SSH_OPTIONS = ['-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+
+/** The limit: the rendered files in one scp, the rendered configure.sh + release.sh in one ssh. */
+async function limit(env, address, renderedDir) {
+  const user = 'torrust';
+  const upload = await must('scp', [...SSH_OPTIONS, '-q', '-r', renderedDir, `${user}@${address}:`]);
+  const script = `set -e; sudo -n bash ${REMOTE_DIR}/configure.sh; sudo -n bash ${REMOTE_DIR}/release.sh`;
+  const run = await must('ssh', [...SSH_OPTIONS, `${user}@${address}`, script]);
+  return { seconds: upload.seconds + run.seconds, upload: upload.seconds, run: run.seconds };
+}
+
+/** The limit's files: `ttd render` for that environment's config (not timed: ttd renders its own). */
+async function render(env, address, round) {
+  const dir = join(work, `render-${env}-${round}`, REMOTE_DIR);
+  mkdirSync(dirname(dir), { recursive: true });
+  await ttd('render', configPath(env), '--output-dir', dir, '--instance-ip', address);
+  return dir;
+}
+
+// ---------- counting ----------
+
+function readCounts() {
+  if (!existsSync(countFile)) return [];
+  return readFileSync(countFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+function sumCounts(lines) {
+  const total = { connections: 0, execs: 0, sftpChannels: 0, sftpRequests: 0, connectMs: 0 };
+  for (const line of lines) {
+    total.connections += line.connections;
+    total.execs += line.execs.length;
+    total.sftpChannels += line.sftpChannels;
+    total.sftpRequests += line.sftpRequests;
+    total.connectMs += line.connectMs;
+  }
+  return { ...total, roundTrips: total.execs + total.sftpRequests };
+}
+
+// ---------- report ----------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function report(fresh, unchanged) {
+  const row = (label, runs, target, rust) => {
+    const ttdSeconds = median(runs.map((run) => run.ours.seconds));
+    const limitSeconds = median(runs.map((run) => run.limit.seconds));
+    const ratio = ttdSeconds / limitSeconds;
+    const verdict = ratio <= target ? 'met' : `MISSED (target ≤ ${target}×)`;
+    const counts = runs.at(-1).ours.counts;
+    return {
+      text: `${label.padEnd(10)} ${ttdSeconds.toFixed(2).padStart(8)} ${limitSeconds.toFixed(2).padStart(8)} ${`${ratio.toFixed(2)}×`.padStart(7)} ${`≤ ${target}×`.padStart(7)} ${`${rust}×`.padStart(6)}  ${String(counts.roundTrips).padStart(5)} (${counts.connections} conn, ${counts.execs} exec, ${counts.sftpRequests} sftp)  ${verdict}`,
+      ratio,
+      met: ratio <= target,
+    };
+  };
+  const lines = [];
+  lines.push('');
+  lines.push(`configure + release, ttd vs the limit (one scp + one ssh running the rendered scripts); median of ${fresh.length} fresh / ${unchanged.length} unchanged round(s)`);
+  lines.push(`${'host'.padEnd(10)} ${'ttd s'.padStart(8)} ${'limit s'.padStart(8)} ${'ratio'.padStart(7)} ${'target'.padStart(7)} ${'Rust'.padStart(6)}  round trips of ttd (the limit: 2 conn, 1 ssh command + 1 scp)`);
+  const freshRow = row('fresh', fresh, TARGET.fresh, RUST.fresh);
+  const unchangedRow = row('unchanged', unchanged, TARGET.unchanged, RUST.unchanged);
+  lines.push(freshRow.text, unchangedRow.text);
+  lines.push('');
+  lines.push('each run (s): ttd = configure + release; limit = scp + ssh');
+  for (const [label, runs] of [['fresh', fresh], ['unchanged', unchanged]]) {
+    runs.forEach((run, index) => {
+      lines.push(`  ${label} ${index + 1} (${run.first} first): ttd ${run.ours.configure.toFixed(2)} + ${run.ours.release.toFixed(2)} = ${run.ours.seconds.toFixed(2)} on ${run.oursEnv}; limit ${run.limit.upload.toFixed(2)} + ${run.limit.run.toFixed(2)} = ${run.limit.seconds.toFixed(2)} on ${run.limitEnv}`);
+    });
+  }
+  const execsOf = (run) => run.ours.detail.flatMap((line) => line.execs.map((exec) => ({ stage: line.argv.at(-2) ?? '?', ...exec })));
+  for (const [label, run] of [['fresh', fresh.at(-1)], ['unchanged', unchanged.at(-1)]]) {
+    lines.push('');
+    lines.push(`where ttd's time went in the last ${label} run (ms):`);
+    run.ours.detail.forEach((line, index) => {
+      const wall = Math.round((index === 0 ? run.ours.configure : run.ours.release) * 1000);
+      const connected = (line.lastReplyAt ?? line.exitAt) - line.firstConnectAt - line.connectMs;
+      lines.push(`  ${(line.argv.at(-2) ?? '?').padEnd(9)} wall ${wall}: start-up to first connect ${line.firstConnectAt}, SSH handshake ${line.connectMs}, connected ${connected}, after the connection ${line.exitAt - (line.lastReplyAt ?? line.exitAt)}, process exit ${wall - line.exitAt}`);
+    });
+    lines.push(`ttd's exec channels in the last ${label} run (ms each):`);
+    for (const exec of execsOf(run)) lines.push(`  ${String(exec.ms ?? '?').padStart(6)}  ${exec.stage.padEnd(9)} ${exec.command}`);
+  }
+  lines.push('');
+  lines.push(`log: ${logFile}`);
+  console.log(lines.join('\n'));
+}
+
+// ---------- main ----------
+
+async function main() {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (it starts LXD and creates containers)');
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run npm run build (npm run bench does)`);
+  say(`working directory ${work}`);
+  const image = execFileSync('bash', [SETUP_LXD], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1);
+  // Leftovers of an interrupted earlier run, by our names only.
+  for (const env of ENVS) {
+    if ((await lxc('info', lxdName(env))).code === 0) await lxc('delete', lxdName(env), '--force');
+    if ((await lxc('profile', 'show', lxdName(env))).code === 0) await lxc('profile', 'delete', lxdName(env));
+  }
+  mkdirSync(join(work, 'envs'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  for (const env of ENVS) writeFileSync(configPath(env), configFor(env, image));
+
+  const fresh = [];
+  let addresses;
+  let oursEnv;
+  let limitEnv;
+  let rendered;
+  for (let round = 1; round <= freshRounds; round += 1) {
+    say(`fresh round ${round}/${freshRounds}: provisioning ${ENVS.map(lxdName).join(' and ')}`);
+    addresses = await freshTargets();
+    // Swap hosts and order each round, so neither side always gets the same container or goes first.
+    [oursEnv, limitEnv] = round % 2 ? ENVS : [...ENVS].reverse();
+    rendered = await render(limitEnv, addresses[limitEnv], round);
+    const oursFirst = round % 2 === 1;
+    say(`fresh round ${round}: ${oursFirst ? 'ttd' : 'limit'} first (ttd on ${lxdName(oursEnv)}, limit on ${lxdName(limitEnv)})`);
+    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdName(oursEnv), limitEnv: lxdName(limitEnv) };
+    if (oursFirst) {
+      result.ours = await ours(oursEnv);
+      result.limit = await limit(limitEnv, addresses[limitEnv], rendered);
+    } else {
+      result.limit = await limit(limitEnv, addresses[limitEnv], rendered);
+      result.ours = await ours(oursEnv);
+    }
+    say(`  ttd ${result.ours.seconds.toFixed(2)} s, limit ${result.limit.seconds.toFixed(2)} s`);
+    fresh.push(result);
+  }
+
+  const unchanged = [];
+  for (let round = 1; round <= unchangedRounds; round += 1) {
+    const oursFirst = round % 2 === 0;
+    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdName(oursEnv), limitEnv: lxdName(limitEnv) };
+    if (oursFirst) {
+      result.ours = await ours(oursEnv);
+      result.limit = await limit(limitEnv, addresses[limitEnv], rendered);
+    } else {
+      result.limit = await limit(limitEnv, addresses[limitEnv], rendered);
+      result.ours = await ours(oursEnv);
+    }
+    say(`unchanged round ${round}/${unchangedRounds}: ttd ${result.ours.seconds.toFixed(2)} s, limit ${result.limit.seconds.toFixed(2)} s`);
+    unchanged.push(result);
+  }
+  report(fresh, unchanged);
+}
+
+function positive(value, flag) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    console.error(`${flag} must be a whole number ≥ 1, not '${value}'`);
+    process.exit(2);
+  }
+  return number;
+}
+
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  say('interrupted: removing the benchmark containers (Ctrl-C again to leave them)');
+  void cleanup().finally(() => process.exit(130));
+});
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  if (!interrupted) await cleanup();
+  if (!options.keep && exitCode === 0) rmSync(work, { recursive: true, force: true });
+}
+process.exitCode = exitCode;
