@@ -78,7 +78,8 @@ const show: CommandHandler = async (context, input) => {
   lines.push(...serviceUrlLines(config, address));
   lines.push('', 'Configured:', `  Database:  ${configured.database}${configured.private_tracker ? ', private tracker' : ''}`, `  Services:  ${configured.services.join(', ')}`);
   if (config.backup) lines.push(`  Backups:   ${config.backup.schedule}, kept ${config.backup.retention_days} days`);
-  lines.push(`  Images:    ${Object.values(config.images).join(', ')}`);
+  const { registry_mirror: registryMirror, ...images } = config.images;
+  lines.push(`  Images:    ${Object.values(images).join(', ')}${registryMirror === undefined ? '' : ` (Docker Hub through ${registryMirror})`}`);
   if (secrets.length > 0) {
     lines.push('', `Secrets${reveal ? '' : ' (hidden; --reveal shows them)'}:`, ...secrets.map((secret) => `  ${secret.key} = ${secret.value}`));
   }

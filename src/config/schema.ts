@@ -250,8 +250,25 @@ export const ImagesSection = z
     grafana: image('grafana'),
     caddy: image('caddy'),
     backup: image('backup'),
+    registry_mirror: validated(registryMirrorProblem, 'registry mirror', 'write the mirror\'s base URL, for example "https://mirror.example.com" or "http://10.0.0.1:5000"')
+      .optional()
+      .describe('A Docker Hub mirror for the host\'s Docker engine (registry-mirrors in /etc/docker/daemon.json), such as a pull-through cache. Images named without a registry are pulled through it.'),
   })
   .describe('Container images, to pin tags or use a mirror or private registry.');
+
+/** Docker takes a bare http(s) origin; credentials in the URL are not supported by it (and would leak into daemon.json). */
+function registryMirrorProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the mirror must be http:// or https://, not ${url.protocol}//`;
+  if (url.username !== '' || url.password !== '') return 'the mirror URL must not hold credentials (Docker does not read them there); use docker login on the host';
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'the mirror is a bare origin (scheme, host and port), without a path';
+  return undefined;
+}
 
 export const EnvironmentConfigShape = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by the deployer.'),

@@ -73,6 +73,8 @@ const cases: Case[] = [
   { name: 'bad ssh port', path: () => file(minimalToml((t) => t.replace('public_key_path = "/keys/id.pub"', 'public_key_path = "/keys/id.pub"\nport = 0'))), expected: ['ssh_credentials.port', 'between 1 and 65535'] },
   { name: 'bad cron', path: () => file(`${minimalToml()}\n[backup]\nschedule = "0 25 * * *"\n`), expected: [/backup\.schedule/, "hour field '25'"] },
   { name: 'bad email', path: () => file(json({ ...minimalConfig(), https: { admin_email: 'nobody' }, tracker: { ...(minimalConfig()['tracker'] as object), http_api: { bind_address: '0.0.0.0:1212', admin_token: 'tok-tok-tok-tok', domain: 'api.example.com', use_tls_proxy: true } } }), 'json'), expected: ['https.admin_email', 'not an email address'] },
+  { name: 'registry mirror with credentials', path: () => file(minimalToml((t) => `${t}\n[images]\nregistry_mirror = "https://user:secret@mirror.example.com"\n`)), expected: ['images.registry_mirror', 'must not hold credentials', 'docker login'] },
+  { name: 'registry mirror not http', path: () => file(minimalToml((t) => `${t}\n[images]\nregistry_mirror = "ftp://mirror.example.com"\n`)), expected: ['images.registry_mirror', 'http:// or https://'] },
   { name: 'port conflict', path: () => file(minimalToml((t) => t.replace('0.0.0.0:1212', '0.0.0.0:7070'))), expected: ['port conflict', 'HTTP tracker 1', '7070/tcp'] },
 ];
 

@@ -243,3 +243,17 @@ describe('every file', () => {
     expect(file(custom, 'configure.sh')).toContain('ufw allow 2222/tcp');
   });
 });
+
+describe('images', () => {
+  it('a registry mirror in: configure writes daemon.json with the mirror (insecure when plain http) and restarts Docker; none out: daemon.json untouched', () => {
+    const mirrored = file(renderArtifacts(configOf({ images: { registry_mirror: 'http://10.0.0.1:5000' } })), 'configure.sh');
+    expect(mirrored).toContain('"registry-mirrors": [\n    "http://10.0.0.1:5000"\n  ]');
+    expect(mirrored).toContain('"insecure-registries": [\n    "10.0.0.1:5000"\n  ]');
+    expect(mirrored).toContain('systemctl restart docker');
+    expect(mirrored.indexOf('daemon.json')).toBeGreaterThan(mirrored.indexOf('apt-get update'));
+    const tls = file(renderArtifacts(configOf({ images: { registry_mirror: 'https://mirror.example.com' } })), 'configure.sh');
+    expect(tls).toContain('"https://mirror.example.com"');
+    expect(tls).not.toContain('insecure-registries');
+    expect(file(renderArtifacts(configOf()), 'configure.sh')).not.toContain('daemon.json');
+  });
+});

@@ -5,7 +5,8 @@ import { APT_INSTALL, type HostStep } from './step.js';
 
 /** `configure`: Docker, compose v2, the deploy user in the docker group, security updates, firewall. */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
-  return [installDocker(), installCompose(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
+  const mirror = config.images.registry_mirror;
+  return [installDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), installCompose(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
 }
 
 export function installDocker(): HostStep {
@@ -20,6 +21,27 @@ export function installDocker(): HostStep {
       `if apt-cache show docker-cli >/dev/null 2>&1; then ${APT_INSTALL} docker.io docker-cli; else ${APT_INSTALL} docker.io; fi`,
       'systemctl enable --now docker',
       'docker --version',
+    ],
+  };
+}
+
+/**
+ * Docker Hub pulls through a mirror (images.registry_mirror). The daemon.json is ours
+ * from then on; one the host had before is kept once as daemon.json.before-torrust.
+ */
+export function registryMirror(mirror: string): HostStep {
+  const url = new URL(mirror);
+  const daemon = `${JSON.stringify({ 'registry-mirrors': [url.origin], ...(url.protocol === 'http:' ? { 'insecure-registries': [url.host] } : {}) }, null, 2)}\n`;
+  const file = '/etc/docker/daemon.json';
+  return {
+    id: 'registry-mirror',
+    title: `Pull Docker Hub images through ${url.origin}`,
+    doneWhen: `printf '%s' ${shellQuote(daemon)} | cmp -s - ${file}`,
+    commands: [
+      'mkdir -p /etc/docker',
+      `if [ -s ${file} ] && [ ! -e ${file}.before-torrust ]; then cp ${file} ${file}.before-torrust; fi`,
+      `printf '%s' ${shellQuote(daemon)} > ${file}`,
+      'systemctl restart docker',
     ],
   };
 }
