@@ -1,0 +1,163 @@
+import type { CommandHandler } from '../cli/context.js';
+import { DeployerError } from '../domain/errors.js';
+import { maskSecrets } from '../domain/mask-secrets.js';
+import { topologyOf } from '../domain/topology.js';
+import { logsCommand, parseTail, sinceProblem } from '../remote/commands/logs.js';
+import { addressFromConfig } from '../run/lifecycle.js';
+import { withJsonResult } from '../run/session.js';
+import { connectWithRetry } from '../ssh/connect.js';
+import { LineSplitter, LineTail } from '../ssh/lines.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord } from '../state/store.js';
+
+/** How long `logs` keeps trying to reach SSH before it gives up. */
+const CONNECT_DEADLINE_MS = 30_000;
+
+/**
+ * `logs ENV [SERVICE] [--follow] [--since D] [--tail N]`: `docker compose logs`
+ * on the host, streamed line by line to stdout as it arrives (secrets masked,
+ * nothing kept). Ctrl-C stops a --follow: docker gets TERM, the channel is
+ * closed, and the command exits 0. A read command: no lock.
+ * With --json, each line is {"type":"log","stream":...,"line":...}, then a result.
+ */
+const logs: CommandHandler = async (context, input) =>
+  withJsonResult(context, 'logs', async (json) => {
+    const name = input.args['env'] ?? '';
+    const service = input.args['service'];
+    const since = typeof input.options['since'] === 'string' ? input.options['since'] : undefined;
+    const tailOption = typeof input.options['tail'] === 'string' ? input.options['tail'] : undefined;
+    const follow = input.options['follow'] === true;
+
+    if (since !== undefined) {
+      const problem = sinceProblem(since);
+      if (problem) throw new DeployerError('usage.invalid', `--since ${problem}`, { where: '--since', fix: 'pass a duration like --since 10m or --since 2h, or a time like --since 2025-01-31T13:00:00Z' });
+    }
+    const tail = tailOption === undefined ? undefined : parseTail(tailOption);
+    if (tail instanceof Error) throw new DeployerError('usage.invalid', `--tail ${tail.message}`, { where: '--tail', fix: 'pass a line count like --tail 100, or --tail all' });
+
+    const record = await requireEnvironmentRecord(context.workingDir, name);
+    const { config, secrets } = configFromRecord(record, context.env);
+    const services: readonly string[] = topologyOf(config).services;
+    if (service !== undefined && !services.includes(service)) {
+      throw new DeployerError('usage.invalid', `'${service}' is not a service of environment '${name}'; it deploys: ${services.join(', ')}`, {
+        where: 'SERVICE',
+        fix: `name one of ${services.join(', ')}, or leave SERVICE out for all of them (ttd logs ${name})`,
+        data: { services },
+      });
+    }
+    const address = record.instance.address ?? addressFromConfig(config);
+    if (!address) {
+      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state}), so there are no logs to read`, {
+        where: `data/${name}/environment.json`,
+        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
+      });
+    }
+
+    const command = logsCommand({ service, follow, since, tail });
+    context.output.debug(`$ ${command}`);
+    const connection = await connectWithRetry({
+      host: address,
+      port: record.instance.ssh_port ?? config.ssh_credentials.port,
+      username: config.ssh_credentials.username,
+      privateKeyPath: config.ssh_credentials.private_key_path,
+      knownHostKey: record.instance.ssh_host_key,
+      env: context.env,
+      secrets,
+      connectDeadlineMs: CONNECT_DEADLINE_MS,
+      onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
+    });
+    try {
+      const write = (stream: 'stdout' | 'stderr') => (line: string) => {
+        const masked = maskSecrets(line, secrets);
+        if (json) return process.stdout.write(`${JSON.stringify({ type: 'log', stream, line: masked })}\n`);
+        else if (stream === 'stdout') return process.stdout.write(`${masked}\n`);
+        else process.stderr.write(`${masked}\n`);
+        return true;
+      };
+      const ending = await streamCommand(connection.ssh.connection, command, write('stdout'), write('stderr'));
+      if (ending.stopped || ending.code === 0) {
+        json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', environment_name: name, service: service ?? null, stopped_by_user: ending.stopped });
+        return 0;
+      }
+      const last = ending.stderrTail.at(-1);
+      throw new DeployerError('ssh.command_failed', `docker compose logs on ${address} ${ending.code === null ? `was killed by signal ${ending.signal ?? 'unknown'}` : `exited with status ${ending.code}`}${last ? `: ${maskSecrets(last, secrets)}` : ''}`, {
+        where: address,
+        fix: `check that the stack was released and docker works on the host (ttd status ${name})`,
+        data: { exit_status: ending.code, stderr_tail: ending.stderrTail.map((line) => maskSecrets(line, secrets)) },
+      });
+    } finally {
+      connection.ssh.dispose();
+    }
+  });
+
+interface Ending {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stopped: boolean;
+  readonly stderrTail: readonly string[];
+}
+
+/** The parts of an ssh2 client and channel used here (ssh2 ships no types). */
+interface LogChannel {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'exit', listener: (code: number | null, signal?: string) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  readonly stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+  pause(): unknown;
+  resume(): unknown;
+  signal(name: string): unknown;
+  close(): unknown;
+}
+type Client = { exec(command: string, callback: (error: Error | undefined, channel: LogChannel) => void): unknown } | null;
+
+/**
+ * Runs `command` on its own channel and hands each line over as it arrives.
+ * stdout honours backpressure (a slow pipe pauses the channel). The first
+ * SIGINT stops the remote process and closes the channel.
+ */
+export function streamCommand(client: Client, command: string, onStdout: (line: string) => boolean, onStderr: (line: string) => void): Promise<Ending> {
+  return new Promise((resolve, reject) => {
+    if (!client) return reject(new DeployerError('ssh.connection_lost', 'The SSH connection closed before the logs could be read'));
+    client.exec(command, (error, channel) => {
+      if (error) return reject(new DeployerError('ssh.channel_refused', `The host refused a channel for the logs: ${error.message}`));
+      let code: number | null = null;
+      let signal: string | null = null;
+      let stopped = false;
+      const tail = new LineTail(20);
+      const stdout = new LineSplitter((line) => {
+        if (!onStdout(line)) {
+          channel.pause();
+          process.stdout.once('drain', () => channel.resume());
+        }
+      });
+      const stderr = new LineSplitter((line) => {
+        tail.add(line);
+        onStderr(line);
+      });
+      const stop = () => {
+        stopped = true;
+        try {
+          channel.signal('TERM');
+          channel.close();
+        } catch {
+          // The channel is already closed.
+        }
+      };
+      process.once('SIGINT', stop);
+      channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+        code = exitCode;
+        signal = exitSignal ?? null;
+      });
+      channel.on('close', () => {
+        process.removeListener('SIGINT', stop);
+        stdout.end();
+        stderr.end();
+        resolve({ code, signal, stopped, stderrTail: tail.get() });
+      });
+    });
+  });
+}
+
+export default logs;

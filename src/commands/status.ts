@@ -1,0 +1,71 @@
+import type { CommandHandler } from '../cli/context.js';
+import { httpGet } from '../checks/http-get.js';
+import { DeployerError } from '../domain/errors.js';
+import { addressFromConfig } from '../run/lifecycle.js';
+import { withJsonResult } from '../run/session.js';
+import { readCertificate } from '../status/certificates.js';
+import { gatherSnapshot, type StatusSources } from '../status/gather.js';
+import { StatusSshSource } from '../status/ssh-source.js';
+import { statusTarget } from '../status/target.js';
+import { snapshotJson } from '../status/view.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord } from '../state/store.js';
+
+/**
+ * `status ENV [--watch]`: services, health, the tracker's numbers, backups and
+ * certificates, read from the host over SSH and from the tracker's API. A read
+ * command: no lock, nothing changed (not even the recorded host key). On a
+ * terminal it draws the status screen (refreshing with --watch); otherwise, or
+ * with --json, it prints one snapshot. Exit 0 when healthy, 1 otherwise.
+ */
+const status: CommandHandler = async (context, input) =>
+  withJsonResult(context, 'status', async (json) => {
+    const name = input.args['env'] ?? '';
+    const watch = input.options['watch'] === true;
+    const record = await requireEnvironmentRecord(context.workingDir, name);
+    const { config, secrets } = configFromRecord(record, context.env);
+    const address = record.instance.address ?? addressFromConfig(config);
+    if (!address) {
+      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state}), so there is nothing to read the status of`, {
+        where: `data/${name}/environment.json`,
+        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
+      });
+    }
+    const target = statusTarget(config, name, address, record.instance.ssh_port === undefined ? {} : { sshPort: record.instance.ssh_port });
+    const ssh = new StatusSshSource({
+      host: address,
+      port: target.sshPort,
+      username: config.ssh_credentials.username,
+      privateKeyPath: config.ssh_credentials.private_key_path,
+      knownHostKey: record.instance.ssh_host_key,
+      env: context.env,
+      secrets,
+    });
+    const sources: StatusSources = {
+      host: (script, timeoutMs) => ssh.host(script, timeoutMs),
+      httpGet,
+      forwardedGet: (host, port, path, timeoutMs) => ssh.forwardedGet(host, port, path, timeoutMs),
+      certificate: (domain, host, options) => readCertificate(domain, host, options),
+      now: () => Date.now(),
+    };
+    const gather = () => gatherSnapshot(target, sources);
+    try {
+      if (context.interactive && !context.json) {
+        const { runStatusScreen } = await import('../../screens/status/run-status.js');
+        const last = await runStatusScreen({ target, gather, watch });
+        return watch || last?.summary === 'healthy' ? 0 : 1;
+      }
+      const snapshot = await gather();
+      const result = snapshotJson(target, snapshot);
+      json?.line(result);
+      if (!json) {
+        const { statusText } = await import('../../screens/status/run-status.js');
+        context.output.result(statusText(target, snapshot));
+      }
+      return result.exit_code;
+    } finally {
+      await ssh.close();
+    }
+  });
+
+export default status;

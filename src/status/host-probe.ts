@@ -1,0 +1,104 @@
+import { DEPLOY_DIR } from '../remote/commands/step.js';
+import { parseComposePs, type ComposeContainer } from './compose-ps.js';
+import { parseUtcOffset } from './cron-next.js';
+
+/**
+ * Everything `status` asks the host, in one read-only shell script run in one SSH
+ * round trip per refresh: the clock, `docker compose ps`, the tracker container's
+ * addresses (for the SSH-forwarded stats fallback) and the newest backup file.
+ * Each part is introduced by a marker line, so one failing part leaves the others readable.
+ */
+
+const MARK = '@@ttd-status';
+const BACKUP_DIRS = ['storage/backup/mysql', 'storage/backup/sqlite', 'storage/backup/config'];
+
+export function hostProbeScript(deployDir = DEPLOY_DIR): string {
+  const find = `find ${BACKUP_DIRS.join(' ')} -type f -printf '%T@ %s %p\\n' 2>/dev/null`;
+  return [
+    `echo '${MARK} clock'; date '+%s %z'`,
+    `cd ${deployDir} 2>/dev/null || { echo '${MARK} no-deploy-dir'; exit 0; }`,
+    `echo '${MARK} ps'; docker compose ps --all --format json 2>&1; echo "${MARK} ps-exit $?"`,
+    `echo '${MARK} tracker-ip'; id=$(docker compose ps -q tracker 2>/dev/null); [ -n "$id" ] && docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$id" 2>/dev/null`,
+    // The backup files belong to root (written by the backup container); sudo -n when it is allowed.
+    `echo '${MARK} backup'; { sudo -n ${find} || ${find}; } | sort -n | tail -n 1`,
+    `echo '${MARK} end'`,
+  ].join('\n');
+}
+
+export interface BackupFile {
+  readonly at: Date;
+  readonly sizeBytes: number;
+  /** Relative to the deploy directory, for example storage/backup/sqlite/sqlite_20250101_030000.db.gz. */
+  readonly path: string;
+}
+
+export interface HostProbe {
+  /** The host's clock and UTC offset in minutes, when `date` answered. */
+  readonly clock: { readonly at: Date; readonly utcOffsetMinutes: number } | undefined;
+  /** False when /opt/torrust does not exist: nothing was released yet. */
+  readonly deployed: boolean;
+  readonly containers: readonly ComposeContainer[];
+  /** Why the containers are unknown (docker missing, compose failing), when they are. */
+  readonly composeError: string | undefined;
+  readonly trackerAddresses: readonly string[];
+  readonly lastBackup: BackupFile | undefined;
+}
+
+export function parseHostProbe(output: string): HostProbe {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  let psExit: number | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith(`${MARK} `)) {
+      const [name = '', value] = line.slice(MARK.length + 1).trim().split(' ');
+      if (name === 'ps-exit') {
+        psExit = Number(value);
+        current = undefined;
+        continue;
+      }
+      current = [];
+      sections.set(name, current);
+      continue;
+    }
+    current?.push(line);
+  }
+  const text = (name: string) => (sections.get(name) ?? []).join('\n').trim();
+
+  const [seconds, offset] = text('clock').split(/\s+/);
+  const utcOffsetMinutes = parseUtcOffset(offset ?? '');
+  const clock = seconds && /^\d+$/.test(seconds) && utcOffsetMinutes !== undefined ? { at: new Date(Number(seconds) * 1000), utcOffsetMinutes } : undefined;
+  const deployed = !sections.has('no-deploy-dir');
+
+  let containers: ComposeContainer[] = [];
+  let composeError: string | undefined;
+  if (!deployed) {
+    composeError = `${DEPLOY_DIR} does not exist on the host (nothing released yet)`;
+  } else if (!sections.has('ps')) {
+    composeError = 'the host did not run docker compose ps';
+  } else if (psExit !== 0) {
+    const lines = text('ps').split('\n').filter((line) => line.trim() !== '');
+    composeError = `docker compose ps failed (exit ${psExit ?? 'unknown'}): ${lines.at(-1) ?? 'no output'}`;
+  } else {
+    try {
+      containers = parseComposePs(text('ps'));
+    } catch (error) {
+      composeError = `docker compose ps answered something unreadable: ${(error as Error).message}`;
+    }
+  }
+
+  return {
+    clock,
+    deployed,
+    containers,
+    composeError,
+    trackerAddresses: text('tracker-ip').split(/\s+/).filter((address) => /^[0-9a-f.:]+$/i.test(address)),
+    lastBackup: parseBackupLine(text('backup')),
+  };
+}
+
+/** A `find -printf '%T@ %s %p'` line: mtime with fraction, size, path. */
+export function parseBackupLine(line: string): BackupFile | undefined {
+  const match = /^(\d+)(?:\.\d+)?\s+(\d+)\s+(.+)$/.exec(line.trim());
+  if (!match) return undefined;
+  return { at: new Date(Number(match[1]) * 1000), sizeBytes: Number(match[2]), path: (match[3] ?? '').replace(/^\.\//, '') };
+}

@@ -1,0 +1,70 @@
+import type { EnvironmentConfig } from '../config/schema.js';
+import { serviceUrls, type ServiceUrl } from '../domain/service-urls.js';
+import { topologyOf, type ServiceName } from '../domain/topology.js';
+
+/**
+ * What `status` looks at, derived from the config alone (pure): the services
+ * the stack runs, where the stats endpoint is reached from this machine, the
+ * HTTPS domains whose certificates to read, and the backup schedule.
+ */
+/** What configFromRecord puts in place of a ${VAR} this shell does not set. */
+const UNSET_PLACEHOLDER = 'unset-variable';
+
+export interface StatusTarget {
+  readonly environment: string;
+  readonly address: string;
+  readonly sshPort: number;
+  /** Services expected to be up; the one-shot backup job is not among them. */
+  readonly services: readonly ServiceName[];
+  readonly urls: Readonly<Partial<Record<ServiceName, readonly string[]>>>;
+  readonly stats: {
+    /** Base URL of the API from this machine (http://ADDRESS:PORT or https://DOMAIN), without the token. */
+    readonly url: string;
+    /** HTTPS: connect to the instance address, keep the domain for TLS (like `test`). */
+    readonly pinnedAddress: string | undefined;
+    readonly acceptUntrusted: boolean;
+    /** The API's port inside the tracker container, for the SSH-forwarded fallback. */
+    readonly containerPort: number;
+    readonly token: string;
+    /** The token is a ${VAR} this shell does not set (configFromRecord's placeholder). */
+    readonly tokenUnset: boolean;
+  };
+  readonly certificates: readonly { readonly domain: string; readonly acceptUntrusted: boolean }[];
+  readonly backupSchedule: string | undefined;
+}
+
+export function statusTarget(config: EnvironmentConfig, environment: string, address: string, options: { sshPort?: number } = {}): StatusTarget {
+  const topology = topologyOf(config);
+  const host = address.includes(':') ? `[${address}]` : address;
+  const untrusted = (domain: string) => domain.endsWith('.local') || config.https?.use_staging === true;
+  const api = topology.httpApi;
+  const viaCaddy = api.tls && api.domain !== undefined;
+  const token = config.tracker.http_api.admin_token;
+  const domains = [...new Set(topology.tlsSites.map((site) => site.domain).filter((domain): domain is string => domain !== undefined))];
+  return {
+    environment,
+    address,
+    sshPort: options.sshPort ?? config.ssh_credentials.port,
+    services: topology.services.filter((service) => service !== 'backup'),
+    urls: urlsByService(serviceUrls(config, address)),
+    stats: {
+      url: viaCaddy ? `https://${api.domain}` : `http://${host}:${api.port}`,
+      pinnedAddress: viaCaddy ? address : undefined,
+      acceptUntrusted: viaCaddy && untrusted(api.domain as string),
+      containerPort: api.port,
+      token,
+      tokenUnset: token === UNSET_PLACEHOLDER,
+    },
+    certificates: config.https ? domains.map((domain) => ({ domain, acceptUntrusted: untrusted(domain) })) : [],
+    backupSchedule: config.backup?.schedule,
+  };
+}
+
+function urlsByService(urls: readonly ServiceUrl[]): Partial<Record<ServiceName, string[]>> {
+  const byService: Partial<Record<ServiceName, string[]>> = {};
+  for (const url of urls) {
+    const service: ServiceName = url.service === 'Prometheus' ? 'prometheus' : url.service === 'Grafana' ? 'grafana' : 'tracker';
+    (byService[service] ??= []).push(url.url);
+  }
+  return byService;
+}
