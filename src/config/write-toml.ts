@@ -20,5 +20,6 @@ export interface TomlWriteOptions {
 /** The commented TOML environment file the template command and the wizard write. */
 export function environmentToml(config: EnvironmentConfig, options: TomlWriteOptions): string {
   const template = readFileSync(join(TEMPLATES_DIR, 'environment', 'environment.toml.ejs'), 'utf8');
-  return ejs.render(template, { c: config, t: tomlLiteral, defaultImages: DEFAULT_IMAGES, ...options });
+  const text = ejs.render(template, { c: config, t: tomlLiteral, defaultImages: DEFAULT_IMAGES, ...options });
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
