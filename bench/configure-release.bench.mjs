@@ -49,6 +49,17 @@ const say = (text) => process.stderr.write(`bench: ${text}\n`);
 
 // ---------- processes ----------
 
+/** The children running now, with when they close: Ctrl-C stops them before cleaning up. */
+const running = new Map();
+
+/** Ctrl-C twice for each ttd still running (the second aborts at once), then waits for them. */
+async function stopChildren() {
+  for (const child of running.keys()) child.kill('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const child of running.keys()) child.kill('SIGINT');
+  await Promise.race([Promise.all(running.values()), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+}
+
 /** Runs a program; resolves with its exit code, output and wall time. Output goes to the log. */
 function runTimed(command, args, { env = {}, input } = {}) {
   return new Promise((done) => {
@@ -58,6 +69,9 @@ function runTimed(command, args, { env = {}, input } = {}) {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', ...env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    running.set(child, closed);
+    void closed.then(() => running.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -211,7 +225,9 @@ function report(fresh, unchanged) {
     const ttdSeconds = median(runs.map((run) => run.ours.seconds));
     const limitSeconds = median(runs.map((run) => run.limit.seconds));
     const ratio = ttdSeconds / limitSeconds;
-    const verdict = ratio <= target ? 'met' : `MISSED (target ≤ ${target}×)`;
+    const paired = runs.map((run) => run.ours.seconds / run.limit.seconds);
+    const spread = runs.length > 1 ? ` (each round ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}×)` : '';
+    const verdict = `${ratio <= target ? 'met' : `MISSED (target ≤ ${target}×)`}${spread}`;
     const counts = runs.at(-1).ours.counts;
     return {
       text: `${label.padEnd(10)} ${ttdSeconds.toFixed(2).padStart(8)} ${limitSeconds.toFixed(2).padStart(8)} ${`${ratio.toFixed(2)}×`.padStart(7)} ${`≤ ${target}×`.padStart(7)} ${`${rust}×`.padStart(6)}  ${String(counts.roundTrips).padStart(5)} (${counts.connections} conn, ${counts.execs} exec, ${counts.sftpRequests} sftp)  ${verdict}`,
@@ -252,6 +268,10 @@ function report(fresh, unchanged) {
 
 // ---------- main ----------
 
+/** What was measured so far: a run that fails half-way still reports it. */
+const fresh = [];
+const unchanged = [];
+
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (it starts LXD and creates containers)');
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run npm run build (npm run bench does)`);
@@ -266,7 +286,6 @@ async function main() {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
   for (const env of ENVS) writeFileSync(configPath(env), configFor(env, image));
 
-  const fresh = [];
   let addresses;
   let oursEnv;
   let limitEnv;
@@ -291,7 +310,6 @@ async function main() {
     fresh.push(result);
   }
 
-  const unchanged = [];
   for (let round = 1; round <= unchangedRounds; round += 1) {
     const oursFirst = round % 2 === 0;
     const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdName(oursEnv), limitEnv: lxdName(limitEnv) };
@@ -317,12 +335,42 @@ function positive(value, flag) {
   return number;
 }
 
+/** One benchmark at a time: two would share the container names. */
+function takeLock() {
+  const lock = join(tmpdir(), 'ttd-bench.lock');
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.once('exit', () => rmSync(lock, { force: true }));
+      return;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = true;
+      } catch {
+        // The holder is gone: its lock is stale.
+      }
+      if (alive) {
+        console.error(`another benchmark (PID ${holder}) is running; ${lock} names it`);
+        rmSync(work, { recursive: true, force: true });
+        process.exit(1);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+}
+takeLock();
+
 let interrupted = false;
 process.on('SIGINT', () => {
   if (interrupted) process.exit(130);
   interrupted = true;
   say('interrupted: removing the benchmark containers (Ctrl-C again to leave them)');
-  void cleanup().finally(() => process.exit(130));
+  void stopChildren()
+    .then(() => cleanup())
+    .finally(() => process.exit(130));
 });
 
 let exitCode = 0;
@@ -330,6 +378,10 @@ try {
   await main();
 } catch (error) {
   say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (fresh.length > 0 && unchanged.length > 0) {
+    say('what was measured before the failure:');
+    report(fresh, unchanged);
+  }
   exitCode = 1;
 } finally {
   if (!interrupted) await cleanup();
