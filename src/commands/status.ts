@@ -53,15 +53,18 @@ const status: CommandHandler = async (context, input) =>
       if (context.interactive && !context.json) {
         const { runStatusScreen } = await import('../../screens/status/run-status.js');
         const last = await runStatusScreen({ target, gather, watch });
+        // A probe still waiting on a silent host (its SSH connect attempt, up to 8 s) must not hold
+        // the terminal after q: if anything is still open shortly after, end the process. Only on
+        // this path, which is the CLI on a terminal (never the in-process MCP server).
+        setTimeout(() => process.exit(), 300).unref();
         return watch || last?.summary === 'healthy' ? 0 : 1;
       }
+      // The view loads (Ink is slow to import) while the host is asked.
+      const view = json ? undefined : import('../../screens/status/run-status.js');
       const snapshot = await gather();
       const result = snapshotJson(target, snapshot);
       json?.line(result);
-      if (!json) {
-        const { statusText } = await import('../../screens/status/run-status.js');
-        context.output.result(statusText(target, snapshot));
-      }
+      if (view) context.output.result((await view).statusText(target, snapshot));
       return result.exit_code;
     } finally {
       await ssh.close();
