@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   'ssh.upload_failed': { exit: 1, summary: 'A file or directory could not be uploaded over SFTP.' },
   'ssh.channel_refused': { exit: 1, summary: 'The host refused a new SSH channel (sshd MaxSessions is lower than the session uses).' },
   'ssh.connection_lost': { exit: 1, summary: 'The SSH connection dropped while a command was running.' },
+  'apt.failed': { exit: 1, summary: 'apt on the host failed (mirror unreachable, broken sources list, dpkg lock held or interrupted); apt\'s last lines and the fix for the case are given.' },
   'smoke.failed': { exit: 1, summary: 'One or more smoke checks of `test` failed; each failed check is listed with a fix.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;

@@ -106,7 +106,7 @@ export async function connectWithRetry(options: ConnectOptions): Promise<Connect
     if (retryInMs === undefined) {
       throw new DeployerError('ssh.unreachable', `Could not reach SSH on ${address} in ${attempt} attempts over ${Math.round(settings.connectDeadlineMs / 1000)} s; the last one failed at the ${stage} step: ${lastError}`, {
         where: address,
-        fix: `check that the host is running, that the address and ssh_credentials.port are right, and that a firewall lets TCP port ${options.port} through; then run the command again`,
+        fix: unreachableFix(stage, lastError, options.port),
         data: { attempts: attempt, stage, last_error: lastError },
       });
     }
@@ -177,6 +177,14 @@ function classify(error: Error & { level?: string }, options: ConnectOptions, au
       fix: 'check that the address and port belong to an SSH server (OpenSSH 7.4 or newer); run with -vvv to see the protocol trace',
     }),
   );
+}
+
+/** What to do when SSH never answered: a refused port says more than a silent one. */
+export function unreachableFix(stage: AttemptStage, lastError: string, port: number): string {
+  if (stage === 'tcp' && lastError === 'ECONNREFUSED') {
+    return `the host answers but nothing listens on TCP port ${port}: start its SSH server (on the host: sudo systemctl start ssh), or set the port sshd listens on (ssh_credentials.port, or register --ssh-port); then run the command again: it resumes`;
+  }
+  return `check that the host is running, that the address and ssh_credentials.port are right, and that a firewall lets TCP port ${port} through; then run the command again: it resumes`;
 }
 
 export function addressOf(endpoint: Pick<SshEndpoint, 'host' | 'port' | 'username'>): string {

@@ -60,3 +60,49 @@ export function sudoDeniedError(address: string, username: string, refusal: stri
     fix: `give ${username} passwordless sudo on the host, for example as root: echo '${username} ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/${username} && chmod 0440 /etc/sudoers.d/${username}`,
   });
 }
+
+/** apt's own complaints, each with what the user does about it; the first that matches decides. */
+const APT_CASES: readonly { readonly pattern: RegExp; readonly cause: string; readonly fix: string }[] = [
+  {
+    pattern: /Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock (the )?(directory|administration)/,
+    cause: 'another apt or dpkg holds the package lock (on a new host, usually unattended-upgrades)',
+    fix: 'wait for it to finish (ps aux | grep -E "apt|dpkg" on the host shows it), then run the command again: it resumes',
+  },
+  {
+    pattern: /dpkg was interrupted/,
+    cause: 'an earlier dpkg run was interrupted',
+    fix: 'run sudo dpkg --configure -a on the host, then run the command again: it resumes',
+  },
+  {
+    pattern: /Malformed (entry|line|stanza)|list of sources could not be read|is not known on line|Conflicting values set for option/,
+    cause: 'a line in the host\'s apt sources list is broken',
+    fix: 'fix the line apt names in /etc/apt/sources.list or /etc/apt/sources.list.d/ on the host (sudo apt-get update there shows the same error), then run the command again: it resumes',
+  },
+  {
+    pattern: /Could not connect|Could not resolve|Temporary failure resolving|Unable to connect|Failed to fetch|Connection (refused|timed out)|Network is unreachable|does not have a Release file|Some index files failed to download|Unable to locate package/,
+    cause: 'the host could not download from its package mirror',
+    fix: 'check the host\'s network, DNS and proxy, and the mirror URLs in /etc/apt/sources.list and /etc/apt/sources.list.d/ (sudo apt-get update on the host shows the same error); then run the command again: it resumes',
+  },
+];
+
+/**
+ * Why a remote command that runs apt failed, when apt's output says so: the
+ * failing apt line and the fix for its case (mirror, sources list, lock, dpkg).
+ */
+export function aptFailureIn(command: string, outputLines: readonly string[]): { readonly cause: string; readonly line: string; readonly fix: string } | undefined {
+  if (!/\bapt(-get|-cache)?\b/.test(command)) return undefined;
+  for (const known of APT_CASES) {
+    const line = outputLines.find((candidate) => known.pattern.test(candidate));
+    if (line !== undefined) return { cause: known.cause, line: line.trim(), fix: known.fix };
+  }
+  const line = outputLines.find((candidate) => /^(E|Err):/.test(candidate.trim()));
+  return line === undefined ? undefined : { cause: 'apt reported an error', line: line.trim(), fix: 'run sudo apt-get update on the host to see apt\'s whole message, fix what it names, then run the command again: it resumes' };
+}
+
+export function aptFailedError(address: string, failure: NonNullable<ReturnType<typeof aptFailureIn>>, outputLines: readonly string[]): DeployerError {
+  return new DeployerError('apt.failed', `apt on ${address} failed: ${failure.cause}: ${failure.line}`, {
+    where: address,
+    fix: failure.fix,
+    data: { stderr_tail: outputLines.slice(-STDERR_TAIL_LINES) },
+  });
+}
