@@ -6,7 +6,8 @@ import { sha256 } from '../plan/describe.js';
 import type { LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { EventSink } from './events.js';
-import type { Provider, RemoteConnector, RemoteHost } from './ports.js';
+import type { Provider, RemoteConnector } from './ports.js';
+import type { ExplainingRemoteHost } from './ssh-connector.js';
 import { shellQuote } from '../render/quote.js';
 import { batchScript } from './remote-batch.js';
 
@@ -14,7 +15,8 @@ import { batchScript } from './remote-batch.js';
 export type Discovery =
   | { readonly type: 'resource'; readonly provider: string; readonly id: string; readonly name: string; readonly kind: string }
   | { readonly type: 'address'; readonly address: string }
-  | { readonly type: 'host-key'; readonly hostKey: string }
+  /** `replaced`: the user accepted this new key deliberately (it replaces the recorded one). */
+  | { readonly type: 'host-key'; readonly hostKey: string; readonly replaced?: boolean }
   | { readonly type: 'resources-destroyed' };
 
 export interface ExecutorContext {
@@ -34,10 +36,27 @@ export interface ExecutorContext {
 
 export type StageOutcome =
   | { readonly outcome: 'succeeded' }
-  | { readonly outcome: 'failed'; readonly step: Step; readonly error: string }
+  /** `cause`: the error that made the step fail, when one says why (its code and fix reach the user). */
+  | { readonly outcome: 'failed'; readonly step: Step; readonly error: string; readonly cause?: DeployerError }
   | { readonly outcome: 'interrupted'; readonly step: Step | undefined };
 
-class StepFailure extends Error {}
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly reason?: DeployerError,
+  ) {
+    super(message);
+  }
+}
+
+/** The error that explains a failure: a DeployerError itself, or the one a StepFailure carries. */
+function causeOf(error: unknown): DeployerError | undefined {
+  if (error instanceof DeployerError) return error;
+  return error instanceof StepFailure ? error.reason : undefined;
+}
+
+/** How many output lines of a failed remote step are kept to explain it. */
+const FAILED_STEP_TAIL_LINES = 20;
 
 /** A step's failure as the user reads it: a provider's or the SSH layer's fix travels with the message. */
 function failureMessage(error: unknown): string {
@@ -51,7 +70,7 @@ function failureMessage(error: unknown): string {
  * share one round trip.
  */
 export class Executor {
-  private remote: RemoteHost | undefined;
+  private remote: ExplainingRemoteHost | undefined;
 
   constructor(private readonly context: ExecutorContext) {}
 
@@ -78,8 +97,9 @@ export class Executor {
       } catch (error) {
         if (this.context.signal.aborted) return { outcome: 'interrupted', step };
         const message = failureMessage(error);
+        const cause = causeOf(error);
         emit({ type: 'step.failed', step: step.id, error: message });
-        return { outcome: 'failed', step, error: message };
+        return { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}) };
       }
       index += 1;
     }
@@ -107,25 +127,32 @@ export class Executor {
 
   private async runRemoteBatch(stage: string, steps: readonly RemoteCommandStep[]): Promise<StageOutcome | undefined> {
     const { emit, signal } = this.context;
-    const remote = await this.connected(steps[0]!).catch((error: unknown) => error as Error);
-    if (remote instanceof Error) {
-      emit({ type: 'step.started', stage, step: steps[0]!.id, title: steps[0]!.title, kind: 'remote' });
-      emit({ type: 'step.failed', step: steps[0]!.id, error: remote.message });
-      return { outcome: 'failed', step: steps[0]!, error: remote.message };
+    const failedBeforeStart = (step: RemoteCommandStep, error: unknown, started: boolean): StageOutcome => {
+      const message = failureMessage(error);
+      const cause = causeOf(error);
+      if (!started) emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
+      emit({ type: 'step.failed', step: step.id, error: message });
+      return { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}) };
+    };
+    let remote: ExplainingRemoteHost;
+    try {
+      remote = await this.connected(steps[0]!);
+    } catch (error) {
+      return failedBeforeStart(steps[0]!, error, false);
     }
     const batch = batchScript(steps);
     const byId = new Map(steps.map((step) => [step.id, step]));
     let current: RemoteCommandStep | undefined;
     let failed: { step: RemoteCommandStep; exitCode: number } | undefined;
     const tail: string[] = [];
-    const result = await remote.exec(batch.script, {
+    const execution = remote.exec(batch.script, {
       signal,
       onLine: (stream, line) => {
         const marker = batch.parse(line);
         if (!marker) {
           if (current) {
             tail.push(line);
-            if (tail.length > 5) tail.shift();
+            if (tail.length > FAILED_STEP_TAIL_LINES) tail.shift();
             emit({ type: 'step.output', step: current.id, stream, line });
           }
           return;
@@ -147,11 +174,21 @@ export class Executor {
         }
       },
     });
+    let result: Awaited<typeof execution>;
+    try {
+      result = await execution;
+    } catch (error) {
+      // The connection dropped (or the channel was refused) mid-script: the stage
+      // failed at the step that was running, and the state must say so.
+      if (signal.aborted) return { outcome: 'interrupted', step: current };
+      return failedBeforeStart(current ?? steps[0]!, error, current !== undefined);
+    }
     if (signal.aborted) return { outcome: 'interrupted', step: current };
     if (failed) {
-      const error = `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
+      const cause = remote.explainFailure?.(failed.step.command, tail, failed.step.sudo);
+      const error = cause ? failureMessage(cause) : `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
       emit({ type: 'step.failed', step: failed.step.id, error });
-      return { outcome: 'failed', step: failed.step, error };
+      return { outcome: 'failed', step: failed.step, error, ...(cause ? { cause } : {}) };
     }
     if (result.exitCode !== 0 || current) {
       const step = current ?? steps[0]!;
@@ -235,7 +272,7 @@ export class Executor {
         if (error instanceof StepFailure) throw error;
         // The SSH layer retries a booting host itself and knows when retrying cannot help
         // (a changed host key, a refused key): its errors end the wait at once.
-        if (error instanceof DeployerError) throw new StepFailure(failureMessage(error));
+        if (error instanceof DeployerError) throw new StepFailure(failureMessage(error), error);
         last = error instanceof Error ? error.message : String(error);
       }
       if (Date.now() + step.intervalSeconds * 1000 > deadline) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);
@@ -244,13 +281,21 @@ export class Executor {
     }
   }
 
-  private async connected(step: Step): Promise<RemoteHost> {
+  private async connected(step: Step): Promise<ExplainingRemoteHost> {
     if (this.remote) return this.remote;
     if (!this.context.connect) throw new StepFailure(`'${step.title}' needs an SSH connection, which is not available in this build`);
     if (!this.context.address) throw new StepFailure('the instance address is not known yet (provision or register first)');
-    const remote = await this.context.connect(this.context.address, this.context.signal);
+    const remote: ExplainingRemoteHost = await this.context.connect(this.context.address, this.context.signal);
+    if (remote.hostKey) {
+      try {
+        await this.context.record({ type: 'host-key', hostKey: remote.hostKey, ...(remote.hostKeyReplaced === true ? { replaced: true } : {}) });
+      } catch (error) {
+        // A key the state refuses is final: the connection is not kept for a retry to reuse.
+        await remote.close().catch(() => undefined);
+        throw new StepFailure(error instanceof Error ? error.message : String(error), causeOf(error));
+      }
+    }
     this.remote = remote;
-    if (remote.hostKey) await this.context.record({ type: 'host-key', hostKey: remote.hostKey });
     return remote;
   }
 }

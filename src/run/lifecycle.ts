@@ -33,7 +33,14 @@ export interface LifecycleResult {
   readonly plan: Plan;
   readonly outcome: 'succeeded' | 'failed' | 'interrupted';
   /** Where it stopped, when it did not succeed. */
-  readonly stopped?: { readonly stage: string; readonly step: string | undefined; readonly title: string | undefined; readonly error: string };
+  readonly stopped?: {
+    readonly stage: string;
+    readonly step: string | undefined;
+    readonly title: string | undefined;
+    readonly error: string;
+    /** The error that says why, when one does (ssh.host_key_changed, ssh.sudo_denied, apt.failed, ...): its code, message, fix and details. */
+    readonly cause?: Record<string, unknown>;
+  };
 }
 
 /**
@@ -116,7 +123,13 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
       emit({ type: 'stage.finished', stage: stage.stage, outcome: result.outcome });
       if (result.outcome !== 'succeeded') {
         outcome = result.outcome;
-        stopped = { stage: stage.stage, step: result.step?.id, title: result.step?.title, error: result.outcome === 'failed' ? result.error : 'interrupted' };
+        stopped = {
+          stage: stage.stage,
+          step: result.step?.id,
+          title: result.step?.title,
+          error: result.outcome === 'failed' ? result.error : 'interrupted',
+          ...(result.outcome === 'failed' && result.cause ? { cause: result.cause.toJSON() } : {}),
+        };
         break;
       }
     }
@@ -153,7 +166,8 @@ export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): 
     case 'address':
       return { ...record, instance: { ...record.instance, address: discovery.address } };
     case 'host-key':
-      if (record.instance.ssh_host_key && record.instance.ssh_host_key !== discovery.hostKey) {
+      // A replaced key was accepted by the user for exactly this fingerprint (the SSH layer checked it).
+      if (record.instance.ssh_host_key && record.instance.ssh_host_key !== discovery.hostKey && discovery.replaced !== true) {
         throw new Error(`the host key of ${record.instance.address ?? 'the instance'} changed (recorded ${record.instance.ssh_host_key}, offered ${discovery.hostKey}); refusing to connect`);
       }
       return { ...record, instance: { ...record.instance, ssh_host_key: discovery.hostKey } };
