@@ -54,6 +54,11 @@ const logs: CommandHandler = async (context, input) =>
     }
 
     const command = logsCommand({ service, follow, since, tail });
+    if (context.dryRun) {
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', dry_run: true, environment_name: name, instance_ip: address, remote_command: command });
+      context.output.result(`Would run on ${address}: ${command}`);
+      return 0;
+    }
     context.output.debug(`$ ${command}`);
     const connection = await connectWithRetry({
       host: address,
@@ -124,10 +129,15 @@ export function streamCommand(client: Client, command: string, onStdout: (line: 
       let signal: string | null = null;
       let stopped = false;
       const tail = new LineTail(20);
+      let paused = false;
       const stdout = new LineSplitter((line) => {
-        if (!onStdout(line)) {
+        if (!onStdout(line) && !paused) {
+          paused = true;
           channel.pause();
-          process.stdout.once('drain', () => channel.resume());
+          process.stdout.once('drain', () => {
+            paused = false;
+            channel.resume();
+          });
         }
       });
       const stderr = new LineSplitter((line) => {

@@ -14,6 +14,8 @@ beforeAll(async () => {
   workingDir = temporaryDirectory('ttd-status-cli-');
   const created = await runBinary(['create', 'environment', '--env-file', writeConfig(workingDir, { adminToken: 'TopSecretToken123456' }), '--working-dir', workingDir]);
   expect(created.code).toBe(0);
+  const existing = await runBinary(['create', 'environment', '--env-file', writeConfig(workingDir, { name: 'adopted', provider: 'existing', host: '203.0.113.10' }), '--working-dir', workingDir]);
+  expect(existing.code).toBe(0);
 });
 
 const stateFile = () => readFileSync(join(workingDir, 'data', 'demo', 'environment.json'), 'utf8');
@@ -67,5 +69,11 @@ describe('logs', () => {
     const result = await runBinary(['logs', 'demo', 'tracker', '--follow', '--working-dir', workingDir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no instance address yet/);
+  });
+
+  it('with --dry-run prints the command it would run on the host, connecting to nothing', async () => {
+    const result = await runBinary(['logs', 'adopted', 'tracker', '--tail', '5', '--since', '1h', '--dry-run', '--working-dir', workingDir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Would run on 203.0.113.10: cd /opt/torrust && exec docker compose logs --no-color --since 1h --tail 5 -- tracker\n');
   });
 });
