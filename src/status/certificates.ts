@@ -8,8 +8,10 @@ import type { CertificateInfo } from './snapshot.js';
  * still matters, and `trusted` says whether the chain verified.
  */
 export function readCertificate(domain: string, address: string, options: { timeoutMs: number; port?: number; ca?: string }): Promise<CertificateInfo> {
+  const port = options.port ?? 443;
+  const where = `${address.includes(':') ? `[${address}]` : address}:${port}`;
   return new Promise((resolve) => {
-    const socket = connect({ host: address, port: options.port ?? 443, servername: domain, rejectUnauthorized: false, ...(options.ca === undefined ? {} : { ca: options.ca }) });
+    const socket = connect({ host: address, port, servername: domain, rejectUnauthorized: false, ...(options.ca === undefined ? {} : { ca: options.ca }) });
     const finish = (info: CertificateInfo) => {
       clearTimeout(timer);
       socket.removeAllListeners();
@@ -17,7 +19,7 @@ export function readCertificate(domain: string, address: string, options: { time
       socket.destroy();
       resolve(info);
     };
-    const timer = setTimeout(() => finish({ domain, error: `no TLS answer from ${address}:443 within ${options.timeoutMs / 1000} s` }), options.timeoutMs);
+    const timer = setTimeout(() => finish({ domain, error: `no TLS answer from ${where} within ${options.timeoutMs / 1000} s` }), options.timeoutMs);
     socket.once('secureConnect', () => {
       const certificate = socket.getPeerCertificate();
       if (!certificate || Object.keys(certificate).length === 0) return finish({ domain, error: 'the server sent no certificate' });
@@ -30,7 +32,7 @@ export function readCertificate(domain: string, address: string, options: { time
         trusted: socket.authorized,
       });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ domain, error: `${address}:443: ${error.code ? `${error.code}: ` : ''}${error.message}` }));
+    socket.once('error', (error: NodeJS.ErrnoException) => finish({ domain, error: `${where}: ${error.code ? `${error.code}: ` : ''}${error.message}` }));
   });
 }
 
