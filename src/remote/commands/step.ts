@@ -13,6 +13,12 @@ export interface HostStep {
   readonly commands: readonly string[];
 }
 
+/**
+ * A failing step may explain itself: what it prints after a line starting with this
+ * marker is shown with its error, as the diagnosis.
+ */
+export const DIAGNOSIS_MARKER = '==> diagnosis:';
+
 /** Where the stack lives on the host, as in the Rust deployer. */
 export const DEPLOY_DIR = '/opt/torrust';
 

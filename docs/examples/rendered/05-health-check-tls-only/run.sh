@@ -19,7 +19,7 @@ step 'Pull the images'
 cd /opt/torrust && docker compose pull --quiet
 
 step 'Start the stack and wait until it is healthy'
-cd /opt/torrust && docker compose up --detach --remove-orphans --wait --wait-timeout 300
+cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
 
 step 'Show the running services'
 cd /opt/torrust && docker compose ps
