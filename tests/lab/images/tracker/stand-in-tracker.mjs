@@ -15,7 +15,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Server } from 'bittorrent-tracker';
+import Server from 'bittorrent-tracker/server';
 import { parse } from 'smol-toml';
 
 const log = (level, message) => console.log(`${new Date().toISOString()} ${level} stand-in-tracker: ${message}`);
