@@ -44,7 +44,7 @@ registry="$gateway:5000"
 if ! running "$run_dir/dockerd.pid"; then
   echo "lab:up: starting the lab's dockerd (socket $docker_socket)" >&2
   # 7>&-: the daemon must not hold the lab lock for its whole life.
-  nohup dockerd --host "unix://$docker_socket" --data-root "$lab_cache/docker" --exec-root "$run_dir/docker-exec" \
+  setsid nohup dockerd --host "unix://$docker_socket" --data-root "$lab_cache/docker" --exec-root "$run_dir/docker-exec" \
     --pidfile "$run_dir/dockerd.pid" --bridge none --iptables=false --ip-masq=false \
     --insecure-registry "$registry" </dev/null >"$run_dir/dockerd.log" 2>&1 7>&- &
   for _ in $(seq 1 100); do DOCKER_HOST="unix://$docker_socket" docker version >/dev/null 2>&1 && break; sleep 0.2; done
@@ -66,7 +66,7 @@ storage:
 http:
   addr: $registry
 YAML
-  nohup docker-registry serve "$run_dir/registry.yml" </dev/null >"$run_dir/registry.log" 2>&1 7>&- &
+  setsid nohup docker-registry serve "$run_dir/registry.yml" </dev/null >"$run_dir/registry.log" 2>&1 7>&- &
   echo $! >"$run_dir/registry.pid"
   for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://$registry/v2/" && break; sleep 0.2; done
   curl -fsS -o /dev/null "http://$registry/v2/" || { tail -20 "$run_dir/registry.log" >&2; exit 1; }

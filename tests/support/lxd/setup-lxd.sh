@@ -34,8 +34,9 @@ fi
 if ! { [[ -S $socket ]] && lxc query /1.0 >/dev/null 2>&1; }; then
   # No systemd on these machines (and policy-rc.d forbids starting services): run it by hand.
   mkdir -p /var/log/lxd
+  # setsid: the daemon outlives the test run that started it (a run ending kills its process group).
   # Closing the lock descriptor: the daemon must not hold the setup lock for its whole life.
-  nohup lxd --group lxd --logfile=/var/log/lxd/lxd.log </dev/null >/dev/null 2>&1 8>&- &
+  setsid nohup lxd --group lxd --logfile=/var/log/lxd/lxd.log </dev/null >/dev/null 2>&1 8>&- &
   echo $! >"$cache/lxd.pid"
   echo "setup-lxd: started lxd (PID $(cat "$cache/lxd.pid"), recorded in $cache/lxd.pid)" >&2
   lxd waitready --timeout=60
