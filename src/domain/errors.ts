@@ -62,6 +62,10 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
 export interface ErrorDetails {
   /** The config key path, command step or file the error concerns. */
   readonly where?: string;

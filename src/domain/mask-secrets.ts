@@ -11,3 +11,14 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   for (const secret of ordered) masked = masked.split(secret).join(MASK);
   return masked;
 }
+
+/** maskSecrets through every string of a JSON-like value (arrays and plain objects). */
+export function maskSecretsDeep<T>(value: T, secrets: readonly string[]): T {
+  const mask = (item: unknown): unknown => {
+    if (typeof item === 'string') return maskSecrets(item, secrets);
+    if (Array.isArray(item)) return item.map(mask);
+    if (typeof item === 'object' && item !== null) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, mask(inner)]));
+    return item;
+  };
+  return mask(value) as T;
+}

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../domain/mask-secrets.js';
+import { maskSecretsDeep } from '../domain/mask-secrets.js';
 import type { StateName } from '../domain/states.js';
 import type { StepKind } from '../plan/types.js';
 
@@ -34,11 +34,5 @@ export function fanOut(sinks: readonly EventSink[]): EventSink {
 export function masking(secrets: readonly string[], sink: EventSink): EventSink {
   const values = secrets.filter((secret) => secret.length >= 4);
   if (values.length === 0) return sink;
-  const mask = (value: unknown): unknown => {
-    if (typeof value === 'string') return maskSecrets(value, values);
-    if (Array.isArray(value)) return value.map(mask);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mask(item)]));
-    return value;
-  };
-  return (event) => sink(mask(event) as EngineEvent);
+  return (event) => sink(maskSecretsDeep(event, values));
 }

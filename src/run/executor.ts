@@ -10,6 +10,7 @@ import type { Provider, RemoteConnector } from './ports.js';
 import type { ExplainingRemoteHost } from './ssh-connector.js';
 import { shellQuote } from '../render/quote.js';
 import { batchScript } from './remote-batch.js';
+import { DIAGNOSIS_MARKER } from '../remote/commands/step.js';
 
 /** What a step learned that the environment must remember at once (so nothing created is forgotten). */
 export type Discovery =
@@ -56,7 +57,14 @@ function causeOf(error: unknown): DeployerError | undefined {
 }
 
 /** How many output lines of a failed remote step are kept to explain it. */
-const FAILED_STEP_TAIL_LINES = 20;
+const FAILED_STEP_TAIL_LINES = 40;
+
+/** What a failing step printed after the diagnosis marker: its own account of why. */
+function diagnosisIn(tail: readonly string[]): string | undefined {
+  const start = tail.findLastIndex((line) => line.startsWith(DIAGNOSIS_MARKER));
+  if (start === -1) return undefined;
+  return [tail[start]!.slice(DIAGNOSIS_MARKER.length).trim(), ...tail.slice(start + 1)].join('\n');
+}
 
 /** A step's failure as the user reads it: a provider's or the SSH layer's fix travels with the message. */
 function failureMessage(error: unknown): string {
@@ -186,7 +194,10 @@ export class Executor {
     if (signal.aborted) return { outcome: 'interrupted', step: current };
     if (failed) {
       const cause = remote.explainFailure?.(failed.step.command, tail, failed.step.sudo);
-      const error = cause ? failureMessage(cause) : `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
+      const diagnosis = diagnosisIn(tail);
+      const error = cause ? failureMessage(cause)
+        : diagnosis ? `exited with code ${failed.exitCode}; ${diagnosis}`
+        : `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
       emit({ type: 'step.failed', step: failed.step.id, error });
       return { outcome: 'failed', step: failed.step, error, ...(cause ? { cause } : {}) };
     }

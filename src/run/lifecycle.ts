@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
+import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
 import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
 import type { Plan } from '../plan/types.js';
 import type { EnvironmentRecord, FailureRecord, HistoryEntry } from '../state/environment-record.js';
@@ -23,6 +24,8 @@ export interface LifecycleRequest {
   /** The address to use when the state has none yet (an existing host's provider.host). */
   readonly fallbackAddress?: string | undefined;
   readonly lockWaitSeconds: number;
+  /** Values masked in failures before they are recorded or reported (remote output can echo them). */
+  readonly secrets?: readonly string[];
   readonly emit: EventSink;
   readonly signal: AbortSignal;
   readonly stopRequested: () => boolean;
@@ -61,6 +64,7 @@ export async function runLifecycle(request: LifecycleRequest): Promise<Lifecycle
 
 async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<LifecycleResult> {
   const { workingDir, environment, emit } = request;
+  const secrets = (request.secrets ?? []).filter((secret) => secret.length >= 4);
   let record = await requireEnvironmentRecord(workingDir, environment);
   if (request.update) {
     record = request.update(record);
@@ -104,7 +108,7 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
       const startedAt = new Date().toISOString();
       emit({ type: 'stage.started', stage: stage.stage });
       if (stage.stage !== 'test') await save({ ...record, state: STAGE_STATES[stage.stage].during, state_since: startedAt });
-      const result = await executor.runStage(stage);
+      const result = withSecretsMasked(await executor.runStage(stage), secrets);
       const finishedAt = new Date().toISOString();
       const history: HistoryEntry = {
         command: stage.command === plan.command ? request.command : `${request.command} (${stage.command})`,
@@ -138,6 +142,21 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
   }
   emit({ type: 'plan.finished', outcome });
   return { record, plan, outcome, ...(stopped ? { stopped } : {}) };
+}
+
+function withSecretsMasked(result: StageOutcome, secrets: readonly string[]): StageOutcome {
+  if (result.outcome !== 'failed') return result;
+  const error = maskSecrets(result.error, secrets);
+  if (!result.cause) return { ...result, error };
+  const cause = result.cause;
+  const json = maskSecretsDeep(cause.toJSON(), secrets);
+  const { code: _code, message, where, fix, ...data } = json;
+  const masked = new DeployerError(cause.code, String(message), {
+    ...(typeof where === 'string' ? { where } : {}),
+    ...(typeof fix === 'string' ? { fix } : {}),
+    data,
+  });
+  return { ...result, error, cause: masked };
 }
 
 function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'], command: string, result: Exclude<StageOutcome, { outcome: 'succeeded' }>, at: string, history: HistoryEntry): EnvironmentRecord {

@@ -1,4 +1,4 @@
-import { DeployerError } from '../domain/errors.js';
+import { DeployerError, isErrorCode } from '../domain/errors.js';
 import type { LifecycleResult } from './lifecycle.js';
 
 /** A failed or interrupted run as the error the user sees (the state already records it). */
@@ -16,7 +16,11 @@ export function outcomeError(result: LifecycleResult, logFile: string | undefine
       data: { state: record.state, stopped },
     });
   }
-  return new DeployerError('step.failed', `${where} failed: ${stopped.error}`, {
+  // The cause, when a step knows it (ssh.host_key_changed, apt.failed, ...), is the error's
+  // code, so scripts can branch on it; its fix is already in the message.
+  const causeCode = stopped.cause?.['code'];
+  const code = typeof causeCode === 'string' && isErrorCode(causeCode) ? causeCode : 'step.failed';
+  return new DeployerError(code, `${where} failed: ${stopped.error}`, {
     where,
     fix: `fix the cause, then run ${rerun}: finished steps are skipped.${log}`,
     data: { state: record.state, stopped },

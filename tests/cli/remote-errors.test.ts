@@ -74,7 +74,7 @@ function errorOf(result: CliResult): ErrorJson {
 function expectFailure(result: CliResult, env: ReturnType<typeof environment>, expected: { stage: string; step: string; cause: string; fix: RegExp }): ErrorJson {
   expect(result.code, result.stdout + result.stderr).toBe(1);
   const error = errorOf(result);
-  expect(error.code).toBe('step.failed');
+  expect(error.code).toBe(expected.cause);
   expect(error.stopped).toMatchObject({ stage: expected.stage, step: expected.step });
   expect(error.stopped.cause?.code).toBe(expected.cause);
   expect(error.stopped.cause?.fix).toMatch(expected.fix);

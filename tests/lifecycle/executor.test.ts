@@ -5,6 +5,7 @@ import { DeployerError } from '../../src/domain/errors.js';
 import type { Plan, Step } from '../../src/plan/types.js';
 import type { EngineEvent } from '../../src/run/events.js';
 import { masking } from '../../src/run/events.js';
+import { DIAGNOSIS_MARKER } from '../../src/remote/commands/step.js';
 import { runLifecycle, type LifecycleRequest } from '../../src/run/lifecycle.js';
 import type { Provider, RemoteConnector } from '../../src/run/ports.js';
 import { acquireLock } from '../../src/state/lock.js';
@@ -28,6 +29,7 @@ async function run(workingDir: string, build: LifecycleRequest['plan'], options:
     provider: options.provider,
     connect: options.connect,
     lockWaitSeconds: 0,
+    secrets: options.secrets ?? [],
     emit: masking(options.secrets ?? [], (event) => events.push(event)),
     signal: new AbortController().signal,
     stopRequested: options.stop ?? (() => false),
@@ -76,6 +78,19 @@ describe('the executor', () => {
     expect(done?.failure).toBeUndefined();
     expect(done?.history.map((entry) => entry.outcome)).toEqual(['succeeded', 'failed', 'succeeded']);
     expect(second.events.filter((event) => event.type === 'state.changed').map((event) => event.type === 'state.changed' && `${event.from}>${event.to}`)).toEqual(['configure_failed>configuring', 'configuring>configured']);
+  });
+
+  it('a failing step that prints a diagnosis has it in its error; secrets in remote output are masked in the result and the state', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const failing = remote('start', `echo 'pulling with s3cr3t-token' >&2; echo '${DIAGNOSIS_MARKER} tracker did not come up:' >&2; echo 'tracker: exited'; echo '    cannot open the database (token s3cr3t-token)'; exit 3`);
+    const { result } = await run(workingDir, plan('configure', [failing]), { connect: connectorFor(host), secrets: ['s3cr3t-token'] });
+    expect(result.outcome).toBe('failed');
+    expect(result.stopped?.error).toBe('exited with code 3; tracker did not come up:\ntracker: exited\n    cannot open the database (token ***)');
+    const recorded = await readEnvironmentRecord(workingDir, 'race');
+    expect(recorded?.failure?.error).toContain('cannot open the database (token ***)');
+    expect(JSON.stringify(recorded)).not.toContain('s3cr3t-token');
   });
 
   it('records a created instance at once, so a failure later cannot forget it, and a resume finds it instead of creating another', async () => {

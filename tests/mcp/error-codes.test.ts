@@ -17,6 +17,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'confirmation.declined': 'needs a terminal to answer "no" on (src/run/confirm.ts); not reachable with --json',
   'implementation.missing': 'tests/lifecycle/cli.test.ts (depends on which pieces the build has)',
   'step.failed': 'tests/lifecycle/executor.test.ts',
+  'apt.failed': 'tests/cli/remote-errors.test.ts (configure on a real LXD container whose apt mirror is unreachable)',
   interrupted: 'tests/lifecycle/executor.test.ts, tests/ssh/session.test.ts',
   internal: 'an unexpected exception; nothing triggers one on purpose',
 };
@@ -88,7 +89,7 @@ describe('every documented error code that needs no infrastructure comes back as
     'file.exists': ['create', 'template', 'envs/demo.toml'],
     // Under a regular file: no directory can be made there, even by root (CI runs as root).
     'io.write_failed': ['render', 'envs/demo.toml', '--output-dir', 'envs/demo.toml/artifacts'],
-    'command.not_implemented': ['status', 'demo'],
+    'command.not_implemented': ['upgrade', 'demo'],
     'environment.not_found': ['show', 'nowhere'],
     'environment.locked': ['destroy', 'busy', '--yes'],
     'environment.not_destroyed': ['purge', 'demo'],
