@@ -9,6 +9,7 @@ import { connectWithRetry } from '../ssh/connect.js';
 import { LineSplitter, LineTail } from '../ssh/lines.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { withoutTerminalControls } from '../status/log-line.js';
 
 /** How long `logs` keeps trying to reach SSH before it gives up. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -73,7 +74,7 @@ const logs: CommandHandler = async (context, input) =>
     });
     try {
       const write = (stream: 'stdout' | 'stderr') => (line: string) => {
-        const masked = maskSecrets(line, secrets);
+        const masked = maskSecrets(withoutTerminalControls(line), secrets);
         if (json) return process.stdout.write(`${JSON.stringify({ type: 'log', stream, line: masked })}\n`);
         else if (stream === 'stdout') return process.stdout.write(`${masked}\n`);
         else process.stderr.write(`${masked}\n`);
