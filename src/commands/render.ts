@@ -29,7 +29,13 @@ const render: CommandHandler = async (context, input) => {
     return undefined;
   });
 
-  const artifacts = renderArtifacts(config, { instanceIp, sshPublicKey });
+  const acmeCaRootPath = config.https?.acme_ca_root;
+  const acmeCaRoot = acmeCaRootPath === undefined ? undefined : await readFile(acmeCaRootPath, 'utf8').catch(() => {
+    warnings.push(`storage/caddy/etc/acme-ca-root.pem has a placeholder instead of the certificate: ${acmeCaRootPath} cannot be read`);
+    return undefined;
+  });
+
+  const artifacts = renderArtifacts(config, { instanceIp, sshPublicKey, acmeCaRoot });
   const existing = await existingFiles(outputDir);
   if (existing.length > 0 && !force && !context.dryRun) {
     throw new DeployerError('file.exists', `${shownDir} is not empty (${existing.length} file${existing.length === 1 ? '' : 's'})`, {

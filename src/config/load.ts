@@ -89,6 +89,7 @@ function withResolvedKeyPaths(config: EnvironmentConfig, configPath: string): En
       private_key_path: resolveKey(config.ssh_credentials.private_key_path),
       public_key_path: resolveKey(config.ssh_credentials.public_key_path),
     },
+    ...(config.https?.acme_ca_root === undefined ? {} : { https: { ...config.https, acme_ca_root: resolveKey(config.https.acme_ca_root) } }),
   };
 }
 

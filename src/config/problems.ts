@@ -9,7 +9,7 @@ export const PROBLEM_CODES = {
   'config.invalid_override': 'A TORRUST_DEPLOYER_CONFIG_OVERRIDE_* value has the wrong type.',
   'config.unknown_override': 'Warning: a TORRUST_DEPLOYER_CONFIG_OVERRIDE_* variable names no config key.',
   'config.unknown_key': 'Warning: a key the deployer does not know; it is ignored.',
-  'config.key_file_missing': 'Warning (an error for commands that connect): an SSH key file does not exist here.',
+  'config.key_file_missing': 'Warning (an error for commands that connect): an SSH key file (or the https.acme_ca_root certificate) does not exist here.',
   'config.token_missing': 'Warning (an error for commands that call Hetzner): no Hetzner API token.',
   'config.weak_secret': 'Warning: a secret is a well-known example value.',
   'config.placeholder': 'Warning: a value is still a REPLACE_WITH_ placeholder.',

@@ -21,6 +21,11 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
     }
   }
 
+  const acmeCaRoot = config.https?.acme_ca_root;
+  if (acmeCaRoot !== undefined && !probes.keyFileExists(acmeCaRoot)) {
+    warn(['https', 'acme_ca_root'], 'config.key_file_missing', `ACME CA root certificate ${acmeCaRoot} does not exist on this machine`, 'fix the path to the PEM file of the CA that signs your ACME server\'s HTTPS certificate; release uploads it for Caddy', true);
+  }
+
   if (config.provider.provider === 'hetzner' && !config.provider.api_token) {
     warn(['provider', 'api_token'], 'config.token_missing', 'no Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', 'export HCLOUD_TOKEN=<token> (Hetzner Console → Security → API tokens, read & write); provision and destroy need it', true);
   }

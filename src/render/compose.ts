@@ -37,6 +37,9 @@ export interface ComposeModel {
   readonly networks: readonly NetworkName[];
 }
 
+/** Where the caddy container reads the https.acme_ca_root certificate (mounted read-only from storage/caddy/etc/). */
+export const ACME_CA_ROOT_IN_CADDY = '/etc/caddy/acme-ca-root.pem';
+
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);
 
 export function composeModel(config: EnvironmentConfig, options: { instanceIp?: string | undefined } = {}, topology: Topology = topologyOf(config)): ComposeModel {
@@ -58,7 +61,12 @@ export function composeModel(config: EnvironmentConfig, options: { instanceIp?: 
         { spec: '443:443/udp', comment: 'HTTP/3 (QUIC)' },
       ],
       environment: [],
-      volumes: ['./storage/caddy/etc/Caddyfile:/etc/caddy/Caddyfile:ro', './storage/caddy/data:/data', './storage/caddy/config:/config'],
+      volumes: [
+        './storage/caddy/etc/Caddyfile:/etc/caddy/Caddyfile:ro',
+        ...(config.https?.acme_ca_root === undefined ? [] : [`./storage/caddy/etc/acme-ca-root.pem:${ACME_CA_ROOT_IN_CADDY}:ro`]),
+        './storage/caddy/data:/data',
+        './storage/caddy/config:/config',
+      ],
       networks: ['proxy_network'],
       dependsOn: [...(trackerBehindCaddy ? [['tracker', 'service_started'] as const] : []), ...(grafanaBehindCaddy ? [['grafana', 'service_started'] as const] : [])],
       healthcheck: { test: ['CMD', 'caddy', 'validate', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'], interval: '30s', timeout: '10s', retries: 3, startPeriod: '10s' },

@@ -5,7 +5,7 @@ import { configureSteps } from '../remote/commands/configure.js';
 import { BACKUP_CRON_PATH, BACKUP_LOG_PATH, releaseSteps, type HostFile } from '../remote/commands/release.js';
 import { runSteps } from '../remote/commands/run.js';
 import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/commands/step.js';
-import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
+import { ACME_CA_ROOT_IN_CADDY, composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { metricsDashboard, statsDashboard } from './dashboards.js';
 import { envVariables, TRACKER_CONFIG_PATH } from './env-file.js';
 import { header, type CommentSyntax } from './header.js';
@@ -29,7 +29,12 @@ export interface RenderOptions {
   readonly instanceIp?: string | undefined;
   /** The SSH public key line for cloud-init; a placeholder naming the key file is written when it is unknown. */
   readonly sshPublicKey?: string | undefined;
+  /** The contents of https.acme_ca_root (read by the caller); a placeholder naming the file is written when it is unknown. */
+  readonly acmeCaRoot?: string | undefined;
 }
+
+/** Where the https.acme_ca_root certificate goes in the render output (and on the host, next to the Caddyfile). */
+export const ACME_CA_ROOT_ARTIFACT = 'opt/torrust/storage/caddy/etc/acme-ca-root.pem';
 
 export const SCRIPT_NAMES = ['configure.sh', 'release.sh', 'run.sh'] as const;
 const SECRET = 0o600;
@@ -73,8 +78,16 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
 
   if (services.includes('caddy') && config.https) {
     add('opt/torrust/storage/caddy/etc/Caddyfile', PUBLIC, '#', ['https', '*.domain', '*.use_tls_proxy'], (head) =>
-      renderTemplate('Caddyfile', { header: head, https: config.https, sites: caddySites(topology), caddy: caddyToken }),
+      renderTemplate('Caddyfile', { header: head, https: config.https, acmeCaRoot: config.https?.acme_ca_root === undefined ? undefined : ACME_CA_ROOT_IN_CADDY, sites: caddySites(topology), caddy: caddyToken }),
     );
+    const acmeCaRoot = config.https.acme_ca_root;
+    if (acmeCaRoot !== undefined) {
+      // PEM has no comment syntax Caddy's loader skips reliably, so no header: the Caddyfile names it.
+      add(ACME_CA_ROOT_ARTIFACT, PUBLIC, undefined, [], () => {
+        const pem = options.acmeCaRoot?.trim();
+        return `${pem || `REPLACE_WITH_THE_CONTENTS_OF ${acmeCaRoot}`}\n`;
+      });
+    }
   }
 
   if (config.prometheus) {
@@ -110,7 +123,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
       renderTemplate('backup.conf', { header: head, backup, database, sh: shellQuote }),
     );
     add('opt/torrust/storage/backup/etc/backup-paths.txt', PUBLIC, '#', ['prometheus', 'grafana', 'https'], (head) =>
-      renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(services) }),
+      renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(services, config.https?.acme_ca_root !== undefined) }),
     );
     add('opt/torrust/storage/backup/etc/backup.sh', EXECUTABLE, '#', ['backup', 'tracker.core.database.driver'], (head) => renderTemplate('backup.sh', { header: head }));
     add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));
@@ -180,12 +193,12 @@ function caddySites(topology: Topology): CaddySite[] {
   );
 }
 
-function backupPaths(services: readonly string[]): string[] {
+function backupPaths(services: readonly string[], acmeCaRoot: boolean): string[] {
   return [
     `/data/storage/tracker/etc/${TRACKER_CONFIG_PATH.split('/').pop()}`,
     ...(services.includes('prometheus') ? ['/data/storage/prometheus/etc/prometheus.yml'] : []),
     ...(services.includes('grafana') ? ['/data/storage/grafana/provisioning'] : []),
-    ...(services.includes('caddy') ? ['/data/storage/caddy/etc/Caddyfile'] : []),
+    ...(services.includes('caddy') ? ['/data/storage/caddy/etc/Caddyfile', ...(acmeCaRoot ? [`/data/storage/caddy/etc/${ACME_CA_ROOT_ARTIFACT.split('/').pop()}`] : [])] : []),
     '/data/storage/backup/etc/backup.conf',
   ];
 }

@@ -6,13 +6,19 @@ import type { EnvironmentRecord } from '../state/environment-record.js';
 
 /** The files `release` writes to build/<env>/ and uploads: the render step's output for this config and instance. */
 export function renderedFilesFor(config: EnvironmentConfig, record: EnvironmentRecord): RenderedFile[] {
-  const artifacts = renderArtifacts(config, { instanceIp: record.instance.address, sshPublicKey: publicKeyOf(config) });
+  const acmeCaRoot = config.https?.acme_ca_root;
+  const artifacts = renderArtifacts(config, { instanceIp: record.instance.address, sshPublicKey: publicKeyOf(config), acmeCaRoot: acmeCaRoot === undefined ? undefined : readOrUndefined(acmeCaRoot) });
   return [...artifacts].map(([path, artifact]) => ({ path, ...artifact }));
 }
 
 function publicKeyOf(config: EnvironmentConfig): string | undefined {
+  return readOrUndefined(config.ssh_credentials.public_key_path)?.trim();
+}
+
+/** A missing file is reported by the config's warnings (an error for commands that connect); the render writes a placeholder. */
+function readOrUndefined(path: string): string | undefined {
   try {
-    return readFileSync(config.ssh_credentials.public_key_path, 'utf8').trim();
+    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

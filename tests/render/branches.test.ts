@@ -1,7 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
-import { renderArtifacts, type Artifacts } from '../../src/render/render.js';
+import { ACME_CA_ROOT_ARTIFACT, renderArtifacts, type Artifacts } from '../../src/render/render.js';
+import { makePki } from '../checks/certificates.js';
+import { temporaryDirectory } from '../support/cli.js';
+import { runTool, writeArtifacts } from './tools.js';
 import { mysqlRootPassword } from '../../src/render/secrets.js';
 import { minimalConfig } from '../support/configs.js';
 
@@ -132,6 +137,51 @@ describe('HTTPS', () => {
     const artifacts = renderArtifacts(configOf({ https: { admin_email: 'ops@example.com', use_staging: true } }, { http_api: { bind_address: '0.0.0.0:1212', admin_token: 'token-123', domain: 'api.example.com', use_tls_proxy: true } }));
     expect(serviceBlock(artifacts, 'tracker')).not.toContain('1212:1212');
     expect(file(artifacts, 'opt/torrust/storage/caddy/etc/Caddyfile')).toContain('acme_ca https://acme-staging-v02.api.letsencrypt.org/directory');
+  });
+
+  describe('a custom ACME CA (https.acme_ca, https.acme_ca_root)', () => {
+    const api = { http_api: { bind_address: '0.0.0.0:1212', admin_token: 'token-123', domain: 'api.example.com', use_tls_proxy: true } };
+    const custom = (https: Record<string, unknown>) => configOf({ https: { admin_email: 'ops@example.com', acme_ca: 'https://ca.example.com/acme/acme/directory', ...https } }, api);
+
+    it('acme_ca alone: the Caddyfile names the CA, and no root file is uploaded or mounted', () => {
+      const artifacts = renderArtifacts(custom({}));
+      const caddyfile = file(artifacts, 'opt/torrust/storage/caddy/etc/Caddyfile');
+      expect(caddyfile).toMatch(/^\tacme_ca https:\/\/ca\.example\.com\/acme\/acme\/directory$/m);
+      expect(caddyfile).not.toContain('acme_ca_root');
+      expect(caddyfile).not.toContain('letsencrypt');
+      expect(artifacts.has(ACME_CA_ROOT_ARTIFACT)).toBe(false);
+      expect(serviceBlock(artifacts, 'caddy')).not.toContain('acme-ca-root');
+    });
+
+    it('acme_ca_root: its contents uploaded next to the Caddyfile, mounted read-only into caddy, named in the global options, backed up', () => {
+      const pem = makePki('ca.example.com').ca;
+      const artifacts = renderArtifacts(custom({ acme_ca_root: '/home/ops/step-ca/root_ca.crt' }), { acmeCaRoot: pem });
+      const root = artifacts.get(ACME_CA_ROOT_ARTIFACT);
+      expect(root?.content).toBe(pem.trimEnd() + '\n');
+      expect(root?.host).toEqual({ path: '/opt/torrust/storage/caddy/etc/acme-ca-root.pem', owner: 'torrust:torrust' });
+      expect(root?.mode).toBe(0o644);
+      expect(serviceBlock(artifacts, 'caddy')).toContain('- "./storage/caddy/etc/acme-ca-root.pem:/etc/caddy/acme-ca-root.pem:ro"');
+      expect(file(artifacts, 'opt/torrust/storage/caddy/etc/Caddyfile')).toMatch(/^\tacme_ca_root \/etc\/caddy\/acme-ca-root\.pem$/m);
+      const withBackup = renderArtifacts(configOf({ https: { admin_email: 'ops@example.com', acme_ca: 'https://ca.example.com/dir', acme_ca_root: '/ca.pem' }, backup: {} }, api), { acmeCaRoot: pem });
+      expect(file(withBackup, 'opt/torrust/storage/backup/etc/backup-paths.txt')).toContain('/data/storage/caddy/etc/acme-ca-root.pem');
+      expect(file(artifacts, 'release.sh')).toContain('/opt/torrust/storage/caddy/etc/acme-ca-root.pem');
+    });
+
+    it('acme_ca_root unreadable by the caller: a placeholder naming the file, never an empty certificate', () => {
+      const artifacts = renderArtifacts(custom({ acme_ca_root: '/home/ops/root.pem' }));
+      expect(artifacts.get(ACME_CA_ROOT_ARTIFACT)?.content).toBe('REPLACE_WITH_THE_CONTENTS_OF /home/ops/root.pem\n');
+    });
+
+    it('the rendered Caddyfile with both keys passes caddy validate (the mounted path pointed at the rendered file)', async () => {
+      const artifacts = renderArtifacts(custom({ acme_ca_root: '/anywhere/root.pem' }), { acmeCaRoot: makePki('ca.example.com').ca });
+      const dir = writeArtifacts(artifacts);
+      const caddyfile = join(dir, 'opt/torrust/storage/caddy/etc/Caddyfile');
+      writeFileSync(caddyfile, readFileSync(caddyfile, 'utf8').replace('/etc/caddy/acme-ca-root.pem', join(dir, ACME_CA_ROOT_ARTIFACT)));
+      const home = temporaryDirectory('ttd-caddy-home-');
+      const result = await runTool('caddy', ['validate', '--config', caddyfile, '--adapter', 'caddyfile'], { cwd: dir, env: { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config') } });
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain('Valid configuration');
+    });
   });
 
   it('no TLS anywhere: no Caddy service, no Caddyfile, no proxy network', () => {
