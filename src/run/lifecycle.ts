@@ -169,10 +169,16 @@ function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'
     step_title: step?.title ?? 'between steps',
     error: result.outcome === 'failed' ? result.error : 'interrupted (Ctrl-C) at a safe point',
     at,
-    hint: `re-run ttd ${STAGE_COMMAND[stage]} ${environment} (or ttd deploy ${environment}): finished steps are skipped`,
+    hint: `re-run ttd ${stageCommandOf(stage, command)} ${environment} (or ttd deploy ${environment}): finished steps are skipped`,
   };
   const state: StateName = STAGE_STATES[stage].failed;
   return { ...record, state, state_since: at, failure, history: [...record.history, history] };
+}
+
+/** The command that resumes a stage: a registered host is provisioned by register, not by the provider. */
+export function stageCommandOf(stage: Plan['stages'][number]['stage'], command: string): string {
+  if (stage === 'test') return 'test';
+  return stage === 'provision' && command.split(' ')[0] === 'register' ? 'register' : STAGE_COMMAND[stage];
 }
 
 export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): EnvironmentRecord {

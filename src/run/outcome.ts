@@ -1,11 +1,12 @@
 import { DeployerError, isErrorCode } from '../domain/errors.js';
-import type { LifecycleResult } from './lifecycle.js';
+import { stageCommandOf, type LifecycleResult } from './lifecycle.js';
 
 /** A failed or interrupted run as the error the user sees (the state already records it). */
 export function outcomeError(result: LifecycleResult, logFile: string | undefined): DeployerError | undefined {
   const { stopped, record } = result;
   if (result.outcome === 'succeeded' || !stopped) return undefined;
-  const stageCommand = result.plan.stages.find((stage) => stage.stage === stopped.stage)?.command ?? stopped.stage;
+  const stage = result.plan.stages.find((candidate) => candidate.stage === stopped.stage);
+  const stageCommand = stage ? stageCommandOf(stage.stage, result.plan.command) : stopped.stage;
   const rerun = `ttd ${stageCommand} ${record.name} (or ttd deploy ${record.name})`;
   const where = stopped.title ? `${stopped.stage}: ${stopped.title}` : stopped.stage;
   const log = logFile ? ` The full log is in ${logFile}` : '';

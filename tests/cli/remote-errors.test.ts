@@ -81,14 +81,14 @@ function expectFailure(result: CliResult, env: ReturnType<typeof environment>, e
   // The message carries the cause and its fix, for the text report and the state's failure record.
   expect(error.message).toContain(error.stopped.cause?.message);
   expect(error.message).toContain(`(fix: ${error.stopped.cause?.fix})`);
-  expect(error.fix).toMatch(new RegExp(`^fix the cause, then run ttd \\w+ ${env.name}`));
+  expect(error.fix).toMatch(new RegExp(`^fix the cause, then run ttd ${expected.stage === 'provision' ? 'register' : expected.stage} ${env.name}`));
   expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
   const state = env.state();
   expect(state.state).toBe(`${expected.stage}_failed`);
   expect(error.state).toBe(state.state);
   expect(state.failure?.step).toBe(expected.step);
   expect(state.failure?.error).toContain(error.stopped.cause?.fix);
-  expect(state.failure?.hint).toContain(`re-run ttd ${expected.stage} ${env.name}`);
+  expect(state.failure?.hint).toContain(`re-run ttd ${expected.stage === 'provision' ? 'register' : expected.stage} ${env.name}`);
   return error;
 }
 
@@ -141,8 +141,11 @@ describe('on a real OpenSSH server: the cause, its fix, the failed state, and a 
     return env;
   }
 
+  /** Registers; after a failure, resumes as the recorded hint says (`ttd register ENV`: the address given before is reused). */
   async function expectResumed(env: ReturnType<typeof environment>, extra: NodeJS.ProcessEnv = {}) {
-    const result = await register(env, extra);
+    const failure = env.state().failure;
+    if (failure) expect(failure.hint).toContain(`ttd register ${env.name} `);
+    const result = failure ? await env.ttd(['register', env.name, '--json'], extra) : await register(env, extra);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const state = env.state();
     expect(state.state).toBe('provisioned');
