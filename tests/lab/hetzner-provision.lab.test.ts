@@ -1,12 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
-import { lxc, prepareLxd } from '../support/lxd/real-lxd.js';
+import { lxc } from '../support/lxd/real-lxd.js';
 import { LxdServerBackend } from '../stand-ins/hetzner-api/lxd-backend.js';
 import { startHetznerApiStandIn, STAND_IN_TOKEN, type HetznerApiStandIn } from '../stand-ins/hetzner-api/server.js';
+import { labUp } from './lab.js';
 
 const NAME = 'lab-hetzner';
 const SERVER = `torrust-tracker-vm-${NAME}`;
@@ -19,28 +20,48 @@ interface RecordedState {
 }
 
 /**
- * provider `hetzner` through the built binary against the Hetzner API stand-in, whose
- * servers are real LXD containers (lxd-backend.ts): provision must give a host that
- * takes the environment's key for the deploy user, and destroy must leave nothing
- * labelled for the environment, neither in the API nor in LXD.
+ * Lab scenario 3: provider `hetzner` through the built binary against the Hetzner API
+ * stand-in, whose servers are real LXD containers (lxd-backend.ts). provision must give
+ * a host that takes the environment's key for the deploy user; `deploy` carries on from
+ * there to a running tracker (images through the lab registry, as on scenario 1) that
+ * `ttd test` announces to; destroy must leave nothing labelled for the environment,
+ * neither in the API nor in LXD.
  */
-describe('provision and destroy with provider hetzner, on a real LXD container behind the API stand-in', () => {
+describe('scenario 3: provider hetzner, from provision to a tested tracker and back to nothing, on a real LXD container behind the API stand-in', () => {
   let workingDir: string;
   let standIn: HetznerApiStandIn;
   let backend: LxdServerBackend;
   let serverId: number;
+  let labMirror: string;
   const ttd = (...args: string[]) => runBinary(['--working-dir', workingDir, ...args], { env: { HCLOUD_ENDPOINT: standIn.url, HCLOUD_TOKEN: STAND_IN_TOKEN } });
   const state = () => JSON.parse(readFileSync(join(workingDir, 'data', NAME, 'environment.json'), 'utf8')) as RecordedState;
   const ssh = (address: string, command: string) =>
     execFileAsync('ssh', ['-i', join(workingDir, 'envs', 'id'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', `torrust@${address}`, command], { encoding: 'utf8' });
+  const explainFailure = () =>
+    onTestFailed(async () => {
+      const address = workingDir && existsSync(join(workingDir, 'data', NAME, 'environment.json')) ? state().instance.address : undefined;
+      const logs = join(workingDir, 'data', NAME, 'logs');
+      const parts = existsSync(logs) ? readdirSync(logs).sort().slice(-2).map((file) => `--- ${file} (last 40 lines)\n${readFileSync(join(logs, file), 'utf8').split('\n').slice(-40).join('\n')}`) : [];
+      if (address) {
+        const stack = await ssh(address, 'cd /opt/torrust 2>/dev/null && docker compose ps --all && docker compose logs --no-color --tail 30').catch((error: Error & { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: `${error.stderr ?? ''}${error.message}` }));
+        parts.push(`--- the stack on ${address}\n${stack.stdout}${stack.stderr}`);
+      }
+      console.error(parts.join('\n'));
+    });
+  /** LXD containers the stand-in made for this environment's server, whatever backend made them. */
+  const containersFor = async () => {
+    const listed = JSON.parse((await lxc('list', '--format', 'json')).stdout) as { name: string; config: Record<string, string> }[];
+    return listed.filter((entry) => entry.config['user.ttd-hcloud-server'] === SERVER).map((entry) => entry.name);
+  };
   const labelled = () => {
     const snapshot = standIn.snapshot();
     return [...snapshot.servers, ...snapshot.firewalls, ...snapshot.sshKeys].filter((resource) => resource.labels['environment'] === NAME).map((resource) => resource.name);
   };
 
   beforeAll(async () => {
-    const image = await prepareLxd();
-    backend = new LxdServerBackend({ image });
+    const lab = await labUp();
+    labMirror = lab.mirror;
+    backend = new LxdServerBackend({ image: lab.lxdImage });
     standIn = await startHetznerApiStandIn({ backend });
     workingDir = temporaryDirectory('ttd-lab-hetzner-');
     mkdirSync(join(workingDir, 'envs'));
@@ -67,6 +88,8 @@ bind_address = "0.0.0.0:1212"
 admin_token = "lab-admin-token-not-for-production"
 [tracker.health_check_api]
 bind_address = "127.0.0.1:1313"
+[images]
+registry_mirror = "${lab.mirror}"
 `);
     const created = await ttd('create', 'environment', '-f', join(workingDir, 'envs', `${NAME}.toml`));
     expect(created.code, created.stderr).toBe(0);
@@ -85,6 +108,7 @@ bind_address = "127.0.0.1:1313"
   });
 
   it('provision creates key, firewall and a server whose address is the container\'s, and records its SSH host key', async () => {
+    explainFailure();
     const result = await ttd('provision', NAME);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
 
@@ -93,6 +117,7 @@ bind_address = "127.0.0.1:1313"
     serverId = server!.id;
     const container = backend.containerName(serverId);
     expect([...backend.containers]).toEqual([container]);
+    expect(await containersFor()).toEqual([container]);
     expect(labelled().sort()).toEqual([SERVER, `${SERVER}-firewall`, `${SERVER}-ssh-key`].sort());
 
     const listed = JSON.parse((await lxc('list', container, '--format', 'json')).stdout) as { name: string; status: string; state: { network: Record<string, { addresses: { family: string; address: string }[] }> } }[];
@@ -118,18 +143,41 @@ bind_address = "127.0.0.1:1313"
     expect(fingerprints).toContain(state().instance.ssh_host_key!);
   }, 120_000);
 
-  it('configure sets the host up over SSH as on any other provider: Docker, compose v2, the docker group, the firewall', async () => {
-    const result = await ttd('configure', NAME);
+  it('deploy carries on from provisioned: configure sets the host up as on any other provider, and the stack runs from images pulled through the mirror', async () => {
+    explainFailure();
+    const result = await ttd('deploy', NAME);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(state().state).toBe('running');
     const address = state().instance.address!;
+    const output = result.stdout + result.stderr;
+    expect(output).toContain(`udp://${address}:6969/announce`);
+    expect(output).toContain(`http://${address}:7070/announce`);
+
     expect((await ssh(address, 'docker compose version')).stdout).toMatch(/Docker Compose version v?2\./);
     expect((await ssh(address, 'id -nG')).stdout.trim().split(' ')).toContain('docker');
     const ufw = (await ssh(address, 'sudo ufw status')).stdout;
     expect(ufw).toContain('Status: active');
     for (const rule of ['22/tcp', '6969/udp', '7070/tcp', '1212/tcp']) expect(ufw).toContain(rule);
+    expect((await ssh(address, 'cd /opt/torrust && docker compose ps --format "{{.Service}} {{.State}}"')).stdout.trim().split('\n')).toEqual(['tracker running']);
+    expect((await ssh(address, `docker image inspect torrust/tracker:develop --format '{{index .Config.Labels "org.opencontainers.image.title"}}'`)).stdout.trim()).toBe('torrust/tracker STAND-IN');
+    expect((await ssh(address, 'docker info --format "{{json .RegistryConfig.Mirrors}}"')).stdout).toContain(new URL(labMirror).host);
   }, 900_000);
 
+  it('test: UDP and HTTP announces and the health checks pass against the tracker on the hetzner server', async () => {
+    explainFailure();
+    const result = await ttd('test', NAME, '--json');
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const checks = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; kind?: string; status?: string })
+      .filter((line) => line.type === 'check');
+    const passed = (kind: string) => checks.filter((check) => check.kind === kind && check.status === 'pass').length;
+    expect(passed('udp-announce'), JSON.stringify(checks)).toBe(1);
+    expect(passed('http-announce'), JSON.stringify(checks)).toBe(1);
+    expect(passed('http-health'), JSON.stringify(checks)).toBeGreaterThanOrEqual(2);
+    expect(checks.filter((check) => check.status === 'fail')).toEqual([]);
+  }, 300_000);
+
   it('destroy deletes the container and everything labelled for the environment; a second destroy is fine', async () => {
+    explainFailure();
     const container = backend.containerName(serverId);
     const result = await ttd('destroy', NAME, '--yes');
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
@@ -137,6 +185,7 @@ bind_address = "127.0.0.1:1313"
     expect(standIn.snapshot().servers).toEqual([]);
     expect((await lxc('info', container)).code).not.toBe(0);
     expect(backend.containers.size).toBe(0);
+    expect(await containersFor()).toEqual([]);
     expect(state().instance.address).toBeUndefined();
 
     const again = await ttd('destroy', NAME, '--yes');
