@@ -17,5 +17,7 @@ stop() {
   fi
   rm -f "$pidfile"
 }
+stop "$run_dir/pebble.pid" pebble
+stop "$run_dir/challtestsrv.pid" pebble-challtestsrv
 stop "$run_dir/registry.pid" registry
 stop "$run_dir/dockerd.pid" dockerd

@@ -20,6 +20,17 @@ export interface Lab {
   readonly mirror: string;
   /** The LXD image alias of the locally built Debian 13 with cloud-init. */
   readonly lxdImage: string;
+  /** pebble, the lab's ACME CA, on the LXD bridge. */
+  readonly acme: LabAcme;
+}
+
+export interface LabAcme {
+  /** The directory URL, for https.acme_ca: https://GATEWAY:14000/dir. */
+  readonly ca: string;
+  /** The CA certificate of pebble's own HTTPS endpoint, for https.acme_ca_root. */
+  readonly root: string;
+  /** pebble-challtestsrv's management API: the DNS pebble resolves domains with (`add-a`). */
+  readonly dns: string;
 }
 
 export async function labUp(): Promise<Lab> {
@@ -31,7 +42,11 @@ export async function labUp(): Promise<Lab> {
       if (!line) throw new Error(`tests/lab/up.sh printed no ${name}`);
       return line.slice(name.length + 1);
     };
-    return { mirror: value('TTD_LAB_MIRROR'), lxdImage: value('TTD_LAB_IMAGE') };
+    return {
+      mirror: value('TTD_LAB_MIRROR'),
+      lxdImage: value('TTD_LAB_IMAGE'),
+      acme: { ca: value('TTD_LAB_ACME_CA'), root: value('TTD_LAB_ACME_ROOT'), dns: value('TTD_LAB_ACME_DNS') },
+    };
   } catch (error) {
     const failure = error as { stderr?: string; message: string };
     throw new Error(`bringing the lab up failed (tests/lab/up.sh): ${failure.stderr?.trim() || failure.message}`);
@@ -44,6 +59,8 @@ export interface LabEnvironment {
   readonly instance: string;
   readonly configPath: string;
   ttd(...args: string[]): Promise<CliResult>;
+  /** `ttd` with extra environment variables (NODE_EXTRA_CA_CERTS, for example). */
+  ttdWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult>;
   /** A shell command on the instance, as root, through LXD (not through our SSH). */
   onInstance(command: string): Promise<string>;
   /** The environment's state record. */
@@ -58,7 +75,8 @@ export interface LabEnvironment {
  */
 export async function labEnvironment(lab: Lab, name: string, answers: readonly string[]): Promise<LabEnvironment> {
   const workingDir = temporaryDirectory(`ttd-lab-${name}-`);
-  const ttd = (...args: string[]) => runBinary(['--working-dir', workingDir, ...args], { env: { HOME: workingDir } });
+  const ttdWith = (env: NodeJS.ProcessEnv, ...args: string[]) => runBinary(['--working-dir', workingDir, ...args], { env: { ...env, HOME: workingDir } });
+  const ttd = (...args: string[]) => ttdWith({}, ...args);
   const keyPath = join(workingDir, 'id_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `ttd-lab-${name}`, '-f', keyPath]);
   const init = await ttd('init', '--non-interactive', '--yes', '--name', name, '--provider', 'lxd', '--lxd-instance-type', 'container', '--ssh-key', keyPath, ...answers);
@@ -86,7 +104,7 @@ export async function labEnvironment(lab: Lab, name: string, answers: readonly s
     parts.push(`--- the stack on ${instance} (exit ${stack.code})\n${stack.stdout}${stack.stderr}`);
     return parts.join('\n');
   };
-  return { name, workingDir, instance, configPath, ttd, onInstance, record, diagnostics };
+  return { name, workingDir, instance, configPath, ttd, ttdWith, onInstance, record, diagnostics };
 }
 
 /** Removes what a scenario's provider made, whatever state it is in. */

@@ -10,7 +10,10 @@
 //   - [health_check_api]: /health_check, aggregating the listeners (the image HEALTHCHECK).
 // Like the real entry script it refuses to start without the database driver override,
 // and it checks its database before listening: the SQLite file must be writable by the
-// container user, the MySQL server must accept TCP connections.
+// container user; with MySQL it logs in with the DSN's user and password and creates the
+// real tracker's tables (whitelist, torrents, torrent_aggregate_metrics, keys), so a
+// wrong credential fails here as it would there and a backup dumps a real schema.
+import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
@@ -53,10 +56,32 @@ async function checkDatabase() {
       socket.once('connect', () => resolve(socket.end() && true));
       socket.once('error', () => resolve(false));
     });
-    if (ok) return;
+    if (ok) break;
+    if (attempt === 30) fail(`the MySQL server at ${url.hostname}:${url.port || 3306} does not answer`);
     await sleep(1000);
   }
-  fail(`the MySQL server at ${url.hostname}:${url.port || 3306} does not answer`);
+  // The tables the real tracker creates at start (tracker-core's MySQL driver).
+  const schema = [
+    'CREATE TABLE IF NOT EXISTS whitelist (id integer PRIMARY KEY AUTO_INCREMENT, info_hash VARCHAR(40) NOT NULL UNIQUE);',
+    'CREATE TABLE IF NOT EXISTS torrents (id integer PRIMARY KEY AUTO_INCREMENT, info_hash VARCHAR(40) NOT NULL UNIQUE, completed INTEGER DEFAULT 0 NOT NULL);',
+    'CREATE TABLE IF NOT EXISTS torrent_aggregate_metrics (id integer PRIMARY KEY AUTO_INCREMENT, metric_name VARCHAR(50) NOT NULL UNIQUE, value INTEGER DEFAULT 0 NOT NULL);',
+    'CREATE TABLE IF NOT EXISTS `keys` (`id` INT NOT NULL AUTO_INCREMENT, `key` VARCHAR(32) NOT NULL, `valid_until` INT(10), PRIMARY KEY (`id`), UNIQUE (`key`));',
+  ].join('\n');
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const args = ['--skip-ssl', '-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username), database];
+  let problem = '';
+  for (let attempt = 1; attempt <= 10; attempt += 1) {
+    problem = await new Promise((resolve) => {
+      const child = execFile('mariadb', args, { env: { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) } }, (error, _stdout, stderr) => resolve(error ? (stderr.trim() || error.message) : ''));
+      child.stdin.end(schema);
+    });
+    if (problem === '') {
+      log('INFO', `MySQL: logged in to ${database} at ${url.hostname} as ${decodeURIComponent(url.username)}; tables in place`);
+      return;
+    }
+    await sleep(1000);
+  }
+  fail(`cannot log in to MySQL database ${database} at ${url.hostname} as ${decodeURIComponent(url.username)}: ${problem}`);
 }
 
 await checkDatabase();
