@@ -6,6 +6,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import { deployPlan } from '../plan/build.js';
+import { configChange, describeConfigChange } from '../plan/config-change.js';
+import type { NdjsonWriter } from '../output/ndjson-sink.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
@@ -28,9 +30,13 @@ const deploy: CommandHandler = async (context, input) =>
     const lockWaitSeconds = lockWaitOf(input);
     const source = isConfigFile(target) ? await fromFile(context, resolve(target)) : await fromEnvironment(context, target);
     const { config, secrets, record, isNew, configChanged } = source;
+    const deployed = !isNew && record.reached !== 'created';
+    const reapply = deployed && source.previousConfig !== undefined;
+    if (reapply) reportConfigChange(context, json, record, source.previousConfig!, config);
+    else if (record.state === 'running') context.output.info(`Nothing to change: '${record.name}' already runs this config; checking it again.`);
     const build = (current: EnvironmentRecord): Plan => {
       const artifacts = BUILT_IN.artifacts(config, current);
-      const plan = deployPlan({ config, record: current, artifacts });
+      const plan = deployPlan({ config, record: current, artifacts, reapply });
       return withGaps(plan, config, current);
     };
     const plan = build(record);
@@ -64,7 +70,27 @@ const deploy: CommandHandler = async (context, input) =>
     return 0;
   });
 
+/**
+ * An edited config on a deployed environment: says what will change on the host, or
+ * refuses (changing nothing) when only a new instance can apply the edit.
+ */
+function reportConfigChange(context: CommandContext, json: NdjsonWriter | undefined, record: EnvironmentRecord, before: EnvironmentConfig, after: EnvironmentConfig): void {
+  const change = configChange(before, after, BUILT_IN.artifacts(before, record), BUILT_IN.artifacts(after, record));
+  if (change.needsNewInstance.length > 0) {
+    const name = record.name;
+    throw new DeployerError('config.needs_new_instance', `The edited config changes ${change.needsNewInstance.join(', ')}, which only a new instance can apply; '${name}' was left as it is`, {
+      where: record.config.source_file,
+      fix: `either undo that edit, or back up (ttd backup ${name}), then ttd destroy ${name} and ttd deploy ${record.config.source_file} to build a new instance (a new address: update DNS)`,
+      data: { keys: change.needsNewInstance },
+    });
+  }
+  if (json) json.line({ type: 'config.changed', environment: record.name, services: change.services, files: change.files });
+  else context.output.info(describeConfigChange(change).join('\n'));
+}
+
 interface Source {
+  /** The config the environment was deployed with, when the file given differs from it. */
+  readonly previousConfig?: EnvironmentConfig;
   readonly config: EnvironmentConfig;
   readonly secrets: readonly string[];
   readonly record: EnvironmentRecord;
@@ -85,11 +111,24 @@ async function fromFile(context: CommandContext, file: string): Promise<Source> 
   const secrets = configFromRecord(newEnvironmentRecord({ name, createdAt: '', command: '', config: snapshot }), context.env).secrets;
   const existing = await readEnvironmentRecord(context.workingDir, name);
   if (existing) {
-    const configChanged = !isDeepStrictEqual(existing.config.snapshot, snapshot.snapshot) || existing.config.source_file !== file;
-    return { config: loaded.config, secrets, record: configChanged ? { ...existing, config: snapshot } : existing, isNew: false, configChanged };
+    const contentChanged = !sameData(existing.config.snapshot, snapshot.snapshot);
+    const configChanged = contentChanged || existing.config.source_file !== file;
+    return {
+      ...(contentChanged ? { previousConfig: configFromRecord(existing, context.env).config } : {}),
+      config: loaded.config,
+      secrets,
+      record: configChanged ? { ...existing, config: snapshot } : existing,
+      isNew: false,
+      configChanged,
+    };
   }
   const record = newEnvironmentRecord({ name, createdAt: new Date().toISOString(), command: 'deploy (create environment)', config: snapshot });
   return { config: loaded.config, secrets, record, isNew: true, configChanged: false };
+}
+
+/** Equal as data: TOML tables come without a prototype, the stored snapshot is plain JSON. */
+function sameData(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 }
 
 async function fromEnvironment(context: CommandContext, name: string): Promise<Source> {

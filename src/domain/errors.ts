@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   'environment.not_found': { exit: 1, summary: 'No environment with this name is registered in the working directory.' },
   'environment.locked': { exit: 1, summary: 'Another command holds the environment\'s lock; the holder is named.' },
   'environment.wrong_state': { exit: 1, summary: 'The environment is not in a state this command can run from; the command that comes first is named.' },
+  'config.needs_new_instance': { exit: 1, summary: 'An edited config changes what only a new instance can apply (provider settings, the deploy user); nothing was changed.' },
   'environment.not_destroyed': { exit: 1, summary: 'purge refuses an environment whose infrastructure may still exist (destroy it first, or --force).' },
   'confirmation.required': { exit: 2, summary: 'The command needs confirmation and there is no terminal to ask; pass --yes.' },
   'confirmation.declined': { exit: 1, summary: 'The user answered no; nothing was changed.' },
@@ -57,6 +58,11 @@ export const ERROR_CODES = {
   'ssh.connection_lost': { exit: 1, summary: 'The SSH connection dropped while a command was running.' },
   'apt.failed': { exit: 1, summary: 'apt on the host failed (mirror unreachable, broken sources list, dpkg lock held or interrupted); apt\'s last lines and the fix for the case are given.' },
   'smoke.failed': { exit: 1, summary: 'One or more smoke checks of `test` failed; each failed check is listed with a fix.' },
+  'backup.not_configured': { exit: 1, summary: 'The environment has no [backup] section, so there is no backup job to run or restore with.' },
+  'backup.failed': { exit: 1, summary: 'The backup job on the host failed; its last lines are given.' },
+  'backup.not_found': { exit: 2, summary: 'No backup with the given id is on the host; the ids that are there are listed.' },
+  'restore.failed': { exit: 1, summary: 'A restore failed; the data from before it is back in place and the tracker was started again.' },
+  'restore.rollback_failed': { exit: 1, summary: 'A restore failed and putting the previous data back failed too; where the previous data is kept is named.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 

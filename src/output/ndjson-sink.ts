@@ -20,7 +20,15 @@ export interface CheckRecord {
   readonly fix?: string;
 }
 
-export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | CheckRecord | ResultRecord;
+/** What an edited config changes on a deployed environment, before `deploy` applies it. */
+export interface ConfigChangedRecord {
+  readonly type: 'config.changed';
+  readonly environment: string;
+  readonly services: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly files: { readonly added: readonly string[]; readonly changed: readonly string[]; readonly removed: readonly string[] };
+}
+
+export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | CheckRecord | ConfigChangedRecord | ResultRecord;
 
 /**
  * --json: one JSON object per line on stdout, events first, then one result

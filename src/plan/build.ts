@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { remainingStages, type Position, type Stage } from '../domain/states.js';
+import { remainingStages, STAGES, type Position, type Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configurePlan, destroyPlan, provisionPlan, releasePlan, runPlan, testPlan, type RenderedFile } from './stages.js';
 import type { Plan, StagePlan } from './types.js';
@@ -37,11 +37,18 @@ function withRecordedSshPort(config: EnvironmentConfig, record: EnvironmentRecor
   return port === undefined || port === config.ssh_credentials.port ? config : { ...config, ssh_credentials: { ...config.ssh_credentials, port } };
 }
 
-/** Everything from where the environment stands to a running, tested tracker. */
-export function deployPlan(inputs: PlanInputs): Plan {
+/**
+ * Everything from where the environment stands to a running, tested tracker. With
+ * `reapply` (the config was edited after deploying), the stages already done that
+ * follow the config (configure, release, run) run again: each skips what is already
+ * so, release uploads only changed files and compose recreates only changed services.
+ */
+export function deployPlan(inputs: PlanInputs & { readonly reapply?: boolean }): Plan {
   const position: Position = inputs.record;
-  const stages = [...remainingStages(position), 'test' as const].map((stage) => stagePlan(stage, inputs));
-  return { environment: inputs.record.name, command: 'deploy', stages, gaps: [] };
+  const remaining = remainingStages(position);
+  const followConfig: readonly Stage[] = inputs.reapply && position.reached !== 'created' ? ['configure', 'release', 'run'] : [];
+  const stages = STAGES.filter((stage) => remaining.includes(stage) || followConfig.includes(stage));
+  return { environment: inputs.record.name, command: 'deploy', stages: [...stages, 'test' as const].map((stage) => stagePlan(stage, inputs)), gaps: [] };
 }
 
 export function destroyEnvironmentPlan(inputs: PlanInputs): Plan {

@@ -17,9 +17,14 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'confirmation.declined': 'needs a terminal to answer "no" on (src/run/confirm.ts); not reachable with --json',
   'implementation.missing': 'tests/lifecycle/cli.test.ts (depends on which pieces the build has)',
   'step.failed': 'tests/lifecycle/executor.test.ts',
+  'config.needs_new_instance': 'tests/lifecycle/config-change.test.ts (an edited provider key on a deployed environment)',
   'apt.failed': 'tests/cli/remote-errors.test.ts (configure on a real LXD container whose apt mirror is unreachable)',
   interrupted: 'tests/lifecycle/executor.test.ts, tests/ssh/session.test.ts',
   internal: 'an unexpected exception; nothing triggers one on purpose',
+  'backup.failed': 'tests/lab/backup-restore.lab.test.ts (the backup job fails on a real host)',
+  'backup.not_found': 'tests/lab/backup-restore.lab.test.ts (restore --from an id the host does not have)',
+  'restore.failed': 'tests/backup/restore.test.ts and tests/lab/backup-restore.lab.test.ts (a corrupt dump; a config that breaks the tracker, rolled back)',
+  'restore.rollback_failed': 'tests/backup/restore.test.ts (an undo that fails; needs a host that breaks mid-restore)',
 };
 const INFRASTRUCTURE_PREFIXES: Record<string, string> = {
   'hetzner.': 'tests/providers/hetzner/ (against the Hetzner API stand-in)',
@@ -96,6 +101,7 @@ describe('every documented error code that needs no infrastructure comes back as
     'confirmation.required': ['destroy', 'demo'],
     'state.corrupt': ['show', 'broken'],
     'state.unsupported_version': ['show', 'future'],
+    'backup.not_configured': ['backup', 'demo'],
   };
 
   it('classifies every code in docs/reference/errors.md: triggered here, or covered elsewhere', () => {
