@@ -99,6 +99,13 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
   let stopped: LifecycleResult['stopped'];
   try {
     for (const stage of plan.stages) {
+      // Ctrl-C during a stage that ran as one round trip lands here: stop before the next
+      // stage starts, so the state stays what the last stage settled.
+      if (request.stopRequested() || request.signal.aborted) {
+        outcome = 'interrupted';
+        stopped = { stage: stage.stage, step: undefined, title: undefined, error: 'interrupted' };
+        break;
+      }
       if (stage.stage === 'test') {
         if (record.reached !== 'running') throw wrongState(environment, `test needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
       } else {

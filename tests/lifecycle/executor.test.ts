@@ -169,6 +169,33 @@ describe('the executor', () => {
     expect(existsSync(join(workingDir, 'data', 'race', 'lock'))).toBe(false);
   });
 
+  it('Ctrl-C during a stage that runs in one round trip stops before the next stage, leaving the state that stage settled', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    let stop = false;
+    const twoStages: LifecycleRequest['plan'] = (record) => ({
+      environment: record.name, command: 'deploy', gaps: [],
+      stages: [
+        { stage: 'configure', command: 'configure', steps: [remote('one-batch', 'touch "$ROOT/configured"')] },
+        { stage: 'release', command: 'release', steps: [remote('upload', 'touch "$ROOT/released"')] },
+      ],
+    });
+    const result = await runLifecycle({
+      workingDir, environment: 'race', command: 'deploy', plan: twoStages, provider: undefined, connect: connectorFor(host), lockWaitSeconds: 0,
+      emit: (event) => {
+        if (event.type === 'step.started') stop = true;
+      },
+      signal: new AbortController().signal, stopRequested: () => stop,
+    });
+    expect(result.outcome).toBe('interrupted');
+    expect(existsSync(join(host.root, 'configured'))).toBe(true);
+    expect(existsSync(join(host.root, 'released'))).toBe(false);
+    const record = await readEnvironmentRecord(workingDir, 'race');
+    expect(record).toMatchObject({ state: 'configured', reached: 'configured' });
+    expect(record?.failure).toBeUndefined();
+  });
+
   it('uploads and local writes are skipped when the content is already there', async () => {
     const workingDir = scratch();
     const host = new ShellHost(scratch());
