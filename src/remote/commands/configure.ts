@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../render/quote.js';
-import { APT_INSTALL, type HostStep } from './step.js';
+import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
 /** `configure`: Docker, compose v2, the deploy user in the docker group, security updates, firewall. */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
@@ -17,7 +17,7 @@ export function installDocker(): HostStep {
     // Debian 13 ships the client in its own docker-cli package (only recommended by docker.io);
     // Ubuntu 24.04's docker.io includes it and has no such package.
     commands: [
-      'apt-get update -qq',
+      APT_UPDATE,
       `if apt-cache show docker-cli >/dev/null 2>&1; then ${APT_INSTALL} docker.io docker-cli; else ${APT_INSTALL} docker.io; fi`,
       'systemctl enable --now docker',
       'docker --version',
@@ -52,7 +52,7 @@ export function installCompose(): HostStep {
     id: 'install-compose',
     title: 'Install Docker Compose v2',
     doneWhen: 'docker compose version >/dev/null 2>&1',
-    commands: ['apt-get update -qq', `(${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose)`, 'docker compose version'],
+    commands: [APT_UPDATE, `(${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose)`, 'docker compose version'],
   };
 }
 

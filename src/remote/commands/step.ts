@@ -29,4 +29,10 @@ export const GRAFANA_UID = 472;
 export const MYSQL_UID = 999;
 export const PROMETHEUS_UID = 65534;
 
-export const APT_INSTALL = 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends';
+/**
+ * apt waits up to 5 minutes for a package lock held by another apt (unattended-upgrades
+ * on a fresh host, or an apt left running by an interrupted deploy) instead of failing.
+ */
+const APT_LOCK_WAIT = '-o DPkg::Lock::Timeout=300';
+export const APT_UPDATE = `apt-get ${APT_LOCK_WAIT} update -qq`;
+export const APT_INSTALL = `DEBIAN_FRONTEND=noninteractive apt-get ${APT_LOCK_WAIT} install -y -qq --no-install-recommends`;

@@ -20,8 +20,8 @@ step 'Install Docker'
 if command -v docker >/dev/null 2>&1; then
   skip
 else
-  apt-get update -qq
-  if apt-cache show docker-cli >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io docker-cli; else DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io; fi
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  if apt-cache show docker-cli >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker.io docker-cli; else DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker.io; fi
   systemctl enable --now docker
   docker --version
 fi
@@ -30,8 +30,8 @@ step 'Install Docker Compose v2'
 if docker compose version >/dev/null 2>&1; then
   skip
 else
-  apt-get update -qq
-  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose-v2 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose)
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  (DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose-v2 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose)
   docker compose version
 fi
 
@@ -46,7 +46,7 @@ step 'Turn on automatic security updates'
 if test -f /etc/apt/apt.conf.d/52torrust-auto-reboot; then
   skip
 else
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends unattended-upgrades
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends unattended-upgrades
   printf '%s' 'APT::Periodic::Update-Package-Lists "1";
 APT::Periodic::Unattended-Upgrade "1";
 ' > /etc/apt/apt.conf.d/20auto-upgrades
@@ -57,7 +57,7 @@ Unattended-Upgrade::Automatic-Reboot-Time "02:00";
 fi
 
 step 'Configure the firewall (UFW)'
-command -v ufw >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ufw
+command -v ufw >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ufw
 ufw default deny incoming
 ufw default allow outgoing
 ufw allow 22/tcp comment SSH
