@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { GRAFANA_PORT, topologyOf, type Endpoint, type KeyPath } from '../domain/topology.js';
+import { configuredDomains } from '../domain/dns-records.js';
 import { checkDns, type DnsResolver } from './dns.js';
 import { httpAnnounce } from './http-announce.js';
 import type { HttpGetOptions } from './http-get.js';
@@ -93,28 +94,10 @@ export function smokeChecks(config: EnvironmentConfig, address: string): SmokeCh
       checks.push(check({ title: 'Grafana: health', kind: 'http-health', target: `http://${host}:${GRAFANA_PORT}/api/health`, key: ['grafana'] }));
     }
   }
-  for (const { domain, key } of domainsOf(config, topology)) {
+  for (const { domain, key } of configuredDomains(config)) {
     checks.push(check({ title: `DNS: ${domain}`, kind: 'dns', target: domain, key, advisory: true }));
   }
   return checks;
-}
-
-function domainsOf(config: EnvironmentConfig, topology: ReturnType<typeof topologyOf>): { domain: string; key: KeyPath }[] {
-  const sources = [
-    ...topology.udpTrackers,
-    ...topology.httpTrackers,
-    topology.httpApi,
-    topology.healthCheckApi,
-    ...(config.grafana ? [{ domain: config.grafana.domain, key: ['grafana'] }] : []),
-  ];
-  const seen = new Set<string>();
-  const domains: { domain: string; key: KeyPath }[] = [];
-  for (const { domain, key } of sources) {
-    if (domain === undefined || seen.has(domain)) continue;
-    seen.add(domain);
-    domains.push({ domain, key });
-  }
-  return domains;
 }
 
 export interface SmokeRunOptions {

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
+import { dnsRecordLines, dnsRecords } from '../domain/dns-records.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import { deployPlan } from '../plan/build.js';
 import { configChange, describeConfigChange } from '../plan/config-change.js';
@@ -62,11 +63,12 @@ const deploy: CommandHandler = async (context, input) =>
       lockWaitSeconds,
       finish: async (done) => {
         const address = done.record.instance.address ?? addressFromConfig(config);
-        return address ? { smoke: await runSmokeTest(context, json, config, address) } : {};
+        return address ? { smoke: await runSmokeTest(context, json, config, address), dns_records: dnsRecords(config, address) } : {};
       },
     });
     context.output.success(`Environment '${record.name}' is ${result.record.state}`);
-    context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address), '', `Next: ttd show ${record.name} for everything else`].join('\n'));
+    const records = dnsRecordLines(config, result.record.instance.address);
+    context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address), ...(records.length > 0 ? ['', ...records] : []), '', `Next: ttd show ${record.name} for everything else`].join('\n'));
     return 0;
   });
 

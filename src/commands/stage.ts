@@ -2,9 +2,10 @@ import type { CommandHandler, CommandInput } from '../cli/context.js';
 import { stagePlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig, type LifecycleResult } from '../run/lifecycle.js';
 import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
+import { dnsRecordLines, dnsRecords } from '../domain/dns-records.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import type { Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
@@ -53,9 +54,15 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
         connect: BUILT_IN.connect(config, current),
         fallbackAddress: addressFromConfig(config),
         lockWaitSeconds,
+        ...(stage === 'provision' || stage === 'run' ? { finish: async (done: LifecycleResult) => ({ dns_records: dnsRecords(config, done.record.instance.address) }) } : {}),
       });
       context.output.success(`Environment '${name}' is ${result.record.state}`);
-      if (stage === 'run') context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address)].join('\n'));
+      const address = result.record.instance.address;
+      if (stage === 'run') context.output.result(['Services:', ...serviceUrlLines(config, address)].join('\n'));
+      if (stage === 'provision' || stage === 'run') {
+        const records = dnsRecordLines(config, address);
+        if (records.length > 0) context.output.result(records.join('\n'));
+      }
       return 0;
     });
 }

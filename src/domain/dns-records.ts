@@ -1,0 +1,47 @@
+import { isIP } from 'node:net';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { topologyOf, type KeyPath } from './topology.js';
+
+/** Every domain the config gives a service, once, with the config section it comes from. */
+export function configuredDomains(config: EnvironmentConfig): { domain: string; key: KeyPath }[] {
+  const topology = topologyOf(config);
+  const sources = [
+    ...topology.udpTrackers,
+    ...topology.httpTrackers,
+    topology.httpApi,
+    topology.healthCheckApi,
+    ...(config.grafana ? [{ domain: config.grafana.domain, key: ['grafana'] as KeyPath }] : []),
+  ];
+  const seen = new Set<string>();
+  const domains: { domain: string; key: KeyPath }[] = [];
+  for (const { domain, key } of sources) {
+    if (domain === undefined || seen.has(domain)) continue;
+    seen.add(domain);
+    domains.push({ domain, key });
+  }
+  return domains;
+}
+
+export interface DnsRecord {
+  readonly type: 'A' | 'AAAA';
+  readonly name: string;
+  readonly value: string;
+}
+
+/** The records to create at the DNS provider so each domain reaches the instance. */
+export function dnsRecords(config: EnvironmentConfig, address: string | undefined): DnsRecord[] {
+  if (address === undefined || isIP(address) === 0) return [];
+  const type = isIP(address) === 6 ? 'AAAA' : 'A';
+  return configuredDomains(config).map(({ domain }) => ({ type, name: domain, value: address }));
+}
+
+/** The records as lines for people, with why they matter; none when no domain is set. */
+export function dnsRecordLines(config: EnvironmentConfig, address: string | undefined): string[] {
+  const records = dnsRecords(config, address);
+  if (records.length === 0) return [];
+  const width = Math.max(...records.map((record) => record.name.length));
+  return [
+    'DNS records to create (HTTPS certificates are issued only once each name points here):',
+    ...records.map((record) => `  ${record.type.padEnd(4)} ${record.name.padEnd(width)}  ${record.value}`),
+  ];
+}
