@@ -177,7 +177,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ flags: '--from <backup-id>', description: 'the backup to restore (its id: YYYYMMDD_HHMMSS, see backup list)' }, { flags: '-y, --yes', description: 'do not ask for confirmation' }, lockWait],
     load: () => import('../commands/restore.js'),
   },
-  { name: 'upgrade', summary: 'Pull newer image tags and restart, rolling back if unhealthy', states: 'Running', arguments: [env], load: notImplemented },
+  {
+    name: 'upgrade',
+    summary: 'Pull the image tags changed in the config and restart those services; rolls back to the previous tags if unhealthy',
+    states: 'Running',
+    arguments: [{ name: 'env-or-file', description: 'environment name (reads the config it was deployed from), or the edited config file', required: true }],
+    options: [lockWait],
+    load: () => import('../commands/upgrade.js'),
+  },
   { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: () => import('../commands/mcp.js') },
   { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: () => import('../commands/docs.js') },
 ];

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
   'backup.not_found': { exit: 2, summary: 'No backup with the given id is on the host; the ids that are there are listed.' },
   'restore.failed': { exit: 1, summary: 'A restore failed; the data from before it is back in place and the tracker was started again.' },
   'restore.rollback_failed': { exit: 1, summary: 'A restore failed and putting the previous data back failed too; where the previous data is kept is named.' },
+  'upgrade.no_image_change': { exit: 2, summary: 'upgrade was given a config whose images are the ones the environment runs (or belong to services it does not deploy); nothing was changed.' },
+  'upgrade.other_changes': { exit: 2, summary: 'upgrade was given a config that changes more than image tags; the keys are listed and deploy is the command for them. Nothing was changed.' },
+  'upgrade.failed': { exit: 1, summary: 'An upgrade failed (an image did not pull, or a service was not healthy on its new image); the previous images run again and the previous config stays recorded.' },
+  'upgrade.rollback_failed': { exit: 1, summary: 'An upgrade failed and going back to the previous images failed too; where the previous docker-compose.yml is kept is named.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
 } as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
 

@@ -25,6 +25,11 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'backup.not_found': 'tests/lab/backup-restore.lab.test.ts (restore --from an id the host does not have)',
   'restore.failed': 'tests/backup/restore.test.ts and tests/lab/backup-restore.lab.test.ts (a corrupt dump; a config that breaks the tracker, rolled back)',
   'restore.rollback_failed': 'tests/backup/restore.test.ts (an undo that fails; needs a host that breaks mid-restore)',
+  'command.not_implemented': 'no command is unbuilt now (src/commands/not-implemented.ts, for one added to src/cli/commands.ts before it is built); tests/cli/contract.test.ts calls that handler',
+  'upgrade.no_image_change': 'tests/upgrade/upgrade-command.test.ts (needs a running environment first) and tests/lab/upgrade.lab.test.ts',
+  'upgrade.other_changes': 'tests/upgrade/upgrade-command.test.ts (needs a running environment first)',
+  'upgrade.failed': 'tests/lab/upgrade.lab.test.ts (an image whose health check fails, rolled back on a real host)',
+  'upgrade.rollback_failed': 'tests/upgrade/upgrade-steps.test.ts (the error for an undo that fails; needs a host that breaks mid-rollback)',
 };
 const INFRASTRUCTURE_PREFIXES: Record<string, string> = {
   'hetzner.': 'tests/providers/hetzner/ (against the Hetzner API stand-in)',
@@ -94,7 +99,6 @@ describe('every documented error code that needs no infrastructure comes back as
     'file.exists': ['create', 'template', 'envs/demo.toml'],
     // Under a regular file: no directory can be made there, even by root (CI runs as root).
     'io.write_failed': ['render', 'envs/demo.toml', '--output-dir', 'envs/demo.toml/artifacts'],
-    'command.not_implemented': ['upgrade', 'demo'],
     'environment.not_found': ['show', 'nowhere'],
     'environment.locked': ['destroy', 'busy', '--yes'],
     'environment.not_destroyed': ['purge', 'demo'],

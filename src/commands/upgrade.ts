@@ -1,0 +1,286 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandContext, CommandHandler } from '../cli/context.js';
+import { displayPath } from '../cli/display-path.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { DeployerError } from '../domain/errors.js';
+import type { RenderedFile } from '../plan/stages.js';
+import {
+  checkedServices,
+  COMPOSE_FILE,
+  imageChanges,
+  otherChanges,
+  PREVIOUS_COMPOSE,
+  prepareCommand,
+  removeWorkDirUnlessPrevious,
+  STAGED_COMPOSE,
+  upgradeSteps,
+  type ImageChange,
+  type UpgradeTarget,
+} from '../remote/commands/upgrade.js';
+import type { RestoreStep } from '../remote/commands/backup.js';
+import { BUILT_IN } from '../run/implementations.js';
+import { addressFromConfig } from '../run/lifecycle.js';
+import { lockWaitOf, withJsonResult } from '../run/session.js';
+import type { SshSession } from '../ssh/session.js';
+import type { EnvironmentRecord, HistoryEntry } from '../state/environment-record.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.js';
+import { withLock } from './backup.js';
+import { loadValidConfig } from './load-valid-config.js';
+import { reasonOf, runRestoreSteps, type RestoreOutcome } from './restore.js';
+
+/** How long `up --wait` and the health check may take, each (the tracker's start period and retries fit well inside). */
+export const UPGRADE_WAIT_SECONDS = 180;
+const CONNECT_DEADLINE_MS = 30_000;
+
+/** The steps that change nothing the stack uses: a failure there leaves it as it was. */
+const CHANGES_NOTHING_LIVE = new Set(['check-compose', 'pull-images']);
+
+/** A path (it has a slash or a config extension, or names an existing file) rather than an environment name. */
+function isConfigFile(target: string): boolean {
+  if (/[\\/]/.test(target) || /\.(toml|json)$/i.test(target)) return true;
+  return existsSync(target) && statSync(target).isFile();
+}
+
+interface Plan {
+  readonly name: string;
+  readonly file: string;
+  readonly record: EnvironmentRecord;
+  readonly before: EnvironmentConfig;
+  readonly after: EnvironmentConfig;
+  readonly snapshot: EnvironmentRecord['config'];
+  readonly secrets: readonly string[];
+  readonly address: string;
+  readonly changes: readonly ImageChange[];
+  readonly compose: RenderedFile & { host: NonNullable<RenderedFile['host']> };
+}
+
+const imagesText = (changes: readonly ImageChange[]) => changes.map((change) => `${change.service}: ${change.from} → ${change.to}`);
+const changeJson = (change: ImageChange) => ({ service: change.service, from: change.from, to: change.to });
+
+/**
+ * The environment and the config to upgrade it to: `upgrade FILE` reads that
+ * file, `upgrade ENV` the file the environment was deployed from (its recorded
+ * source). Refuses (exit 2, nothing changed) unless the only difference from the
+ * recorded config is the image of one or more deployed services.
+ */
+async function planUpgrade(context: CommandContext, target: string): Promise<Plan> {
+  const fromFile = isConfigFile(target);
+  let record = fromFile ? undefined : await requireEnvironmentRecord(context.workingDir, target);
+  const file = fromFile ? resolve(target) : record!.config.source_file;
+  if (!fromFile && !existsSync(file)) {
+    throw new DeployerError('config.file_unreadable', `upgrade ${target} reads the new image tags from the config '${target}' was deployed from, ${displayPath(file)}, which no longer exists`, {
+      where: displayPath(file),
+      fix: `pass the config file with the new [images] tags: ttd upgrade path/to/${target}.toml`,
+    });
+  }
+  const loaded = await loadValidConfig(context, file, { connects: !context.dryRun });
+  const after = loaded.config;
+  const name = after.environment.name;
+  if (record && name !== record.name) {
+    throw new DeployerError('usage.invalid', `${displayPath(file)} is now the config of environment '${name}', not '${record.name}'`, {
+      where: `${displayPath(file)} (environment.name)`,
+      fix: `put environment.name = "${record.name}" back, or upgrade '${name}' with ttd upgrade ${name}`,
+    });
+  }
+  record ??= await requireEnvironmentRecord(context.workingDir, name);
+  const address = record.instance.address ?? addressFromConfig(after);
+  if (!address || record.reached !== 'running' || record.state === 'destroyed') {
+    throw new DeployerError('environment.wrong_state', `upgrade needs a deployed, running environment; '${name}' is ${record.state}${address ? '' : ' and has no instance address yet'}`, {
+      where: `data/${name}/environment.json`,
+      fix: `deploy it first: ttd deploy ${displayPath(file)} (it runs the images the config names)`,
+    });
+  }
+  const recorded = configFromRecord(record, context.env);
+  const before = recorded.config;
+  const changes = imageChanges(before, after);
+  const others = otherChanges(before, after);
+  const rerun = `ttd deploy ${displayPath(file)}`;
+  if (others.length > 0) {
+    throw new DeployerError('upgrade.other_changes', `${displayPath(file)} changes more than image tags: ${others.join(', ')}${changes.length > 0 ? ` (besides ${changes.map((change) => `images.${change.service}`).join(', ')})` : ''}; upgrade only moves services to new images, so '${name}' was left as it is`, {
+      where: displayPath(file),
+      fix: `apply the whole edit with ${rerun} (it shows what changes on the host), or undo the other edits and run ttd upgrade again`,
+      data: { keys: others, images: changes.map(changeJson) },
+    });
+  }
+  const deployed = changes.filter((change) => change.deployed);
+  if (deployed.length === 0) {
+    const undeployed = changes.map((change) => `images.${change.service}`);
+    throw new DeployerError('upgrade.no_image_change', undeployed.length > 0
+      ? `${displayPath(file)} changes ${undeployed.join(', ')}, but '${name}' does not run ${changes.length === 1 ? 'that service' : 'those services'}: there is nothing to upgrade`
+      : `The images in ${displayPath(file)} are the ones '${name}' already runs: ${IMAGE_LIST(after)}`, {
+      where: `${displayPath(file)} ([images])`,
+      fix: undeployed.length > 0
+        ? `record the edit with ${rerun}`
+        : `set a new tag in the [images] section (for example tracker = "torrust/tracker:v4.0.0"), then run ttd upgrade ${name}`,
+      data: { images: changes.map(changeJson) },
+    });
+  }
+  // The artifacts rendered exactly as release renders them: only docker-compose.yml may differ.
+  const filesBefore = BUILT_IN.artifacts(before, record);
+  const filesAfter = BUILT_IN.artifacts(after, record);
+  const onHost = (files: readonly RenderedFile[]) => new Map(files.flatMap((file) => (file.host ? [[file.host.path, file.content] as const] : [])));
+  const [old, next] = [onHost(filesBefore), onHost(filesAfter)];
+  const otherFiles = [...new Set([...old.keys(), ...next.keys()])].filter((path) => path !== COMPOSE_FILE && old.get(path) !== next.get(path)).sort();
+  if (otherFiles.length > 0) {
+    throw new DeployerError('upgrade.other_changes', `The new images change ${otherFiles.join(', ')} on the host, not only ${COMPOSE_FILE}; '${name}' was left as it is`, {
+      where: displayPath(file),
+      fix: `apply it with ${rerun}`,
+      data: { files: otherFiles, images: changes.map(changeJson) },
+    });
+  }
+  const compose = filesAfter.find((candidate) => candidate.host?.path === COMPOSE_FILE);
+  if (!compose?.host) throw new DeployerError('internal', `The render has no ${COMPOSE_FILE}`);
+  const snapshot = { source_file: file, format: loaded.document.format, snapshot: loaded.document.data };
+  const secrets = configFromRecord({ ...record, config: snapshot }, context.env).secrets;
+  return { name, file, record, before, after, snapshot, secrets: [...new Set([...recorded.secrets, ...secrets])], address, changes: deployed, compose: { ...compose, host: compose.host } };
+}
+
+function IMAGE_LIST(config: EnvironmentConfig): string {
+  const { registry_mirror: _mirror, ...images } = config.images;
+  return Object.entries(images).map(([service, image]) => `${service} = ${image}`).join(', ');
+}
+
+async function openSession(context: CommandContext, plan: Plan): Promise<SshSession> {
+  const { SshSession } = await import('../ssh/session.js');
+  return SshSession.open({
+    host: plan.address,
+    port: plan.record.instance.ssh_port ?? plan.after.ssh_credentials.port,
+    username: plan.after.ssh_credentials.username,
+    privateKeyPath: plan.after.ssh_credentials.private_key_path,
+    knownHostKey: plan.record.instance.ssh_host_key,
+    env: context.env,
+    secrets: plan.secrets,
+    connectDeadlineMs: CONNECT_DEADLINE_MS,
+    onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
+  });
+}
+
+/** The error for an upgrade that did not succeed. */
+export function upgradeError(name: string, changes: readonly ImageChange[], outcome: RestoreOutcome, secrets: readonly string[]): DeployerError {
+  const failed = outcome.failed!;
+  const { reason, diagnosis } = reasonOf(failed.error, secrets);
+  const undoFailures = outcome.undoFailures.map(({ step, error }) => ({ step: step.id, ...reasonOf(error, secrets) }));
+  const data = {
+    step: failed.step.id,
+    reason,
+    ...(diagnosis.length > 0 ? { diagnosis } : {}),
+    images: changes.map(changeJson),
+    undo_failures: undoFailures.map(({ step, reason: why }) => ({ step, reason: why })),
+  };
+  const where = `upgrade step ${failed.step.id} (${failed.step.title})`;
+  const images = changes.map((change) => `${change.service} ${change.to}`).join(', ');
+  const diagnosisText = diagnosis.length > 0 ? `\n  ${diagnosis.join('\n  ')}` : '';
+  const rollback = undoFailures.find(({ step }) => step === 'swap-compose');
+  if (rollback) {
+    const rollbackDiagnosis = rollback.diagnosis.length > 0 ? `\n  ${rollback.diagnosis.join('\n  ')}` : '';
+    return new DeployerError('upgrade.rollback_failed', `Upgrading '${name}' to ${images} failed at "${failed.step.title}": ${reason}${diagnosisText}\n  Going back to the previous images failed too: ${rollback.reason}${rollbackDiagnosis}`, {
+      where,
+      fix: `the previous docker-compose.yml is kept on the host in ${PREVIOUS_COMPOSE}: look at the services (ttd status ${name}, ttd logs ${name} tracker --tail 50), put it back by hand (cp it to ${COMPOSE_FILE}, then docker compose up -d in /opt/torrust) and remove it; a later upgrade refuses to start while it is there`,
+      data: { ...data, rolled_back: false },
+    });
+  }
+  const nothingLive = CHANGES_NOTHING_LIVE.has(failed.step.id);
+  const after = nothingLive
+    ? 'Nothing was changed: the services kept running their previous images.'
+    : 'The previous docker-compose.yml is back and the services run their previous images again (healthy).';
+  const fix = failed.step.id === 'pull-images'
+    ? `check the image names and tags in [images] (does the registry have them?), then run ttd upgrade ${name} again`
+    : `read the reason${diagnosis.length > 0 ? ' and the last log lines' : ''} above; fix the image or go back to the previous tag in the config`;
+  return new DeployerError('upgrade.failed', `Upgrading '${name}' to ${images} failed at "${failed.step.title}": ${reason}${diagnosisText}\n  ${after}`, {
+    where,
+    fix,
+    data: { ...data, rolled_back: !nothingLive },
+  });
+}
+
+/**
+ * `upgrade ENV-or-FILE`: moves the services whose image tag changed in the config
+ * to their new images: uploads the docker-compose.yml release renders for the new
+ * config, pulls the new images, restarts those services and waits for the tracker
+ * (and each of them) to be healthy. A failure puts the previous docker-compose.yml
+ * back and starts the services on their previous images; the environment keeps
+ * its previous config. On success the new config is recorded.
+ */
+const upgrade: CommandHandler = async (context, input) =>
+  withJsonResult(context, 'upgrade', async (json) => {
+    const target = input.args['env-or-file'] ?? '';
+    const lockWaitSeconds = lockWaitOf(input);
+    const plan = await planUpgrade(context, target);
+    const { name, changes } = plan;
+    const upgradeTarget: UpgradeTarget = { services: changes.map((change) => change.service), waitSeconds: UPGRADE_WAIT_SECONDS };
+    const steps = upgradeSteps(upgradeTarget);
+
+    if (context.dryRun) {
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'upgrade', dry_run: true, environment: name, instance_ip: plan.address, images: changes.map(changeJson), upload: { path: STAGED_COMPOSE, then: COMPOSE_FILE }, steps: steps.map(stepJson) });
+      context.output.result([
+        `Would upgrade '${name}' on ${plan.address}:`,
+        ...imagesText(changes).map((line) => `  ${line}`),
+        `It would upload the new docker-compose.yml to ${STAGED_COMPOSE}, then run as root:`,
+        ...steps.flatMap((step) => [`  ${step.id}: ${step.title}`, ...step.command.split('\n').map((line) => `      ${line}`)]),
+        `Health check: ${checkedServices(upgradeTarget).join(', ')} (the tracker must be healthy); on failure the previous docker-compose.yml goes back.`,
+      ].join('\n'));
+      return 0;
+    }
+
+    return withLock(context, name, 'upgrade', lockWaitSeconds, async () => {
+      context.output.info(['Upgrading:', ...imagesText(changes).map((line) => `  ${line}`)].join('\n'));
+      const session = await openSession(context, plan);
+      const startedAt = new Date().toISOString();
+      let stop = false;
+      const onInterrupt = () => {
+        stop = true;
+        process.stderr.write('\nStopping after the current step; the previous images are put back…\n');
+      };
+      try {
+        const run = (command: string) => session.sudo(command, { onLine: (_stream, line) => context.output.debug(`    ${line}`) });
+        await run(prepareCommand());
+        try {
+          await session.writeFile(STAGED_COMPOSE, plan.compose.content, { mode: plan.compose.mode, asRoot: true, owner: plan.compose.host.owner });
+        } catch (error) {
+          await run(removeWorkDirUnlessPrevious()).catch(() => undefined);
+          throw error;
+        }
+        process.on('SIGINT', onInterrupt);
+        const outcome = await runRestoreSteps(steps, (command) => run(command), {
+          started: (step, phase) => {
+            if (phase === 'do') context.output.info(`→ ${step.title}`);
+            else context.output.warn(`Putting back: ${step.title}`);
+            if (json) stepLine({ phase, id: step.id, title: step.title, status: 'started' });
+          },
+          finished: (step, phase, error) => {
+            if (error !== undefined) context.output.detail(`  ✗ ${step.id} (${phase}): ${reasonOf(error, plan.secrets).reason}`);
+            if (json) stepLine({ phase, id: step.id, status: error === undefined ? 'done' : 'failed', ...(error === undefined ? {} : { error: reasonOf(error, plan.secrets).reason }) });
+          },
+        }, () => stop);
+        const finishedAt = new Date().toISOString();
+        const failure = outcome.ok ? undefined : upgradeError(name, changes, outcome, plan.secrets);
+        const entry: HistoryEntry = { command: 'upgrade', started_at: startedAt, finished_at: finishedAt, outcome: outcome.ok ? 'succeeded' : 'failed', ...(failure ? { error: failure.message.split('\n')[0]! } : {}) };
+        const current = await requireEnvironmentRecord(context.workingDir, name);
+        // Only a healthy upgrade records the new config: after a failure `show` still reports the images that run.
+        await saveEnvironmentRecord(context.workingDir, { ...current, ...(outcome.ok ? { config: plan.snapshot } : {}), history: [...current.history, entry] });
+        if (failure) throw failure;
+        for (const warning of outcome.warnings) context.output.warn(`${warning.step.title} failed: ${reasonOf(warning.error, plan.secrets).reason}`);
+        const services = checkedServices(upgradeTarget);
+        json?.line({ type: 'result', ok: true, exit_code: 0, command: 'upgrade', environment: name, images: changes.map(changeJson), healthy: services, warnings: outcome.warnings.map(({ step, error }) => ({ step: step.id, reason: reasonOf(error, plan.secrets).reason })) });
+        context.output.success(`Upgraded '${name}': ${services.join(', ')} healthy`);
+        context.output.result(['Now running:', ...changes.map((change) => `  ${change.service}: ${change.to}`)].join('\n'));
+        return 0;
+      } finally {
+        process.off('SIGINT', onInterrupt);
+        await session.close();
+      }
+    });
+  });
+
+function stepJson(step: RestoreStep): Record<string, unknown> {
+  return { id: step.id, title: step.title, command: step.command, ...(step.undo === undefined ? {} : { undo: step.undo }) };
+}
+
+/** --json: each step as it starts and ends, before the result line. */
+function stepLine(fields: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ type: 'upgrade.step', ...fields, at: new Date().toISOString() })}\n`);
+}
+
+export default upgrade;
