@@ -47,8 +47,11 @@ describe('documentation agrees with the code', () => {
     for (const flag of ['`-v`', '`-q`', '`--json`', '`--dry-run`', '`--non-interactive`', '`--working-dir DIR`', '`--no-color`', '--output-format', '-f/--env-file']) {
       expect(readme, flag).toContain(flag);
     }
-    expect(read('.ci/run')).toMatch(/\nnpm test\n/);
-    expect(readme).toContain('npm test');
+    // CI runs exactly the README's test commands, each as a timed phase.
+    for (const command of ['npm test', 'npm run test:lab']) {
+      expect(read('.ci/run')).toMatch(new RegExp(`\\nphase "${command}" ${command}\\n`));
+      expect(readme).toContain(command);
+    }
   });
 
   it('docs/reference/errors.md lists every error and problem code', () => {
