@@ -11,19 +11,19 @@ describe('DNS records to create', () => {
     https: { admin_email: 'admin@example.com' },
     tracker: {
       ...tracker,
-      udp_trackers: [{ bind_address: '0.0.0.0:6969', domain: 'udp.example.com' }],
+      udp_trackers: [{ bind_address: '0.0.0.0:6969', domain: 'tracker.example.com' }],
       http_trackers: [{ bind_address: '0.0.0.0:7070', domain: 'tracker.example.com', use_tls_proxy: true }],
-      http_api: { ...tracker['http_api'], domain: 'tracker.example.com', use_tls_proxy: true },
+      http_api: { ...tracker['http_api'], domain: 'api.example.com', use_tls_proxy: true },
     },
   });
 
   it('one A record per domain (shared domains once), pointing at the instance; AAAA for IPv6', () => {
     expect(dnsRecords(withDomains, '203.0.113.7')).toEqual([
-      { type: 'A', name: 'udp.example.com', value: '203.0.113.7' },
       { type: 'A', name: 'tracker.example.com', value: '203.0.113.7' },
+      { type: 'A', name: 'api.example.com', value: '203.0.113.7' },
     ]);
     expect(dnsRecords(withDomains, '2001:db8::7').map((record) => record.type)).toEqual(['AAAA', 'AAAA']);
-    expect(dnsRecordLines(withDomains, '203.0.113.7')[1]).toBe('  A    udp.example.com      203.0.113.7');
+    expect(dnsRecordLines(withDomains, '203.0.113.7')[2]).toBe('  A    api.example.com      203.0.113.7');
   });
 
   it('nothing without domains or before the instance has an address', () => {
