@@ -20,9 +20,7 @@ import type { EnvironmentRecord } from '../state/environment-record.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
-
-/** How long backup and restore keep trying to reach SSH before they give up. */
-const CONNECT_DEADLINE_MS = 30_000;
+import { hostConnectOptions } from './host-access.js';
 
 /** An environment a day-two command can reach: its config, secrets and address, and a way to open SSH to it. */
 export interface ReachableEnvironment {
@@ -56,17 +54,7 @@ export async function backupEnvironment(context: CommandContext, name: string, c
   }
   const open = async () => {
     const { SshSession } = await import('../ssh/session.js');
-    return SshSession.open({
-      host: address,
-      port: record.instance.ssh_port ?? config.ssh_credentials.port,
-      username: config.ssh_credentials.username,
-      privateKeyPath: config.ssh_credentials.private_key_path,
-      knownHostKey: record.instance.ssh_host_key,
-      env: context.env,
-      secrets,
-      connectDeadlineMs: CONNECT_DEADLINE_MS,
-      onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
-    });
+    return SshSession.open(hostConnectOptions(context, config, record, address, secrets));
   };
   return { name, record, config, secrets, address, open };
 }

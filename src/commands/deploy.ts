@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
@@ -19,6 +18,7 @@ import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environme
 import { configFromRecord } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
 import { loadValidConfig } from './load-valid-config.js';
+import { isConfigFile } from './config-file-argument.js';
 
 /**
  * `deploy ENV-or-FILE`: create → provision (or register) → configure → release
@@ -100,11 +100,6 @@ interface Source {
   readonly configChanged: boolean;
 }
 
-/** A path (it has a slash or a config extension, or names an existing file) rather than an environment name. */
-function isConfigFile(target: string): boolean {
-  if (/[\\/]/.test(target) || /\.(toml|json)$/i.test(target)) return true;
-  return existsSync(target) && statSync(target).isFile();
-}
 
 async function fromFile(context: CommandContext, file: string): Promise<Source> {
   const loaded = await loadValidConfig(context, file, { connects: !context.dryRun });

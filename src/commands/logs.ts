@@ -10,9 +10,7 @@ import { LineSplitter, LineTail } from '../ssh/lines.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
 import { withoutTerminalControls } from '../status/log-line.js';
-
-/** How long `logs` keeps trying to reach SSH before it gives up. */
-const CONNECT_DEADLINE_MS = 30_000;
+import { hostConnectOptions } from './host-access.js';
 
 /**
  * `logs ENV [SERVICE] [--follow] [--since D] [--tail N]`: `docker compose logs`
@@ -61,17 +59,7 @@ const logs: CommandHandler = async (context, input) =>
       return 0;
     }
     context.output.debug(`$ ${command}`);
-    const connection = await connectWithRetry({
-      host: address,
-      port: record.instance.ssh_port ?? config.ssh_credentials.port,
-      username: config.ssh_credentials.username,
-      privateKeyPath: config.ssh_credentials.private_key_path,
-      knownHostKey: record.instance.ssh_host_key,
-      env: context.env,
-      secrets,
-      connectDeadlineMs: CONNECT_DEADLINE_MS,
-      onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
-    });
+    const connection = await connectWithRetry(hostConnectOptions(context, config, record, address, secrets));
     try {
       const write = (stream: 'stdout' | 'stderr') => (line: string) => {
         const masked = maskSecrets(withoutTerminalControls(line), secrets);

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import { displayPath } from '../cli/display-path.js';
@@ -29,19 +29,15 @@ import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.
 import { withLock } from './backup.js';
 import { loadValidConfig } from './load-valid-config.js';
 import { reasonOf, runRestoreSteps, type RestoreOutcome } from './restore.js';
+import { hostConnectOptions } from './host-access.js';
+import { isConfigFile } from './config-file-argument.js';
 
 /** How long `up --wait` and the health check may take, each (the tracker's start period and retries fit well inside). */
 export const UPGRADE_WAIT_SECONDS = 180;
-const CONNECT_DEADLINE_MS = 30_000;
 
 /** The steps that change nothing the stack uses: a failure there leaves it as it was. */
 const CHANGES_NOTHING_LIVE = new Set(['check-compose', 'pull-images']);
 
-/** A path (it has a slash or a config extension, or names an existing file) rather than an environment name. */
-function isConfigFile(target: string): boolean {
-  if (/[\\/]/.test(target) || /\.(toml|json)$/i.test(target)) return true;
-  return existsSync(target) && statSync(target).isFile();
-}
 
 interface Plan {
   readonly name: string;
@@ -109,7 +105,7 @@ async function planUpgrade(context: CommandContext, target: string): Promise<Pla
     const undeployed = changes.map((change) => `images.${change.service}`);
     throw new DeployerError('upgrade.no_image_change', undeployed.length > 0
       ? `${displayPath(file)} changes ${undeployed.join(', ')}, but '${name}' does not run ${changes.length === 1 ? 'that service' : 'those services'}: there is nothing to upgrade`
-      : `The images in ${displayPath(file)} are the ones '${name}' already runs: ${IMAGE_LIST(after)}`, {
+      : `The images in ${displayPath(file)} are the ones '${name}' already runs: ${imageList(after)}`, {
       where: `${displayPath(file)} ([images])`,
       fix: undeployed.length > 0
         ? `record the edit with ${rerun}`
@@ -137,24 +133,14 @@ async function planUpgrade(context: CommandContext, target: string): Promise<Pla
   return { name, file, record, before, after, snapshot, secrets: [...new Set([...recorded.secrets, ...secrets])], address, changes: deployed, compose: { ...compose, host: compose.host } };
 }
 
-function IMAGE_LIST(config: EnvironmentConfig): string {
+function imageList(config: EnvironmentConfig): string {
   const { registry_mirror: _mirror, ...images } = config.images;
   return Object.entries(images).map(([service, image]) => `${service} = ${image}`).join(', ');
 }
 
 async function openSession(context: CommandContext, plan: Plan): Promise<SshSession> {
   const { SshSession } = await import('../ssh/session.js');
-  return SshSession.open({
-    host: plan.address,
-    port: plan.record.instance.ssh_port ?? plan.after.ssh_credentials.port,
-    username: plan.after.ssh_credentials.username,
-    privateKeyPath: plan.after.ssh_credentials.private_key_path,
-    knownHostKey: plan.record.instance.ssh_host_key,
-    env: context.env,
-    secrets: plan.secrets,
-    connectDeadlineMs: CONNECT_DEADLINE_MS,
-    onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
-  });
+  return SshSession.open(hostConnectOptions(context, plan.after, plan.record, plan.address, plan.secrets));
 }
 
 /** The error for an upgrade that did not succeed. */

@@ -1,0 +1,25 @@
+import type { CommandContext } from '../cli/context.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { ConnectOptions } from '../ssh/connect.js';
+import type { EnvironmentRecord } from '../state/environment-record.js';
+
+/** How long a day-two command (logs, backup, restore, upgrade) keeps trying to reach SSH. */
+const CONNECT_DEADLINE_MS = 30_000;
+
+/**
+ * How a day-two command logs in to the environment's host: the deploy user and key, the
+ * port it was registered or provisioned with, and the host key recorded on first use.
+ */
+export function hostConnectOptions(context: CommandContext, config: EnvironmentConfig, record: EnvironmentRecord, address: string, secrets: readonly string[]): ConnectOptions {
+  return {
+    host: address,
+    port: record.instance.ssh_port ?? config.ssh_credentials.port,
+    username: config.ssh_credentials.username,
+    privateKeyPath: config.ssh_credentials.private_key_path,
+    knownHostKey: record.instance.ssh_host_key,
+    env: context.env,
+    secrets,
+    connectDeadlineMs: CONNECT_DEADLINE_MS,
+    onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
+  };
+}
