@@ -32,6 +32,7 @@ export interface CommandSpec {
 
 export const notImplemented = () => import('../commands/not-implemented.js');
 const env: ArgumentSpec = { name: 'env', description: 'environment name', required: true };
+const acceptHostKey: OptionSpec = { flags: '--accept-host-key <fingerprint>', description: 'trust this new SSH host key (SHA256:...) of a host you rebuilt; it is recorded' };
 const lockWait: OptionSpec = { flags: '--lock-wait <seconds>', description: 'wait this long for another command on the environment to finish' };
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -95,7 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
   },
-  { name: 'provision', summary: 'Create the instance (LXD or Hetzner) and wait for SSH', states: 'Created → Provisioned', arguments: [env], options: [lockWait], load: () => import('../commands/provision.js') },
+  { name: 'provision', summary: 'Create the instance (LXD or Hetzner) and wait for SSH', states: 'Created → Provisioned', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/provision.js') },
   {
     name: 'register',
     summary: 'Adopt an existing host reachable over SSH',
@@ -104,20 +105,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { flags: '--instance-ip <ip>', description: 'address of the host (a re-run after a failure may leave it out)' },
       { flags: '--ssh-port <port>', description: 'SSH port of the host (default: ssh_credentials.port)' },
+      acceptHostKey,
       lockWait,
     ],
     load: () => import('../commands/register.js'),
   },
-  { name: 'configure', summary: 'Install Docker and compose, firewall, security updates', states: 'Provisioned → Configured', arguments: [env], options: [lockWait], load: () => import('../commands/configure.js') },
-  { name: 'release', summary: 'Upload the artifacts, create storage, initialise the database, install backups', states: 'Configured → Released', arguments: [env], options: [lockWait], load: () => import('../commands/release.js') },
-  { name: 'run', summary: 'Start the stack, wait until healthy, print the service URLs', states: 'Released → Running', arguments: [env], options: [lockWait], load: () => import('../commands/run.js') },
+  { name: 'configure', summary: 'Install Docker and compose, firewall, security updates', states: 'Provisioned → Configured', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/configure.js') },
+  { name: 'release', summary: 'Upload the artifacts, create storage, initialise the database, install backups', states: 'Configured → Released', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/release.js') },
+  { name: 'run', summary: 'Start the stack, wait until healthy, print the service URLs', states: 'Released → Running', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/run.js') },
   { name: 'test', summary: 'Smoke-test the running tracker from this machine (announces, health, HTTPS)', states: 'Running (unchanged)', arguments: [env], load: () => import('../commands/test.js') },
   {
     name: 'deploy',
     summary: 'Everything from the current state to a running, tested tracker; resumes after a failure',
     states: 'any → Running',
     arguments: [{ name: 'env-or-file', description: 'environment name, or a config file to create it from', required: true }],
-    options: [lockWait],
+    options: [acceptHostKey, lockWait],
     load: () => import('../commands/deploy.js'),
   },
   {

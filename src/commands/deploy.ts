@@ -19,6 +19,7 @@ import { configFromRecord } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
 import { loadValidConfig } from './load-valid-config.js';
 import { isConfigFile } from './config-file-argument.js';
+import { acceptHostKeyOption } from './host-access.js';
 
 /**
  * `deploy ENV-or-FILE`: create → provision (or register) → configure → release
@@ -58,7 +59,7 @@ const deploy: CommandHandler = async (context, input) =>
       plan: build,
       ...(configChanged ? { update: (current: EnvironmentRecord) => ({ ...current, config: record.config }) } : {}),
       provider: BUILT_IN.provider(config),
-      connect: BUILT_IN.connect(config, record),
+      connect: BUILT_IN.connect(config, record, acceptHostKeyOption(input)),
       fallbackAddress: addressFromConfig(config),
       lockWaitSeconds,
       finish: async (done) => {

@@ -1,5 +1,6 @@
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext, CommandInput } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import type { SshConnectorOptions } from '../run/ssh-connector.js';
 import type { ConnectOptions } from '../ssh/connect.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 
@@ -22,4 +23,10 @@ export function hostConnectOptions(context: CommandContext, config: EnvironmentC
     connectDeadlineMs: CONNECT_DEADLINE_MS,
     onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
   };
+}
+
+/** --accept-host-key of the stage commands and deploy, as their SSH connector takes it. */
+export function acceptHostKeyOption(input: CommandInput): SshConnectorOptions {
+  const value = input.options['acceptHostKey'];
+  return typeof value === 'string' ? { acceptHostKey: value } : {};
 }

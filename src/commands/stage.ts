@@ -11,6 +11,7 @@ import type { Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { acceptHostKeyOption } from './host-access.js';
 
 export interface StageCommandOptions {
   /** The command as typed, when it is not the stage's own (register runs the provision stage). */
@@ -51,7 +52,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
         ...(update ? { update } : {}),
         provider: BUILT_IN.provider(config),
         // register's --ssh-port must reach the connection, not only the state.
-        connect: BUILT_IN.connect(config, current),
+        connect: BUILT_IN.connect(config, current, acceptHostKeyOption(input)),
         fallbackAddress: addressFromConfig(config),
         lockWaitSeconds,
         ...(stage === 'provision' || stage === 'run' ? { finish: async (done: LifecycleResult) => ({ dns_records: dnsRecords(config, done.record.instance.address) }) } : {}),

@@ -6,7 +6,7 @@ import { HetznerProvider } from '../providers/hetzner/provider.js';
 import { renderedFilesFor } from './artifacts.js';
 import { LxdProvider } from '../providers/lxd/provider.js';
 import type { Provider, RemoteConnector } from './ports.js';
-import { sshConnector } from './ssh-connector.js';
+import { sshConnector, type SshConnectorOptions } from './ssh-connector.js';
 
 /**
  * The real pieces a plan needs at run time: the renderer, SSH and the providers.
@@ -16,13 +16,13 @@ import { sshConnector } from './ssh-connector.js';
  */
 export interface Implementations {
   provider(config: EnvironmentConfig): Provider | undefined;
-  connect(config: EnvironmentConfig, record: EnvironmentRecord): RemoteConnector | undefined;
+  connect(config: EnvironmentConfig, record: EnvironmentRecord, options?: SshConnectorOptions): RemoteConnector | undefined;
   artifacts(config: EnvironmentConfig, record: EnvironmentRecord): readonly RenderedFile[];
 }
 
 export const BUILT_IN: Implementations = {
   provider: (config) => (config.provider.provider === 'lxd' ? new LxdProvider(config) : config.provider.provider === 'hetzner' ? new HetznerProvider(config) : undefined),
-  connect: (config, record) => sshConnector(config, record),
+  connect: (config, record, options) => sshConnector(config, record, process.env, options),
   artifacts: renderedFilesFor,
 };
 

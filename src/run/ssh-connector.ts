@@ -91,7 +91,7 @@ export function explainConnectFailure(error: unknown): unknown {
       ...(error.where === undefined ? {} : { where: error.where }),
       fix: (error.fix ?? '').replace(
         /accept it deliberately with --accept-host-key \S+$/,
-        `accept it deliberately: run the same command again with ${ACCEPT_HOST_KEY_VARIABLE}=${offered} in its environment; the new key is recorded and the command resumes.`,
+        `accept it deliberately: run the same command again with --accept-host-key ${offered} (or ${ACCEPT_HOST_KEY_VARIABLE}=${offered} in its environment); the new key is recorded and the command resumes.`,
       ),
       ...(error.data === undefined ? {} : { data: error.data }),
     },

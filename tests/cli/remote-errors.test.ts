@@ -194,8 +194,11 @@ describe('on a real OpenSSH server: the cause, its fix, the failed state, and a 
     expect(malformed.code).toBe(2);
     expect(JSON.parse(malformed.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({ error: { code: 'usage.invalid' } });
 
-    const resumed = await expectResumed(env, { TORRUST_TD_ACCEPT_HOST_KEY: offered });
-    expect(resumed.instance.ssh_host_key).toBe(offered);
+    // The fix names the flag; accepting exactly the offered key resumes and records it.
+    expect(error.stopped.cause?.fix).toContain(`--accept-host-key ${offered}`);
+    const accepted = await env.ttd(['register', env.name, '--accept-host-key', offered, '--json']);
+    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+    expect(env.state()).toMatchObject({ state: 'provisioned', instance: { ssh_host_key: offered } });
     // The new key is the known one now: no flag needed any more.
     await expectResumed(env);
   }, 60_000);
