@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EnvironmentConfig } from '../../config/schema.js';
+import { DEFAULT_IMAGES, type EnvironmentConfig } from '../../config/schema.js';
 import { topologyOf } from '../../domain/topology.js';
 import { shellQuote } from '../../render/quote.js';
 import type { RestoreStep } from './backup.js';
@@ -13,8 +13,8 @@ import { DEPLOY_DIR, DIAGNOSIS_MARKER } from './step.js';
  */
 
 /** Services whose image the config sets ([images] keys other than registry_mirror). */
-export const IMAGE_SERVICES = ['tracker', 'mysql', 'prometheus', 'grafana', 'caddy', 'backup'] as const;
-export type ImageService = (typeof IMAGE_SERVICES)[number];
+export type ImageService = keyof typeof DEFAULT_IMAGES;
+export const IMAGE_SERVICES = Object.keys(DEFAULT_IMAGES) as readonly ImageService[];
 
 /** Where upgrade stages the new docker-compose.yml and keeps the previous one until it is done. */
 export const UPGRADE_WORK_DIR = `${DEPLOY_DIR}/.ttd-upgrade`;
