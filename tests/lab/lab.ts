@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'smol-toml';
+import { withoutTerminalControls } from '../../src/status/log-line.js';
 import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js';
 import { lxc } from '../support/lxd/real-lxd.js';
 
@@ -101,7 +102,8 @@ export async function labEnvironment(lab: Lab, name: string, answers: readonly s
       for (const file of readdirSync(logs).sort().slice(-3)) parts.push(`--- ${file} (last 40 lines)\n${readFileSync(join(logs, file), 'utf8').split('\n').slice(-40).join('\n')}`);
     }
     const stack = await lxc('exec', instance, '--', 'sh', '-c', 'cd /opt/torrust 2>/dev/null && docker compose ps --all && docker compose logs --no-color --tail 30');
-    parts.push(`--- the stack on ${instance} (exit ${stack.code})\n${stack.stdout}${stack.stderr}`);
+    const text = `${stack.stdout}${stack.stderr}`.split('\n').map(withoutTerminalControls).join('\n');
+    parts.push(`--- the stack on ${instance} (exit ${stack.code})\n${text}`);
     return parts.join('\n');
   };
   return { name, workingDir, instance, configPath, ttd, ttdWith, onInstance, record, diagnostics };
