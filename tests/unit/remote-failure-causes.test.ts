@@ -114,8 +114,7 @@ describe('the SSH connector', () => {
     expect(explained.code).toBe('ssh.host_key_changed');
     expect(explained.message).toBe(original.message);
     expect(explained.fix).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
-    expect(explained.fix).toContain(`run the same command again with TORRUST_TD_ACCEPT_HOST_KEY=${NEW_KEY} in its environment`);
-    expect(explained.fix).not.toContain('--accept-host-key');
+    expect(explained.fix).toContain(`run the same command again with --accept-host-key ${NEW_KEY} (or TORRUST_TD_ACCEPT_HOST_KEY=${NEW_KEY} in its environment)`);
     expect(explained.toJSON()).toMatchObject({ expected_fingerprint: OLD_KEY, offered_fingerprint: NEW_KEY });
     const other = new DeployerError('ssh.auth_failed', 'refused');
     expect(explainConnectFailure(other)).toBe(other);
