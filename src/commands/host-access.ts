@@ -1,5 +1,7 @@
 import type { CommandContext, CommandInput } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { DeployerError } from '../domain/errors.js';
+import { addressFromConfig } from '../run/lifecycle.js';
 import type { SshConnectorOptions } from '../run/ssh-connector.js';
 import type { ConnectOptions } from '../ssh/connect.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
@@ -29,4 +31,18 @@ export function hostConnectOptions(context: CommandContext, config: EnvironmentC
 export function acceptHostKeyOption(input: CommandInput): SshConnectorOptions {
   const value = input.options['acceptHostKey'];
   return typeof value === 'string' ? { acceptHostKey: value } : {};
+}
+
+/**
+ * The host's address: the recorded one, or an existing host's provider.host. Without
+ * one there is no host yet, and the error says what creates it; `consequence` says
+ * what this command therefore cannot do.
+ */
+export function requireInstanceAddress(name: string, record: EnvironmentRecord, config: EnvironmentConfig, consequence = ''): string {
+  const address = record.instance.address ?? addressFromConfig(config);
+  if (address) return address;
+  throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state})${consequence ? `, ${consequence}` : ''}`, {
+    where: `data/${name}/environment.json`,
+    fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
+  });
 }

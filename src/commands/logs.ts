@@ -3,14 +3,13 @@ import { DeployerError } from '../domain/errors.js';
 import { maskSecrets } from '../domain/mask-secrets.js';
 import { topologyOf } from '../domain/topology.js';
 import { logsCommand, parseTail, sinceProblem } from '../remote/commands/logs.js';
-import { addressFromConfig } from '../run/lifecycle.js';
 import { withJsonResult } from '../run/session.js';
 import { connectWithRetry } from '../ssh/connect.js';
 import { LineSplitter, LineTail } from '../ssh/lines.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
 import { withoutTerminalControls } from '../status/log-line.js';
-import { hostConnectOptions } from './host-access.js';
+import { hostConnectOptions, requireInstanceAddress } from './host-access.js';
 
 /**
  * `logs ENV [SERVICE] [--follow] [--since D] [--tail N]`: `docker compose logs`
@@ -44,13 +43,7 @@ const logs: CommandHandler = async (context, input) =>
         data: { services },
       });
     }
-    const address = record.instance.address ?? addressFromConfig(config);
-    if (!address) {
-      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state}), so there are no logs to read`, {
-        where: `data/${name}/environment.json`,
-        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
-      });
-    }
+    const address = requireInstanceAddress(name, record, config, 'so there are no logs to read');
 
     const command = logsCommand({ service, follow, since, tail });
     if (context.dryRun) {

@@ -1,7 +1,5 @@
 import type { CommandHandler } from '../cli/context.js';
 import { httpGet } from '../checks/http-get.js';
-import { DeployerError } from '../domain/errors.js';
-import { addressFromConfig } from '../run/lifecycle.js';
 import { withJsonResult } from '../run/session.js';
 import { readCertificate } from '../status/certificates.js';
 import { gatherSnapshot, type StatusSources } from '../status/gather.js';
@@ -10,6 +8,7 @@ import { statusTarget } from '../status/target.js';
 import { snapshotJson } from '../status/view.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { requireInstanceAddress } from './host-access.js';
 
 /**
  * `status ENV [--watch]`: services, health, the tracker's numbers, backups and
@@ -24,13 +23,7 @@ const status: CommandHandler = async (context, input) =>
     const watch = input.options['watch'] === true;
     const record = await requireEnvironmentRecord(context.workingDir, name);
     const { config, secrets } = configFromRecord(record, context.env);
-    const address = record.instance.address ?? addressFromConfig(config);
-    if (!address) {
-      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state}), so there is nothing to read the status of`, {
-        where: `data/${name}/environment.json`,
-        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
-      });
-    }
+    const address = requireInstanceAddress(name, record, config, 'so there is nothing to read the status of');
     const target = statusTarget(config, name, address, record.instance.ssh_port === undefined ? {} : { sshPort: record.instance.ssh_port });
     const ssh = new StatusSshSource({
       host: address,

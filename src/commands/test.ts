@@ -1,11 +1,10 @@
 import type { CommandHandler } from '../cli/context.js';
 import { smokeChecks } from '../checks/smoke.js';
-import { DeployerError } from '../domain/errors.js';
-import { addressFromConfig } from '../run/lifecycle.js';
 import { withJsonResult } from '../run/session.js';
 import { runSmokeTest } from '../run/smoke-test.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { requireInstanceAddress } from './host-access.js';
 
 /**
  * `test ENV`: smoke checks from this machine against the deployed instance. It
@@ -17,12 +16,7 @@ const test: CommandHandler = async (context, input) =>
     const name = input.args['env'] ?? '';
     const record = await requireEnvironmentRecord(context.workingDir, name);
     const { config } = configFromRecord(record, context.env);
-    const address = record.instance.address ?? addressFromConfig(config);
-    if (!address) {
-      throw new DeployerError('environment.wrong_state', `Environment '${name}' has no instance address yet (state: ${record.state})`, {
-        fix: `ttd deploy ${name} (or ttd provision / ttd register ${name} --instance-ip IP first)`,
-      });
-    }
+    const address = requireInstanceAddress(name, record, config);
     if (context.dryRun) {
       const checks = smokeChecks(config, address);
       json?.line({ type: 'result', ok: true, exit_code: 0, command: 'test', dry_run: true, environment_name: name, checks: checks.map(({ title, kind, target, advisory }) => ({ title, kind, target, advisory })) });
