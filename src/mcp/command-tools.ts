@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ConfigFormat } from '../config/document.js';
+import { loadConfigText } from '../config/load.js';
+import { summarize } from '../config/summary.js';
 import { DeployerError } from '../domain/errors.js';
 import { ProgressTracker } from './progress.js';
 import { guarded, toolError, toolResult } from './results.js';
@@ -17,6 +18,9 @@ interface CallExtra {
   sendNotification(notification: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }): Promise<void>;
 }
 
+const INLINE = '(inline text)';
+/** The cap on a config file, for the text given instead of one: one call cannot keep the server busy. */
+const MAX_INLINE_CONFIG_BYTES = 10 * 1024 * 1024;
 const env = z.string().min(1).describe('environment name (as `list` shows it)');
 const lockWait = z.number().int().min(0).optional().describe('wait this many seconds for another command on the environment to finish (default 0: fail at once)');
 const dryRun = (byDefault: boolean) =>
@@ -41,14 +45,8 @@ export function registerCommandTools(server: McpServer, scope: ServerScope): voi
         if ((path === undefined) === (text === undefined)) {
           throw new DeployerError('usage.invalid', 'Give either path or text, not both and not neither', { where: 'validate', fix: 'pass path: "envs/my-tracker.toml", or text with the config itself' });
         }
-        if (path !== undefined) return validateFile(scope, pathIn(scope, path), undefined);
-        const inline = join(scope.workingDir, `.ttd-mcp-inline-${randomUUID()}.${format ?? (text!.trimStart().startsWith('{') ? 'json' : 'toml')}`);
-        await writeFile(inline, text!, { flag: 'wx', mode: 0o600 });
-        try {
-          return await validateFile(scope, inline, '(inline text)');
-        } finally {
-          await rm(inline, { force: true });
-        }
+        if (path !== undefined) return validateFile(scope, pathIn(scope, path));
+        return validateText(scope, text!, format ?? (text!.trimStart().startsWith('{') ? 'json' : 'toml'));
       }),
   );
 
@@ -187,13 +185,35 @@ export function registerCommandTools(server: McpServer, scope: ServerScope): voi
   );
 }
 
-async function validateFile(scope: ServerScope, file: string, shownAs: string | undefined): Promise<CallToolResult> {
+async function validateFile(scope: ServerScope, file: string): Promise<CallToolResult> {
   const run = await runCommand(scope, { command: 'validate', args: { file } });
   if (run.error) return toolError(run.error);
-  const document: Record<string, unknown> = { ...run.records[0], ...(shownAs === undefined ? {} : { config_file: shownAs }) };
+  return validation(run.records[0] ?? {}, file);
+}
+
+/** The text itself, checked in memory as `validate` checks a file; "(inline text)" stands for the file in every message. */
+function validateText(scope: ServerScope, text: string, format: ConfigFormat): CallToolResult {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_INLINE_CONFIG_BYTES) {
+    throw new DeployerError('usage.invalid', `text is ${bytes} bytes; a config is at most ${MAX_INLINE_CONFIG_BYTES} bytes (10 MiB)`, {
+      where: 'validate text',
+      fix: 'pass the environment config itself (a few kilobytes), or its file as path',
+      data: { bytes, limit: MAX_INLINE_CONFIG_BYTES },
+    });
+  }
+  const loaded = loadConfigText(text, format, INLINE, scope.workingDir, scope.env);
+  const summary = loaded.config ? summarize(loaded.config) : undefined;
+  const problems = (severity: string) => loaded.problems.filter((problem) => problem.severity === severity);
+  return validation(
+    { config_file: INLINE, format, is_valid: summary !== undefined, ...(summary ?? {}), overrides: loaded.overrides.map((override) => override.variable), errors: problems('error'), warnings: problems('warning') },
+    INLINE,
+  );
+}
+
+/** validate's document as the tool's result, or config.invalid carrying its problems. */
+function validation(document: Record<string, unknown>, where: string): CallToolResult {
   if (document['is_valid'] === true) return toolResult(document);
   const errors = (document['errors'] as unknown[] | undefined) ?? [];
-  const where = shownAs ?? file;
   return toolError(
     new DeployerError('config.invalid', `${where} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}`, {
       where,
