@@ -9,6 +9,7 @@ import {
   sizeProblem,
   usernameProblem,
 } from './fields.js';
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
 import { imageDefaults, type ImageService } from '../stack/queries.js';
 import { checkCrossServiceRules } from './rules.js';
 
@@ -255,10 +256,10 @@ export const GrafanaSection = z.strictObject({
 });
 
 export const BackupSection = z.strictObject({
-  schedule: validated(cronScheduleProblem, 'backup schedule', 'write 5 cron fields, for example "0 3 * * *" (03:00 daily), or @daily')
-    .default('0 3 * * *')
+  schedule: validated(cronScheduleProblem, 'backup schedule', `write 5 cron fields, for example "${DEFAULT_BACKUP_SCHEDULE}" (03:00 daily), or @daily`)
+    .default(DEFAULT_BACKUP_SCHEDULE)
     .describe('When backups run, as a cron schedule on the host.'),
-  retention_days: z.number().int().min(1, 'retention_days must be at least 1').default(7).describe('Days to keep backups.'),
+  retention_days: z.number().int().min(1, 'retention_days must be at least 1').default(DEFAULT_BACKUP_RETENTION_DAYS).describe('Days to keep backups.'),
 });
 
 /** Each stack service's default image, declared by its module (src/stack/). */
