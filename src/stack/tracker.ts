@@ -61,7 +61,7 @@ function keyOf(key: KeyPath): string {
   return key.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 
-export const tracker: StackService<'tracker'> = {
+export const tracker: StackService<'tracker', never> = {
   name: 'tracker',
   title: 'Tracker',
   image: 'torrust/tracker:develop',

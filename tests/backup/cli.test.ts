@@ -67,7 +67,7 @@ describe('backup and restore on the command line', () => {
 
     const list = await ttd(['backup', 'list', 'saved', '--dry-run', '--json'], dir);
     expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject({ ok: true, command: 'backup list', dry_run: true, remote_commands: [expect.stringContaining('find mysql sqlite config')] });
+    expect(JSON.parse(list.stdout)).toMatchObject({ ok: true, command: 'backup list', dry_run: true, remote_commands: [expect.stringContaining('find sqlite mysql config')] });
 
     const restore = await ttd(['restore', 'saved', '--from', '20250601_030000', '--dry-run', '--json'], dir);
     expect(restore.code, restore.stderr).toBe(0);
