@@ -41,3 +41,12 @@ export const tlsProxy = z
   .boolean()
   .default(false)
   .describe('Serve this service over HTTPS through Caddy (needs a domain and the https section).');
+
+/** The URL, or what is wrong with it. */
+export function parseUrl(value: string): URL | string {
+  try {
+    return new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+}

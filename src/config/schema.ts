@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { environmentNameProblem, instanceNameProblem, sizeProblem, usernameProblem } from './fields.js';
-import { bindAddress, domain, nonEmpty, port, tlsProxy, validated } from './schema-parts.js';
+import { bindAddress, domain, nonEmpty, parseUrl, port, tlsProxy, validated } from './schema-parts.js';
 import { databaseSchemas, imageDefaults, stackSections, type ImageService } from '../stack/queries.js';
 import { checkCrossServiceRules } from './rules.js';
 
@@ -146,12 +146,8 @@ export const ImagesSection = z
 
 /** Docker takes a bare http(s) origin; credentials in the URL are not supported by it (and would leak into daemon.json). */
 function registryMirrorProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not a URL`;
-  }
+  const url = parseUrl(value);
+  if (typeof url === 'string') return url;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the mirror must be http:// or https://, not ${url.protocol}//`;
   if (url.username !== '' || url.password !== '') return 'the mirror URL must not hold credentials (Docker does not read them there); use docker login on the host';
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'the mirror is a bare origin (scheme, host and port), without a path';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailProblem } from '../config/fields.js';
-import { nonEmpty, validated } from '../config/schema-parts.js';
+import { nonEmpty, parseUrl, validated } from '../config/schema-parts.js';
 import type { StackService } from './types.js';
 
 /** Where the caddy container reads the https.acme_ca_root certificate (mounted read-only from storage/caddy/etc/). */
@@ -33,12 +33,8 @@ export const HttpsSection = z
 
 /** RFC 8555 directories are served over HTTPS; credentials in the URL would end up in the Caddyfile. */
 function acmeDirectoryProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not a URL`;
-  }
+  const url = parseUrl(value);
+  if (typeof url === 'string') return url;
   if (url.protocol !== 'https:') return `an ACME directory is served over https://, not ${url.protocol}//`;
   if (url.username !== '' || url.password !== '') return 'the directory URL must not hold credentials';
   if (/[\s{}"]/.test(value)) return 'the URL must not contain spaces, braces or quotes';
