@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { PROMETHEUS_UID } from '../remote/commands/step.js';
 import type { StackService } from './types.js';
 
 export const PROMETHEUS_PORT = 9090;
-export { PROMETHEUS_UID };
 
 export const PrometheusSection = z.strictObject({
   scrape_interval_in_secs: z

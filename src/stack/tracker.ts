@@ -45,7 +45,7 @@ export function trackerEndpoints(config: EnvironmentConfig): TrackerEndpoints {
   };
 }
 
-export function allEndpoints(endpoints: TrackerEndpoints): Endpoint[] {
+function allEndpoints(endpoints: TrackerEndpoints): Endpoint[] {
   return [...endpoints.udpTrackers, ...endpoints.httpTrackers, endpoints.httpApi, endpoints.healthCheckApi];
 }
 
