@@ -1,3 +1,4 @@
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
 /**
@@ -432,9 +433,9 @@ export const QUESTIONS: readonly WizardQuestion[] = [
   {
     id: 'backup_schedule', section: 'Backups', type: 'text', flag: '--backup-schedule <cron>', keys: ['backup.schedule'],
     text: 'Backup schedule (cron)',
-    help: 'Five fields: minute hour day-of-month month day-of-week. "0 3 * * *" is 03:00 every day.',
+    help: `Five fields: minute hour day-of-month month day-of-week. "${DEFAULT_BACKUP_SCHEDULE}" is 03:00 every day.`,
     when: is('backup', true),
-    default: '0 3 * * *',
+    default: DEFAULT_BACKUP_SCHEDULE,
     check: { field: 'backup.schedule' },
   },
   {
@@ -442,7 +443,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     text: 'Days to keep backups',
     help: 'Older backups are deleted.',
     when: is('backup', true),
-    default: 7,
+    default: DEFAULT_BACKUP_RETENTION_DAYS,
     check: { field: 'backup.retention_days' },
   },
 ];

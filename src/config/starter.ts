@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
 import { EnvironmentConfigShape, type EnvironmentConfig, type ProviderName } from './schema.js';
 
 /** Fresh random secret, URL- and shell-safe. */
@@ -31,6 +32,6 @@ export function starterConfig(provider: ProviderName): EnvironmentConfig {
     },
     prometheus: { scrape_interval_in_secs: 15 },
     grafana: { admin_user: 'admin', admin_password: generateSecret(18) },
-    backup: { schedule: '0 3 * * *', retention_days: 7 },
+    backup: { schedule: DEFAULT_BACKUP_SCHEDULE, retention_days: DEFAULT_BACKUP_RETENTION_DAYS },
   });
 }

@@ -3,6 +3,7 @@ import { publicServiceUrls } from '../domain/service-urls.js';
 import { topologyOf, type Topology } from '../domain/topology.js';
 import { configureSteps } from '../remote/commands/configure.js';
 import { releaseSteps, type HostFile } from '../remote/commands/release.js';
+import { BACKUP_ARCHIVES, backupFilePath } from '../stack/backup-files.js';
 import { BACKUP_CRON_PATH, BACKUP_LOG_PATH } from '../stack/backup.js';
 import { runSteps } from '../remote/commands/run.js';
 import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/commands/step.js';
@@ -129,7 +130,13 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
     add('opt/torrust/storage/backup/etc/backup-paths.txt', PUBLIC, '#', ['prometheus', 'grafana', 'https'], (head) =>
       renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(config, topology) }),
     );
-    add('opt/torrust/storage/backup/etc/backup.sh', EXECUTABLE, '#', ['backup', 'tracker.core.database.driver'], (head) => renderTemplate('backup.sh', { header: head }));
+    add('opt/torrust/storage/backup/etc/backup.sh', EXECUTABLE, '#', ['backup', 'tracker.core.database.driver'], (head) =>
+      renderTemplate('backup.sh', {
+        header: head,
+        dirs: BACKUP_ARCHIVES.map((archive) => `/backups/${archive.kind}`),
+        files: Object.fromEntries(BACKUP_ARCHIVES.map((archive) => [archive.kind, `/backups/${backupFilePath(archive, '${stamp}')}`])),
+      }),
+    );
     add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));
     add(BACKUP_CRON_PATH.slice(1), PUBLIC, '#', ['backup.schedule'], (head) =>
       renderTemplate('tracker-backup.cron', { header: head, schedule: backup.schedule.trim(), logPath: BACKUP_LOG_PATH }),

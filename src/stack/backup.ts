@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { cronScheduleProblem } from '../config/cron.js';
+import { validated } from '../config/schema-parts.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { HostStep } from '../remote/commands/step.js';
 import { databaseModule } from './databases.js';
@@ -10,9 +13,19 @@ export const DEFAULT_BACKUP_RETENTION_DAYS = 7;
 export const BACKUP_CRON_PATH = '/etc/cron.d/tracker-backup';
 export const BACKUP_LOG_PATH = '/var/log/tracker-backup.log';
 
+export const BackupSection = z.strictObject({
+  schedule: validated(cronScheduleProblem, 'backup schedule', `write 5 cron fields, for example "${DEFAULT_BACKUP_SCHEDULE}" (03:00 daily), or @daily`)
+    .default(DEFAULT_BACKUP_SCHEDULE)
+    .describe('When backups run, as a cron schedule on the host.'),
+  retention_days: z.number().int().min(1, 'retention_days must be at least 1').default(DEFAULT_BACKUP_RETENTION_DAYS).describe('Days to keep backups.'),
+});
+
 /** The one-shot backup job the host cron starts (profile "backup"); never runs with `up`. */
-export const backup: StackService<'backup'> = {
+const section = { key: 'backup', schema: BackupSection, description: 'Scheduled backups of the database and config. Present = enabled.' } as const;
+
+export const backup: StackService<'backup', typeof section> = {
   name: 'backup',
+  section,
   title: 'Backup',
   image: 'torrust/tracker-backup:latest',
   longRunning: false,

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { emailProblem } from '../config/fields.js';
+import { nonEmpty, parseUrl, validated } from '../config/schema-parts.js';
 import type { StackService } from './types.js';
 
 /** Where the caddy container reads the https.acme_ca_root certificate (mounted read-only from storage/caddy/etc/). */
@@ -5,9 +8,45 @@ export const ACME_CA_ROOT_IN_CADDY = '/etc/caddy/acme-ca-root.pem';
 /** The certificate's file name next to the Caddyfile, on the host and in the render output. */
 export const ACME_CA_ROOT_FILE = 'acme-ca-root.pem';
 
+export const HttpsSection = z
+  .strictObject({
+    admin_email: validated(emailProblem, 'admin_email', 'write the email Let\'s Encrypt should send expiry notices to').describe(
+      'Email for the ACME account (Let\'s Encrypt notices).',
+    ),
+    use_staging: z.boolean().default(false).describe('Use the Let\'s Encrypt staging CA (untrusted certificates, high limits).'),
+    acme_ca: validated(acmeDirectoryProblem, 'acme_ca', 'write the ACME directory URL of your CA, for example "https://ca.example.com/acme/acme/directory"')
+      .optional()
+      .describe('ACME directory URL of another CA than Let\'s Encrypt (a private CA such as step-ca). Default: Let\'s Encrypt.'),
+    acme_ca_root: nonEmpty('acme_ca_root')
+      .optional()
+      .describe('CA certificate (PEM) Caddy trusts when talking to acme_ca, when that CA\'s HTTPS certificate is not publicly trusted. Path on this machine: absolute, ~/..., or relative to the config file; uploaded next to the Caddyfile.'),
+  })
+  .superRefine((https, ctx) => {
+    const conflict = (key: string, message: string, fix: string) => ctx.addIssue({ code: 'custom', path: [key], message, params: { code: 'config.conflict', fix } });
+    if (https.acme_ca !== undefined && https.use_staging) {
+      conflict('acme_ca', 'acme_ca and use_staging both choose the ACME CA', 'remove acme_ca to use the Let\'s Encrypt staging CA, or set use_staging = false to use acme_ca');
+    }
+    if (https.acme_ca_root !== undefined && https.acme_ca === undefined) {
+      conflict('acme_ca_root', 'acme_ca_root is set but acme_ca is not: the root is only used to talk to a custom ACME CA', 'set acme_ca to the directory URL of the CA this certificate belongs to, or remove acme_ca_root');
+    }
+  });
+
+/** RFC 8555 directories are served over HTTPS; credentials in the URL would end up in the Caddyfile. */
+function acmeDirectoryProblem(value: string): string | undefined {
+  const url = parseUrl(value);
+  if (typeof url === 'string') return url;
+  if (url.protocol !== 'https:') return `an ACME directory is served over https://, not ${url.protocol}//`;
+  if (url.username !== '' || url.password !== '') return 'the directory URL must not hold credentials';
+  if (/[\s{}"]/.test(value)) return 'the URL must not contain spaces, braces or quotes';
+  return undefined;
+}
+
 /** The HTTPS reverse proxy: runs when any service's site uses the TLS proxy; owns the [https] section. */
-export const caddy: StackService<'caddy'> = {
+const section = { key: 'https', schema: HttpsSection, description: 'HTTPS through Caddy and Let\'s Encrypt. Needed when a service sets use_tls_proxy.' } as const;
+
+export const caddy: StackService<'caddy', typeof section> = {
   name: 'caddy',
+  section,
   title: 'Caddy',
   image: 'caddy:2.11.2',
   longRunning: true,

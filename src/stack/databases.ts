@@ -2,8 +2,8 @@ import { mysqlDatabase } from './mysql.js';
 import { sqliteDatabase } from './sqlite.js';
 import type { DatabaseModule } from './types.js';
 
-/** The tracker's databases (tracker.core.database.driver), in the order the wizard offers them. */
-export const DATABASES: readonly DatabaseModule[] = [sqliteDatabase, mysqlDatabase];
+/** The tracker's databases (tracker.core.database.driver), in the order errors and the JSON Schema list them. */
+export const DATABASES = [sqliteDatabase, mysqlDatabase] as const;
 
 export function databaseModule(driver: string): DatabaseModule {
   const found = DATABASES.find((database) => database.driver === driver);

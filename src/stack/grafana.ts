@@ -1,3 +1,5 @@
+import { domain, nonEmpty, tlsProxy } from '../config/schema-parts.js';
+import { z } from 'zod';
 import { GRAFANA_UID } from '../remote/commands/step.js';
 import type { StackService } from './types.js';
 
@@ -5,9 +7,19 @@ export const GRAFANA_PORT = 3000;
 
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);
 
+export const GrafanaSection = z.strictObject({
+  admin_user: nonEmpty('admin_user').default('admin').describe('Grafana administrator user.'),
+  admin_password: nonEmpty('admin_password').describe('Grafana administrator password.'),
+  domain: domain.optional(),
+  use_tls_proxy: tlsProxy,
+});
+
 /** Dashboards over Prometheus: published on its port, or served by Caddy with use_tls_proxy. */
-export const grafana: StackService<'grafana'> = {
+const section = { key: 'grafana', schema: GrafanaSection, description: 'Grafana dashboards (needs prometheus). Present = enabled.' } as const;
+
+export const grafana: StackService<'grafana', typeof section> = {
   name: 'grafana',
+  section,
   title: 'Grafana',
   image: 'grafana/grafana:13.0.0',
   longRunning: true,

@@ -1,10 +1,12 @@
+import { z } from 'zod';
+import { nonEmpty, port } from '../config/schema-parts.js';
 import { MYSQL_UID } from '../remote/commands/step.js';
 import type { DatabaseModule, StackService } from './types.js';
 
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);
 
 /** The MySQL container (tracker.core.database.driver = "mysql"); not published, reached on database_network. */
-export const mysql: StackService<'mysql'> = {
+export const mysql: StackService<'mysql', never> = {
   name: 'mysql',
   title: 'MySQL',
   image: 'mysql:8.4',
@@ -28,8 +30,26 @@ export const mysql: StackService<'mysql'> = {
   storage: () => [{ owner: MYSQL_UID, mode: '0750', paths: ['mysql', 'mysql/data'] }],
 };
 
-export const mysqlDatabase: DatabaseModule = {
+export const MysqlDatabase = z.strictObject({
+  driver: z.literal('mysql'),
+  host: nonEmpty('host').describe('MySQL host. "mysql" is the container the deployer runs.'),
+  port: port('database port').describe('MySQL port.'),
+  database_name: nonEmpty('database_name').describe('MySQL database name.'),
+  username: nonEmpty('username')
+    .refine((name) => name !== 'root', {
+      message: 'MySQL username "root" is reserved for the administrator',
+      params: { code: 'config.invalid_value', fix: 'choose another user name, for example "tracker_user"' },
+    })
+    .describe('MySQL user the tracker connects as (not root).'),
+  password: nonEmpty('password').describe('Password of the MySQL user.'),
+  root_password: nonEmpty('root_password')
+    .optional()
+    .describe('MySQL root password. Generated when left out.'),
+});
+
+export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   driver: 'mysql',
+  schema: MysqlDatabase,
   title: 'MySQL',
   dump: { kind: 'mysql', extension: 'sql.gz' },
   service: mysql,

@@ -1,12 +1,24 @@
-import { PROMETHEUS_UID } from '../remote/commands/step.js';
+import { z } from 'zod';
 import type { StackService } from './types.js';
 
 export const PROMETHEUS_PORT = 9090;
-export { PROMETHEUS_UID };
+
+export const PrometheusSection = z.strictObject({
+  scrape_interval_in_secs: z
+    .number()
+    .int()
+    .min(1, 'scrape_interval_in_secs must be at least 1')
+    .max(3600, 'scrape_interval_in_secs must be at most 3600')
+    .default(15)
+    .describe('How often Prometheus scrapes the tracker, in seconds.'),
+});
 
 /** Scrapes the tracker's stats; published on 127.0.0.1 only (reached through an SSH tunnel). */
-export const prometheus: StackService<'prometheus'> = {
+const section = { key: 'prometheus', schema: PrometheusSection, description: 'Prometheus monitoring. Present = enabled.' } as const;
+
+export const prometheus: StackService<'prometheus', typeof section> = {
   name: 'prometheus',
+  section,
   title: 'Prometheus',
   image: 'prom/prometheus:v3.11.2',
   longRunning: true,

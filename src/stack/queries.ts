@@ -1,7 +1,9 @@
+import type { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { TlsSite } from '../domain/topology.js';
 import { STACK } from './registry.js';
-import type { StackService } from './types.js';
+import { DATABASES } from './databases.js';
+import type { ConfigSection, StackService } from './types.js';
 
 /** The questions every consumer asks the registry, so none of them names a service. */
 
@@ -25,4 +27,20 @@ export function tlsSitesOf(config: EnvironmentConfig): TlsSite[] {
 /** The services the config deploys, in registry order. */
 export function deployedServices(config: EnvironmentConfig, sites: readonly TlsSite[] = tlsSitesOf(config)): StackService[] {
   return stackServices().filter((service) => service.deployed(config, sites));
+}
+
+type OwnedSection = NonNullable<(typeof STACK)[number]['section']>;
+/** The top-level config sections the services own, each optional (present = on). */
+export type StackSections = { [S in OwnedSection as S['key']]: z.ZodOptional<S['schema']> };
+
+export function stackSections(): StackSections {
+  const owned = STACK.flatMap((service): ConfigSection[] => (service.section === undefined ? [] : [service.section]));
+  return Object.fromEntries(owned.map((section) => [section.key, section.schema.optional().describe(section.description)])) as unknown as StackSections;
+}
+
+type SchemasOf<T extends readonly { schema: z.ZodType }[]> = { -readonly [I in keyof T]: T[I]['schema'] };
+
+/** The database schemas, as z.discriminatedUnion takes them. */
+export function databaseSchemas(): SchemasOf<typeof DATABASES> {
+  return DATABASES.map((database) => database.schema) as never;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { shellQuote } from '../render/quote.js';
 import { DEPLOY_DIR, TRACKER_UID, type HostStep } from '../remote/commands/step.js';
@@ -7,13 +8,22 @@ import type { DatabaseModule } from './types.js';
 /** Where the SQLite file lives on the host. */
 export const SQLITE_DIR = `${DEPLOY_DIR}/storage/${TRACKER_DATABASE_DIR}`;
 
+export const SqliteDatabase = z.strictObject({
+  driver: z.literal('sqlite3'),
+  database_name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'database_name must be a file name (letters, digits, ".", "_", "-"), not a path')
+    .describe('SQLite file name under the tracker storage.'),
+});
+
 /**
  * SQLite as the tracker's storage: a file under the tracker's storage, not a
  * service of the stack. What it adds is the empty file release creates (the
  * tracker opens an existing file only) and its dump in the backups.
  */
-export const sqliteDatabase: DatabaseModule = {
+export const sqliteDatabase: DatabaseModule<typeof SqliteDatabase> = {
   driver: 'sqlite3',
+  schema: SqliteDatabase,
   title: 'SQLite',
   dump: { kind: 'sqlite', extension: 'db.gz' },
   releaseSteps(config: EnvironmentConfig) {

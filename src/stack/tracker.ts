@@ -45,7 +45,7 @@ export function trackerEndpoints(config: EnvironmentConfig): TrackerEndpoints {
   };
 }
 
-export function allEndpoints(endpoints: TrackerEndpoints): Endpoint[] {
+function allEndpoints(endpoints: TrackerEndpoints): Endpoint[] {
   return [...endpoints.udpTrackers, ...endpoints.httpTrackers, endpoints.httpApi, endpoints.healthCheckApi];
 }
 
@@ -61,7 +61,7 @@ function keyOf(key: KeyPath): string {
   return key.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 
-export const tracker: StackService<'tracker'> = {
+export const tracker: StackService<'tracker', never> = {
   name: 'tracker',
   title: 'Tracker',
   image: 'torrust/tracker:develop',

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { HostPort, KeyPath, TlsSite, Topology } from '../domain/topology.js';
 import type { HostStep } from '../remote/commands/step.js';
@@ -10,11 +11,21 @@ import type { ComposeService } from '../render/compose.js';
  * so adding a service touches its module, its templates, its tests and its docs.
  * Every part is optional: a service contributes only what it has.
  */
-export interface StackService<Name extends string = string> {
+/** A top-level config section a service owns: present = the service is on. */
+export interface ConfigSection<Key extends string = string, Schema extends z.ZodType = z.ZodType> {
+  readonly key: Key;
+  readonly schema: Schema;
+  /** Its description in the JSON Schema (and the docs generated from it). */
+  readonly description: string;
+}
+
+export interface StackService<Name extends string = string, Section extends ConfigSection = ConfigSection> {
   /** The compose service and container name, the [images] key, the name `status` and `logs` use. */
   readonly name: Name;
   /** For people: "Prometheus". */
   readonly title: string;
+  /** Its config section, with the fields' rules (the schema lists every service's). */
+  readonly section?: Section;
   /** The default of its [images] key (the one source of image defaults). */
   readonly image: string;
   /** A long-running container `status` expects up; false for a one-shot job. */
@@ -77,8 +88,10 @@ export interface StorageDirectory {
  * whose stack service is `service` runs in the stack; the backup dump is named
  * by `dump` (part of the backup file-name contract, src/stack/backup-files.ts).
  */
-export interface DatabaseModule {
+export interface DatabaseModule<Schema extends z.ZodType = z.ZodType> {
   readonly driver: string;
+  /** `tracker.core.database` for this driver: a strict object whose `driver` is this literal. */
+  readonly schema: Schema;
   readonly title: string;
   /** The dump's directory and file-name prefix in the backups, and its extension. */
   readonly dump: { readonly kind: string; readonly extension: string };

@@ -1,4 +1,5 @@
 import { DEPLOY_DIR } from '../remote/commands/step.js';
+import { BACKUP_ARCHIVES } from '../stack/backup-files.js';
 import { parseComposePs, type ComposeContainer } from './compose-ps.js';
 import { parseUtcOffset } from './cron-next.js';
 
@@ -10,7 +11,7 @@ import { parseUtcOffset } from './cron-next.js';
  */
 
 const MARK = '@@ttd-status';
-const BACKUP_DIRS = ['storage/backup/mysql', 'storage/backup/sqlite', 'storage/backup/config'];
+const BACKUP_DIRS = BACKUP_ARCHIVES.map((archive) => `storage/backup/${archive.kind}`);
 
 export function hostProbeScript(deployDir = DEPLOY_DIR): string {
   const find = `find ${BACKUP_DIRS.join(' ')} -type f -printf '%T@ %s %p\\n' 2>/dev/null`;

@@ -1,19 +1,11 @@
 import type { z } from 'zod';
-import {
-  BackupSection,
-  EnvironmentSection,
-  ExistingProvider,
-  GrafanaSection,
-  HetznerProvider,
-  HttpApiSection,
-  HttpsSection,
-  LxdProvider,
-  MysqlDatabase,
-  PrometheusSection,
-  SqliteDatabase,
-  SshCredentialsSection,
-  UdpTrackerSection,
-} from '../config/schema.js';
+import { EnvironmentSection, ExistingProvider, HetznerProvider, HttpApiSection, LxdProvider, SshCredentialsSection, UdpTrackerSection } from '../config/schema.js';
+import { BackupSection } from '../stack/backup.js';
+import { HttpsSection } from '../stack/caddy.js';
+import { GrafanaSection } from '../stack/grafana.js';
+import { MysqlDatabase } from '../stack/mysql.js';
+import { PrometheusSection } from '../stack/prometheus.js';
+import { SqliteDatabase } from '../stack/sqlite.js';
 import { choicesOf, type SchemaField, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 

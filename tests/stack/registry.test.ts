@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { environmentJsonSchema } from '../../src/config/json-schema.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
 import { dnsRecords } from '../../src/domain/dns-records.js';
 import { serviceUrls } from '../../src/domain/service-urls.js';
@@ -18,13 +19,15 @@ import { minimalConfig } from '../support/configs.js';
  * service is added to the registry here (and nowhere else); each consumer's
  * output must then carry what its module declares.
  */
-const fake = vi.hoisted(
-  (): StackService<'memo'> => ({
+const fake = await vi.hoisted(async (): Promise<StackService<'memo'>> => {
+  const { z } = await import('zod');
+  return {
     name: 'memo',
     title: 'Memo cache',
+    section: { key: 'memo', schema: z.strictObject({ size_mb: z.number().int().min(1).default(64) }), description: 'A memo cache. Present = enabled.' },
     image: 'example/memo:1.0',
     longRunning: true,
-    deployed: (config) => config.environment.description === 'with memo',
+    deployed: (config) => (config as Record<string, unknown>)['memo'] !== undefined,
     hostPorts: () => [{ label: 'Memo', key: ['environment'], port: 11211, protocol: 'tcp', loopbackOnly: false }],
     urls: (_config, host) => [{ service: 'Memo', url: `http://${host}:11211`, access: 'public' }],
     domains: () => [{ domain: 'memo.example.com', key: ['environment'] }],
@@ -33,10 +36,10 @@ const fake = vi.hoisted(
       build: ({ config }) => ({ name: 'memo', comment: 'A throwaway service', image: (config.images as Record<string, string>)['memo'] ?? '', ports: [{ spec: '11211:11211', comment: 'Memo' }], environment: [], volumes: ['./storage/memo:/data'], networks: [], dependsOn: [] }),
     },
     storage: () => [{ owner: 'deploy-user', mode: '0755', paths: ['memo'] }],
-    releaseSteps: (config) => (config.environment.description === 'with memo' ? [{ id: 'memo-warm', title: 'Warm the memo cache', commands: ['true'] }] : []),
+    releaseSteps: (config) => ((config as Record<string, unknown>)['memo'] !== undefined ? [{ id: 'memo-warm', title: 'Warm the memo cache', commands: ['true'] }] : []),
     backupPaths: () => ['/data/storage/memo'],
-  }),
-);
+  };
+});
 
 vi.mock('../../src/stack/registry.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/stack/registry.js')>();
@@ -46,8 +49,16 @@ vi.mock('../../src/stack/registry.js', async (importOriginal) => {
 const parse = (overrides: Record<string, unknown> = {}): EnvironmentConfig => EnvironmentConfigSchema.parse(minimalConfig(overrides));
 
 describe('a service added to the registry reaches every consumer', () => {
-  const withMemo = parse({ environment: { name: 'test-env', description: 'with memo' } });
+  const withMemo = parse({ memo: {} });
   const withoutMemo = parse();
+
+  it('its config section: in the schema with its defaults and rules, and in the JSON Schema', () => {
+    expect((withMemo as Record<string, unknown>)['memo']).toEqual({ size_mb: 64 });
+    expect(EnvironmentConfigSchema.safeParse(minimalConfig({ memo: { size_mb: 0 } })).success).toBe(false);
+    expect(EnvironmentConfigSchema.safeParse(minimalConfig({ memo: { colour: 'red' } })).success).toBe(false);
+    const properties = environmentJsonSchema()['properties'] as Record<string, { description?: string }>;
+    expect(properties['memo']?.description).toBe('A memo cache. Present = enabled.');
+  });
 
   it('topology, firewall and the Hetzner-style public ports', () => {
     expect(topologyOf(withMemo).services).toContain('memo');
@@ -68,7 +79,7 @@ describe('a service added to the registry reaches every consumer', () => {
 
   it('its image is an [images] key with its default, and upgrade sees a change to it', () => {
     expect((withMemo.images as Record<string, string>)['memo']).toBe('example/memo:1.0');
-    const pinned = parse({ environment: { name: 'test-env', description: 'with memo' }, images: { memo: 'example/memo:1.1' } });
+    const pinned = parse({ memo: {}, images: { memo: 'example/memo:1.1' } });
     expect(imageChanges(withMemo, pinned)).toEqual([{ service: 'memo', from: 'example/memo:1.0', to: 'example/memo:1.1', deployed: true }]);
   });
 
@@ -84,7 +95,7 @@ describe('a service added to the registry reaches every consumer', () => {
     expect(storageDirectories(withMemo).commands.at(-1)).toBe('install -d -m 0755 -o torrust -g torrust /opt/torrust/storage/memo');
     expect(releaseSteps(withMemo, [], '.').map((step) => step.id)).toContain('memo-warm');
     expect(releaseSteps(withoutMemo, [], '.').map((step) => step.id)).not.toContain('memo-warm');
-    const backupPaths = renderArtifacts(parse({ environment: { name: 'test-env', description: 'with memo' }, backup: {} })).get('opt/torrust/storage/backup/etc/backup-paths.txt')?.content ?? '';
+    const backupPaths = renderArtifacts(parse({ memo: {}, backup: {} })).get('opt/torrust/storage/backup/etc/backup-paths.txt')?.content ?? '';
     expect(backupPaths).toContain('/data/storage/memo');
   });
 });

@@ -1,4 +1,6 @@
 import { shellQuote } from '../../render/quote.js';
+import { BACKUP_ARCHIVES, BACKUP_ID, backupFilePath, CONFIG_ARCHIVE, parseBackupFilePath } from '../../stack/backup-files.js';
+import { databaseModule } from '../../stack/databases.js';
 import { SQLITE_DIR } from './release.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER } from './step.js';
 
@@ -17,11 +19,10 @@ export const RESTORE_WORK_DIR = `${DEPLOY_DIR}/.ttd-restore`;
 export const MYSQL_INCOMING = 'ttd_restore_incoming';
 export const MYSQL_PREVIOUS = 'ttd_restore_previous';
 
-export const BACKUP_KINDS = ['mysql', 'sqlite', 'config'] as const;
-export type BackupKind = (typeof BACKUP_KINDS)[number];
-
-/** A backup id is the stamp backup.sh gives every file of one run: YYYYMMDD_HHMMSS (UTC). */
-export const BACKUP_ID = /^\d{8}_\d{6}$/;
+/** The file-name contract lives in src/stack/backup-files.ts: every database's dump, then the config archive. */
+export const BACKUP_KINDS = BACKUP_ARCHIVES.map((archive) => archive.kind);
+export type BackupKind = string;
+export { BACKUP_ID };
 
 /** Runs a backup now: the script the cron job runs (compose's one-shot backup service). */
 export function runBackupCommand(): string {
@@ -49,16 +50,14 @@ export interface Backup {
   readonly files: readonly BackupFile[];
 }
 
-const FILE_NAME = /^(mysql|sqlite|config)\/(mysql|sqlite|config)_(\d{8}_\d{6})\.(sql\.gz|db\.gz|tar\.gz)$/;
-
 /** The output of listBackupsCommand as files; lines that are not backup files (a stray file someone left) are skipped. */
 export function parseBackupListing(text: string): BackupFile[] {
   const files: BackupFile[] = [];
   for (const line of text.split('\n')) {
     const [path = '', size = '', _mtime] = line.trim().split('\t');
-    const match = FILE_NAME.exec(path);
-    if (!match || match[1] !== match[2] || !/^\d+$/.test(size)) continue;
-    files.push({ kind: match[1] as BackupKind, path, sizeBytes: Number(size), id: match[3]! });
+    const parsed = parseBackupFilePath(path);
+    if (!parsed || !/^\d+$/.test(size)) continue;
+    files.push({ kind: parsed.archive.kind, path, sizeBytes: Number(size), id: parsed.stamp });
   }
   return files;
 }
@@ -122,8 +121,8 @@ export interface RestoreStep {
 /** Backup files of one backup, relative to the backup directory. */
 export function restoreFiles(target: Pick<RestoreTarget, 'id' | 'driver'>): { database: string; config: string } {
   return {
-    database: target.driver === 'mysql' ? `mysql/mysql_${target.id}.sql.gz` : `sqlite/sqlite_${target.id}.db.gz`,
-    config: `config/config_${target.id}.tar.gz`,
+    database: backupFilePath(databaseModule(target.driver).dump, target.id),
+    config: backupFilePath(CONFIG_ARCHIVE, target.id),
   };
 }
 

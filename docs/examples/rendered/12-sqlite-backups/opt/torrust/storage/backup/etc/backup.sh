@@ -14,7 +14,7 @@ source /etc/backup/backup.conf
 stamp=$(date -u +%Y%m%d_%H%M%S)
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-mkdir -p /backups/mysql /backups/sqlite /backups/config
+mkdir -p /backups/sqlite /backups/mysql /backups/config
 
 case "$DB_TYPE" in
   mysql)
@@ -45,5 +45,5 @@ if ((${#paths[@]} > 0)); then
 fi
 
 log "Removing backups older than $BACKUP_RETENTION_DAYS days"
-find /backups/mysql /backups/sqlite /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
+find /backups/sqlite /backups/mysql /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
 log "Backup $stamp done"
