@@ -63,3 +63,13 @@ export function upgradePlan(environment: string, target: UpgradeTarget, compose:
     ...upgradeSteps(target).map(asRoot),
   ]);
 }
+
+/** `logs`: docker compose logs, as the deploy user (in the docker group), streamed. */
+export function logsPlan(environment: string, command: string): Plan {
+  return operationPlan(environment, 'logs', [{ kind: 'remote', id: 'read-logs', title: 'Read the logs of the stack (docker compose logs)', changes: 'nothing (it reads)', command, check: undefined, sudo: false }]);
+}
+
+/** `status`: one read-only probe of the host per refresh; the tracker's API is read from here, or through an SSH forward. */
+export function statusPlan(environment: string, probe: string): Plan {
+  return operationPlan(environment, 'status', [{ kind: 'remote', id: 'probe-host', title: 'Read the clock, the containers, the tracker address and the newest backup', changes: 'nothing (it reads)', command: probe, check: undefined, sudo: false }]);
+}
