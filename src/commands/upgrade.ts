@@ -181,7 +181,7 @@ const upgrade: CommandHandler = async (context, input) =>
     const plan = await planUpgrade(context, target, lockWaitSeconds);
     const { name, changes } = plan;
     const upgradeTarget: UpgradeTarget = { services: changes.map((change) => change.service), waitSeconds: UPGRADE_WAIT_SECONDS };
-    const steps = upgradePlan(name, upgradeTarget, plan.compose);
+    const steps = upgradePlan(name, upgradeTarget, plan.compose, changes.map((change) => `${change.service}: ${change.from} → ${change.to}`));
 
     if (context.dryRun) return printDryRun(context, json, 'upgrade', steps);
 

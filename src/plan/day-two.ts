@@ -56,10 +56,10 @@ export const UPLOAD_COMPOSE_STEP = 'upload-compose';
  * file of a rollback that failed), the new docker-compose.yml uploaded there, then the
  * upgrade steps.
  */
-export function upgradePlan(environment: string, target: UpgradeTarget, compose: RenderedFile & { readonly host: NonNullable<RenderedFile['host']> }): Plan {
+export function upgradePlan(environment: string, target: UpgradeTarget, compose: RenderedFile & { readonly host: NonNullable<RenderedFile['host']> }, images: readonly string[]): Plan {
   return operationPlan(environment, 'upgrade', [
     asRoot({ id: PREPARE_UPGRADE_STEP, title: 'Check no earlier upgrade was left half done; make an empty work directory', command: prepareCommand(), undo: removeWorkDirUnlessPrevious(), changes: 'the work directory /opt/torrust/.ttd-upgrade' }),
-    { kind: 'upload', id: UPLOAD_COMPOSE_STEP, title: 'Upload the new docker-compose.yml to the work directory', changes: STAGED_COMPOSE, target: STAGED_COMPOSE, content: compose.content, mode: compose.mode, owner: compose.host.owner },
+    { kind: 'upload', id: UPLOAD_COMPOSE_STEP, title: 'Upload the new docker-compose.yml to the work directory', changes: `the images it names: ${images.join(', ')}`, target: STAGED_COMPOSE, content: compose.content, mode: compose.mode, owner: compose.host.owner },
     ...upgradeSteps(target).map(asRoot),
   ]);
 }
