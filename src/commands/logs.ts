@@ -2,7 +2,11 @@ import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { maskSecrets } from '../domain/mask-secrets.js';
 import { topologyOf } from '../domain/topology.js';
+import { remoteCommandLine } from '../plan/command-line.js';
+import { logsPlan } from '../plan/day-two.js';
 import { logsCommand, parseTail, sinceProblem } from '../remote/commands/logs.js';
+import { printDryRun } from '../run/plan-command.js';
+import { preflight } from '../run/preflight.js';
 import { withJsonResult } from '../run/session.js';
 import { connectWithRetry } from '../ssh/connect.js';
 import { LineSplitter, LineTail } from '../ssh/lines.js';
@@ -45,13 +49,11 @@ const logs: CommandHandler = async (context, input) =>
     }
     const address = requireInstanceAddress(name, record, config, 'so there are no logs to read');
 
+    await preflight(context.workingDir, name, config, context.env, undefined);
     const command = logsCommand({ service, follow, since, tail });
-    if (context.dryRun) {
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', dry_run: true, environment_name: name, instance_ip: address, remote_command: command });
-      context.output.result(`Would run on ${address}: ${command}`);
-      return 0;
-    }
-    context.output.debug(`$ ${command}`);
+    if (context.dryRun) return printDryRun(context, json, 'logs', logsPlan(name, command));
+    const commandLine = remoteCommandLine(command, false);
+    context.output.debug(`$ ${commandLine}`);
     const connection = await connectWithRetry(hostConnectOptions(context, config, record, address, secrets));
     try {
       const write = (stream: 'stdout' | 'stderr') => (line: string) => {
@@ -61,7 +63,7 @@ const logs: CommandHandler = async (context, input) =>
         else process.stderr.write(`${masked}\n`);
         return true;
       };
-      const ending = await streamCommand(connection.ssh.connection, command, write('stdout'), write('stderr'));
+      const ending = await streamCommand(connection.ssh.connection, commandLine, write('stdout'), write('stderr'));
       if (ending.stopped || ending.code === 0) {
         json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', environment_name: name, service: service ?? null, stopped_by_user: ending.stopped });
         return 0;

@@ -1,6 +1,9 @@
 import type { CommandHandler } from '../cli/context.js';
 import { httpGet } from '../checks/http-get.js';
+import { statusPlan } from '../plan/day-two.js';
+import { printDryRun } from '../run/plan-command.js';
 import { withJsonResult } from '../run/session.js';
+import { hostProbeScript } from '../status/host-probe.js';
 import { readCertificate } from '../status/certificates.js';
 import { gatherSnapshot, type StatusSources } from '../status/gather.js';
 import { StatusSshSource } from '../status/ssh-source.js';
@@ -24,6 +27,8 @@ const status: CommandHandler = async (context, input) =>
     const record = await requireEnvironmentRecord(context.workingDir, name);
     const { config, secrets } = configFromRecord(record, context.env);
     const address = requireInstanceAddress(name, record, config, 'so there is nothing to read the status of');
+    // A read: no lock to check; a key problem is one of the things the status reports.
+    if (context.dryRun) return printDryRun(context, json, 'status', statusPlan(name, hostProbeScript()));
     const target = statusTarget(config, name, address, record.instance.ssh_port === undefined ? {} : { sshPort: record.instance.ssh_port });
     const ssh = new StatusSshSource({
       host: address,

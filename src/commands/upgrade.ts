@@ -59,7 +59,8 @@ async function planUpgrade(context: CommandContext, target: string, lockWaitSeco
       fix: `pass the config file with the new [images] tags: ttd upgrade path/to/${target}.toml`,
     });
   }
-  const loaded = await loadValidConfig(context, file, { connects: !context.dryRun });
+  // The dry run checks as the real upgrade does: a key file that is gone is an error for both.
+  const loaded = await loadValidConfig(context, file, { connects: true });
   const after = loaded.config;
   const name = after.environment.name;
   if (record && name !== record.name) {
@@ -180,7 +181,7 @@ const upgrade: CommandHandler = async (context, input) =>
     const plan = await planUpgrade(context, target, lockWaitSeconds);
     const { name, changes } = plan;
     const upgradeTarget: UpgradeTarget = { services: changes.map((change) => change.service), waitSeconds: UPGRADE_WAIT_SECONDS };
-    const steps = upgradePlan(name, upgradeTarget, plan.compose);
+    const steps = upgradePlan(name, upgradeTarget, plan.compose, changes.map((change) => `${change.service}: ${change.from} → ${change.to}`));
 
     if (context.dryRun) return printDryRun(context, json, 'upgrade', steps);
 

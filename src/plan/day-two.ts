@@ -56,10 +56,20 @@ export const UPLOAD_COMPOSE_STEP = 'upload-compose';
  * file of a rollback that failed), the new docker-compose.yml uploaded there, then the
  * upgrade steps.
  */
-export function upgradePlan(environment: string, target: UpgradeTarget, compose: RenderedFile & { readonly host: NonNullable<RenderedFile['host']> }): Plan {
+export function upgradePlan(environment: string, target: UpgradeTarget, compose: RenderedFile & { readonly host: NonNullable<RenderedFile['host']> }, images: readonly string[]): Plan {
   return operationPlan(environment, 'upgrade', [
     asRoot({ id: PREPARE_UPGRADE_STEP, title: 'Check no earlier upgrade was left half done; make an empty work directory', command: prepareCommand(), undo: removeWorkDirUnlessPrevious(), changes: 'the work directory /opt/torrust/.ttd-upgrade' }),
-    { kind: 'upload', id: UPLOAD_COMPOSE_STEP, title: 'Upload the new docker-compose.yml to the work directory', changes: STAGED_COMPOSE, target: STAGED_COMPOSE, content: compose.content, mode: compose.mode, owner: compose.host.owner },
+    { kind: 'upload', id: UPLOAD_COMPOSE_STEP, title: 'Upload the new docker-compose.yml to the work directory', changes: `the images it names: ${images.join(', ')}`, target: STAGED_COMPOSE, content: compose.content, mode: compose.mode, owner: compose.host.owner },
     ...upgradeSteps(target).map(asRoot),
   ]);
+}
+
+/** `logs`: docker compose logs, as the deploy user (in the docker group), streamed. */
+export function logsPlan(environment: string, command: string): Plan {
+  return operationPlan(environment, 'logs', [{ kind: 'remote', id: 'read-logs', title: 'Read the logs of the stack (docker compose logs)', changes: 'nothing (it reads)', command, check: undefined, sudo: false }]);
+}
+
+/** `status`: one read-only probe of the host per refresh; the tracker's API is read from here, or through an SSH forward. */
+export function statusPlan(environment: string, probe: string): Plan {
+  return operationPlan(environment, 'status', [{ kind: 'remote', id: 'probe-host', title: 'Read the clock, the containers, the tracker address and the newest backup', changes: 'nothing (it reads)', command: probe, check: undefined, sudo: false }]);
 }

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { httpGet, type HttpGetResult } from '../checks/http-get.js';
 import { DeployerError } from '../domain/errors.js';
+import { remoteCommandLine } from '../plan/command-line.js';
 import { connectWithRetry, type Connection, type ConnectOptions } from '../ssh/connect.js';
 
 /**
@@ -21,7 +22,8 @@ export class StatusSshSource {
   async host(script: string, timeoutMs: number): Promise<string> {
     return this.bounded(timeoutMs, async (signal) => {
       const connection = await this.connect(timeoutMs, signal);
-      const result = await connection.ssh.execCommand(script, { noTrim: true });
+      // As a dry run prints it: sh runs the script whatever the user's login shell is.
+      const result = await connection.ssh.execCommand(remoteCommandLine(script, false), { noTrim: true });
       if (result.code === null && result.signal === null) throw new Error('the SSH connection was lost while reading the status');
       return result.stdout;
     });

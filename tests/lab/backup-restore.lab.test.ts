@@ -235,8 +235,8 @@ for (const flavour of [sqlite, mysql]) {
       expect(error.tracker_healthy).toBe(true);
       expect(error.message).toContain('back in place');
       // Every step that changed something was put back, last first.
-      const undone = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; phase?: string; id?: string; status?: string })
-        .filter((line) => line.type === 'restore.step' && line.phase === 'undo' && line.status === 'done').map((line) => line.id);
+      const undone = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; step?: string })
+        .filter((line) => line.type === 'step.undo.succeeded').map((line) => line.step);
       expect(undone).toEqual(['start-tracker', 'swap-config', 'swap-database', 'stop-tracker', 'stage-config', 'stage-database']);
 
       expect(await rows()).toBe(before);

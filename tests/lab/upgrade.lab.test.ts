@@ -112,7 +112,7 @@ describe('upgrade: new image tags, and a rollback when the new tracker is unheal
     expect(outcome.error).toMatchObject({ code: 'upgrade.failed', rolled_back: true });
     expect(outcome.error.diagnosis?.join('\n'), outcome.error.message).toMatch(/tracker/);
     expect(outcome.error.diagnosis?.join('\n'), outcome.error.message).toContain('stand-in-tracker');
-    expect(lines.filter((line) => line['type'] === 'upgrade.step' && line['phase'] === 'undo' && line['id'] === 'swap-compose').map((line) => line['status'])).toEqual(['started', 'done']);
+    expect(lines.filter((line) => String(line['type']).startsWith('step.undo.') && line['step'] === 'swap-compose').map((line) => line['type'])).toEqual(['step.undo.started', 'step.undo.succeeded']);
 
     expect(await trackerContainer()).toBe('torrust/tracker:lab-next running healthy');
     expect(await env.onInstance('grep -c "image: .*torrust/tracker:lab-next" /opt/torrust/docker-compose.yml')).toBe('1');

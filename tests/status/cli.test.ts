@@ -71,9 +71,14 @@ describe('logs', () => {
     expect(result.stderr).toMatch(/no instance address yet/);
   });
 
-  it('with --dry-run prints the command it would run on the host, connecting to nothing', async () => {
+  it('with --dry-run prints the plan: the command exactly as it runs on the host, connecting to nothing', async () => {
     const result = await runBinary(['logs', 'adopted', 'tracker', '--tail', '5', '--since', '1h', '--dry-run', '--working-dir', workingDir]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe('Would run on 203.0.113.10: cd /opt/torrust && exec docker compose logs --no-color --since 1h --tail 5 -- tracker\n');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Plan for 'adopted' (logs): 1 stage, 1 step");
+    expect(result.stdout).toContain("$ sh -c 'cd /opt/torrust && exec docker compose logs --no-color --since 1h --tail 5 -- tracker'\n");
+    const status = await runBinary(['status', 'adopted', '--dry-run', '--working-dir', workingDir]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain("Plan for 'adopted' (status): 1 stage, 1 step");
+    expect(status.stdout).toContain("$ sh -c 'echo '\\''@@ttd-status clock'\\''; date '\\''+%s %z'\\''");
   });
 });

@@ -73,6 +73,7 @@ describe('upgrade on the command line', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain("Plan for 'demo' (upgrade)");
     expect(text.stdout).toContain('upload → /opt/torrust/.ttd-upgrade/docker-compose.yml');
+    expect(text.stdout).toContain('tracker: torrust/tracker:develop → torrust/tracker:v4.0.0');
     expect(text.stdout).toContain("$ sudo -n sh -c 'cd /opt/torrust && docker compose --project-directory /opt/torrust -f /opt/torrust/.ttd-upgrade/docker-compose.yml pull --quiet tracker");
     const json = await ttd(['upgrade', file, '--dry-run', '--json'], workingDir);
     expect(json.code, json.stderr).toBe(0);

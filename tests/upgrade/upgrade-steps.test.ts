@@ -88,7 +88,7 @@ const change: ImageChange = { service: 'tracker', from: 'torrust/tracker:develop
 
 /** The upgrade plan through the one executor against a host that fails the steps (or undos) it is told to. */
 async function upgradeWith(failing: Record<string, readonly string[]>) {
-  const plan = upgradePlan('lab', target, { path: 'docker-compose.yml', content: 'services: {}\n', mode: 0o644, host: { path: '/opt/torrust/docker-compose.yml', owner: 'torrust' } });
+  const plan = upgradePlan('lab', target, { path: 'docker-compose.yml', content: 'services: {}\n', mode: 0o644, host: { path: '/opt/torrust/docker-compose.yml', owner: 'torrust' } }, ['tracker: torrust/tracker:develop → torrust/tracker:lab-broken']);
   const host = scriptedHost(plan, failing);
   const run = await runOnRunning(plan, host.connect, { secrets: [SECRET] });
   return { ...run, ran: host.ran, rollback: rollbackOf(run.result) };
