@@ -59,6 +59,12 @@ export async function acquireLock(workingDir: string, name: string, options: Loc
   }
 }
 
+/** What acquireLock without waiting would throw, checked without taking the lock (a dry run's preflight). */
+export async function assertLockFree(workingDir: string, name: string): Promise<void> {
+  const current = await readHolder(lockFile(workingDir, name));
+  if (current && !isStale(current)) throw lockedError(name, current, 0);
+}
+
 export async function readHolder(path: string): Promise<LockHolder | undefined> {
   let text: string;
   try {
