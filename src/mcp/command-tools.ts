@@ -10,7 +10,7 @@ import { DeployerError } from '../domain/errors.js';
 import { ProgressTracker } from './progress.js';
 import { guarded, toolError, toolResult } from './results.js';
 import { runCommand, type CommandRequest, type ServerScope } from './run-command.js';
-import { toolFields, type ToolField } from './tool-input.js';
+import { commandInput, toolFields, type ToolField } from './tool-input.js';
 import { TOOL_POLICIES, type ToolPolicy } from './tool-policies.js';
 
 /** What a tool callback gets besides its arguments (the parts used here). */
@@ -72,7 +72,7 @@ function registerCommandTool(server: McpServer, scope: ServerScope, path: string
       guarded(async () => {
         const dryRun = values['dry_run'] === true;
         if (policy.confirm && !dryRun && values['confirm'] !== true) refuseUnconfirmed(`${name} ${subjectOf(fields, values)}: ${spec.summary}.`, name);
-        const request: CommandRequest = { command: path, ...commandInput(fields, values, scope), dryRun };
+        const request: CommandRequest = { command: path, ...commandInput(fields, values, scope.workingDir), dryRun };
         if (path === 'validate') return validate(scope, request, values);
         if (path === 'render') return render(scope, request, values);
         const confirmed = policy.confirm && spec.options?.some((option) => /--yes\b/.test(option.flags)) ? { ...request, options: { ...request.options, yes: true } } : request;
@@ -96,19 +96,6 @@ function describeTool(path: string, spec: CommandSpec, policy: Policy): string {
 
 function usageOf(path: string, spec: CommandSpec): string {
   return [path, ...(spec.arguments ?? []).map((argument) => (argument.required ? argument.name.toUpperCase() : `[${argument.name.toUpperCase()}]`))].join(' ');
-}
-
-/** The tool's values as the command's arguments and options, as commander would give them. */
-function commandInput(fields: readonly ToolField[], values: Values, scope: ServerScope): Pick<CommandRequest, 'args' | 'options'> {
-  const args: Record<string, string | undefined> = {};
-  const options: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = values[field.property];
-    if (value === undefined) continue;
-    if (field.kind === 'argument') args[field.key] = field.toCommand(value, scope.workingDir) as string;
-    else options[field.key] = field.toCommand(value, scope.workingDir);
-  }
-  return { args, options };
 }
 
 /** What a confirmation names: the tool's first argument (the environment, usually). */
