@@ -3,15 +3,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { COMMANDS, type CommandSpec } from '../cli/commands.js';
-import type { ConfigFormat } from '../config/document.js';
-import { loadConfigText } from '../config/load.js';
-import { summarize } from '../config/summary.js';
 import { DeployerError } from '../domain/errors.js';
 import { ProgressTracker } from './progress.js';
 import { guarded, toolError, toolResult } from './results.js';
 import { runCommand, type CommandRequest, type ServerScope } from './run-command.js';
-import { toolFields, type ToolField } from './tool-input.js';
+import { commandInput, toolFields, type ToolField } from './tool-input.js';
 import { TOOL_POLICIES, type ToolPolicy } from './tool-policies.js';
+import { validate, VALIDATE_TEXT } from './validate-tool.js';
 
 /** What a tool callback gets besides its arguments (the parts used here). */
 interface CallExtra {
@@ -21,10 +19,6 @@ interface CallExtra {
 
 type Policy = Exclude<ToolPolicy, { notATool: string }>;
 type Values = Readonly<Record<string, unknown>>;
-
-const INLINE = '(inline text)';
-/** The cap on a config file, for the text given instead of one: one call cannot keep the server busy. */
-const MAX_INLINE_CONFIG_BYTES = 10 * 1024 * 1024;
 
 /** Every command of the table, with its path ("backup list"), that runs something. */
 export function commandPaths(specs: readonly CommandSpec[] = COMMANDS, prefix = ''): { path: string; spec: CommandSpec }[] {
@@ -72,7 +66,7 @@ function registerCommandTool(server: McpServer, scope: ServerScope, path: string
       guarded(async () => {
         const dryRun = values['dry_run'] === true;
         if (policy.confirm && !dryRun && values['confirm'] !== true) refuseUnconfirmed(`${name} ${subjectOf(fields, values)}: ${spec.summary}.`, name);
-        const request: CommandRequest = { command: path, ...commandInput(fields, values, scope), dryRun };
+        const request: CommandRequest = { command: path, ...commandInput(fields, values, scope.workingDir), dryRun };
         if (path === 'validate') return validate(scope, request, values);
         if (path === 'render') return render(scope, request, values);
         const confirmed = policy.confirm && spec.options?.some((option) => /--yes\b/.test(option.flags)) ? { ...request, options: { ...request.options, yes: true } } : request;
@@ -98,40 +92,10 @@ function usageOf(path: string, spec: CommandSpec): string {
   return [path, ...(spec.arguments ?? []).map((argument) => (argument.required ? argument.name.toUpperCase() : `[${argument.name.toUpperCase()}]`))].join(' ');
 }
 
-/** The tool's values as the command's arguments and options, as commander would give them. */
-function commandInput(fields: readonly ToolField[], values: Values, scope: ServerScope): Pick<CommandRequest, 'args' | 'options'> {
-  const args: Record<string, string | undefined> = {};
-  const options: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = values[field.property];
-    if (value === undefined) continue;
-    if (field.kind === 'argument') args[field.key] = field.toCommand(value, scope.workingDir) as string;
-    else options[field.key] = field.toCommand(value, scope.workingDir);
-  }
-  return { args, options };
-}
-
 /** What a confirmation names: the tool's first argument (the environment, usually). */
 function subjectOf(fields: readonly ToolField[], values: Values): string {
   const first = fields.find((field) => field.kind === 'argument');
   return first ? `'${String(values[first.property] ?? '')}'` : '';
-}
-
-const VALIDATE_TEXT = {
-  text: z.string().optional().describe('the config itself, instead of a path; relative paths in it resolve against the working directory'),
-  format: z.enum(['toml', 'json']).optional().describe('format of `text` (default: json when it starts with "{", else toml)'),
-};
-
-/** validate: a file through the command, or the text itself checked in memory. */
-async function validate(scope: ServerScope, request: CommandRequest, values: Values): Promise<CallToolResult> {
-  const text = values['text'] as string | undefined;
-  const file = request.args?.['file'];
-  if ((file === undefined) === (text === undefined)) {
-    throw new DeployerError('usage.invalid', 'Give either path or text, not both and not neither', { where: 'validate', fix: 'pass path: "envs/my-tracker.toml", or text with the config itself' });
-  }
-  if (text === undefined) return validateFile(scope, file!);
-  const format = values['format'] as ConfigFormat | undefined;
-  return validateText(scope, text, format ?? (text.trimStart().startsWith('{') ? 'json' : 'toml'));
 }
 
 /** render: without output_dir only the file list (a dry run into build/<name>). */
@@ -141,46 +105,8 @@ async function render(scope: ServerScope, request: CommandRequest, values: Value
   return single(scope, { ...request, options: { ...request.options, outputDir: join(scope.workingDir, 'build', basename(file, extname(file))) }, dryRun: true });
 }
 
-async function validateFile(scope: ServerScope, file: string): Promise<CallToolResult> {
-  const run = await runCommand(scope, { command: 'validate', args: { file } });
-  if (run.error) return toolError(run.error);
-  return validation(run.records[0] ?? {}, file);
-}
-
-/** The text itself, checked in memory as `validate` checks a file; "(inline text)" stands for the file in every message. */
-function validateText(scope: ServerScope, text: string, format: ConfigFormat): CallToolResult {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_INLINE_CONFIG_BYTES) {
-    throw new DeployerError('usage.invalid', `text is ${bytes} bytes; a config is at most ${MAX_INLINE_CONFIG_BYTES} bytes (10 MiB)`, {
-      where: 'validate text',
-      fix: 'pass the environment config itself (a few kilobytes), or its file as path',
-      data: { bytes, limit: MAX_INLINE_CONFIG_BYTES },
-    });
-  }
-  const loaded = loadConfigText(text, format, INLINE, scope.workingDir, scope.env);
-  const summary = loaded.config ? summarize(loaded.config) : undefined;
-  const problems = (severity: string) => loaded.problems.filter((problem) => problem.severity === severity);
-  return validation(
-    { config_file: INLINE, format, is_valid: summary !== undefined, ...(summary ?? {}), overrides: loaded.overrides.map((override) => override.variable), errors: problems('error'), warnings: problems('warning') },
-    INLINE,
-  );
-}
-
-/** validate's document as the tool's result, or config.invalid carrying its problems. */
-function validation(document: Record<string, unknown>, where: string): CallToolResult {
-  if (document['is_valid'] === true) return toolResult(document);
-  const errors = (document['errors'] as unknown[] | undefined) ?? [];
-  return toolError(
-    new DeployerError('config.invalid', `${where} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}`, {
-      where,
-      fix: 'fix each problem in errors (its path, message and fix), then validate again',
-      data: { errors, warnings: document['warnings'] ?? [] },
-    }).toJSON(),
-  );
-}
-
 /** A command that prints one JSON document. */
-async function single(scope: ServerScope, request: CommandRequest): Promise<CallToolResult> {
+export async function single(scope: ServerScope, request: CommandRequest): Promise<CallToolResult> {
   const run = await runCommand(scope, request);
   if (run.error) return toolError(run.error);
   const document = run.records[run.records.length - 1];

@@ -2,6 +2,7 @@ import { COMMANDS, type CommandSpec } from '../cli/commands.js';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { createOutput } from '../output/console.js';
+import { JsonTextReader, type JsonRecord, type RecordSink } from './sink.js';
 import { collectingStdout } from './stdout.js';
 
 /** Where the server works: the `mcp` command's working directory and environment variables. */
@@ -21,21 +22,27 @@ export interface CommandRequest {
 export interface CommandRun {
   readonly exitCode: number;
   /** The JSON documents the command printed with --json, in order (NDJSON lines or one document). */
-  readonly records: readonly Record<string, unknown>[];
+  readonly records: readonly JsonRecord[];
   /** The error, as --json prints it, when the command failed. */
   readonly error: Record<string, unknown> | undefined;
 }
 
 /**
  * Runs a CLI command's own handler, as `ttd <command> --json --non-interactive`
- * would, and returns what it printed on stdout as parsed JSON. `onRecord` sees
- * each NDJSON line as it is printed (for progress).
+ * would, and returns the records it reported. `onRecord` sees each as it is
+ * reported (for progress). The command's Output writes to the call's sink; what
+ * the command writes to process.stdout itself reaches it through stdout.ts.
  */
-export async function runCommand(scope: ServerScope, request: CommandRequest, onRecord?: (record: Record<string, unknown>) => void): Promise<CommandRun> {
+export async function runCommand(scope: ServerScope, request: CommandRequest, onRecord?: RecordSink): Promise<CommandRun> {
   const handler = await handlerOf(request.command);
+  const records: JsonRecord[] = [];
+  const reader = new JsonTextReader((record) => {
+    records.push(record);
+    onRecord?.(record);
+  });
   const context: CommandContext = {
     // The agent gets everything as JSON; stderr (the server's log) keeps only errors.
-    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false }),
+    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false, stdout: reader.stream() }),
     workingDir: scope.workingDir,
     verbosity: 0,
     quiet: true,
@@ -44,29 +51,15 @@ export async function runCommand(scope: ServerScope, request: CommandRequest, on
     interactive: false,
     env: scope.env,
   };
-  let text = '';
-  let pending = '';
-  const collect = (chunk: string) => {
-    text += chunk;
-    pending += chunk;
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      const record = parseObject(line);
-      if (record && onRecord) onRecord(record);
-      newline = pending.indexOf('\n');
-    }
-  };
   let exitCode: number;
   let thrown: DeployerError | undefined;
   try {
-    exitCode = (await collectingStdout(collect, () => handler(context, { command: request.command, args: request.args ?? {}, options: request.options ?? {} }))) ?? 0;
+    exitCode = (await collectingStdout(reader.write, () => handler(context, { command: request.command, args: request.args ?? {}, options: request.options ?? {} }))) ?? 0;
   } catch (error) {
     thrown = asDeployerError(error);
     exitCode = thrown.exitCode;
   }
-  const records = recordsOf(text);
+  reader.end();
   const failed = [...records].reverse().find((record) => record['type'] === 'result' && record['ok'] === false);
   const error = thrown?.toJSON() ?? (failed?.['error'] as Record<string, unknown> | undefined);
   return { exitCode, records, error };
@@ -88,24 +81,4 @@ async function handlerOf(path: string): Promise<CommandHandler> {
   }
   if (!spec?.load) throw new Error(`no command ${path} in the command table`);
   return (await spec.load()).default;
-}
-
-/** One pretty-printed document, or one document per line. */
-function recordsOf(text: string): Record<string, unknown>[] {
-  const whole = parseObject(text);
-  if (whole) return [whole];
-  return text.split('\n').flatMap((line) => {
-    const record = parseObject(line);
-    return record ? [record] : [];
-  });
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  if (text.trim() === '') return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -12,7 +12,8 @@ import { StrictStdioServerTransport } from './strict-stdio.js';
 
 const INSTRUCTIONS = `Torrust Tracker Deployer: from a user's request to a running BitTorrent tracker on a server they own.
 Usual path: questionnaire_questions → questionnaire_answer (repeat) → questionnaire_config {write: true} → validate {path} → render → deploy {target: path} (a dry run by default: show the user the plan).
-Never run deploy, destroy or purge with dry_run: false, nor overwrite a config (force: true), without the user's explicit go-ahead.
+Never run deploy, destroy, purge, restore or upgrade with dry_run: false, nor overwrite a config (force: true), without the user's explicit go-ahead.
+Day two: status, logs {tail}, backup, backup_list, restore, upgrade; every CLI command is a tool of the same name (spaces become _).
 Errors come back with isError and {"error": {code, message, where, fix}}: act on the fix. Codes: ttd://docs/reference/errors.md. Config keys: ttd://docs/user-guide/config.md.`;
 
 export function createMcpServer(scope: ServerScope): McpServer {

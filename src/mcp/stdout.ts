@@ -2,11 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Writable } from 'node:stream';
 
 /**
- * While the MCP server runs, fd 1 carries the protocol and nothing else. The
- * commands print their --json documents with process.stdout.write, so that
- * function is replaced by a router: inside a tool call (found through
- * AsyncLocalStorage, so concurrent calls never mix) the text goes to the call's
- * collector; anywhere else it goes to stderr. The transport gets the real fd 1.
+ * While the MCP server runs, fd 1 carries the protocol and nothing else. Each
+ * tool call has its own sink (sink.ts), which the command's Output writes to;
+ * but some code still prints its --json records with process.stdout.write
+ * (the NDJSON writer of run/session.ts, logs). Until everything reports
+ * through one reporter that takes a sink, that function is replaced by a router: inside a tool call (found through AsyncLocalStorage, so
+ * concurrent calls never mix) the text goes to the call's reader; anywhere else
+ * it goes to stderr. The transport gets the real fd 1.
  */
 
 type Collector = (text: string) => void;

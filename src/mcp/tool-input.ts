@@ -34,6 +34,19 @@ export function toolFields(spec: CommandSpec, rules: FieldRules): ToolField[] {
   return [...(spec.arguments ?? []).map((argument) => argumentField(argument, rules)), ...(spec.options ?? []).flatMap((option) => optionField(option, rules))];
 }
 
+/** The tool's values as the command's arguments and options, as commander would give them. */
+export function commandInput(fields: readonly ToolField[], values: Readonly<Record<string, unknown>>, workingDir: string): { args: Record<string, string | undefined>; options: Record<string, unknown> } {
+  const args: Record<string, string | undefined> = {};
+  const options: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = values[field.property];
+    if (value === undefined) continue;
+    if (field.kind === 'argument') args[field.key] = field.toCommand(value, workingDir) as string;
+    else options[field.key] = field.toCommand(value, workingDir);
+  }
+  return { args, options };
+}
+
 function argumentField(argument: ArgumentSpec, rules: FieldRules): ToolField {
   const text = z.string().min(1).describe(argument.description);
   return {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connect, scratchHome } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -18,7 +19,17 @@ describe('the agent skill', () => {
     expect(meta.description.length).toBeLessThanOrEqual(1024);
   });
 
-  it('points only at files and tools that exist', () => {
+  it('points only at files and tools that exist', async () => {
     for (const [, path] of text.matchAll(/`((?:docs|questionnaire)\/[^`\s]+)`/g)) expect(existsSync(resolve(ROOT, path!)), path).toBe(true);
+    const session = await connect(scratchHome());
+    try {
+      const served = (await session.client.listTools()).tools.map((tool) => tool.name);
+      // A tool call as the skill writes one: `name {...}`.
+      const called = [...text.matchAll(/`([a-z_]+) \{/g)].map((match) => match[1]!);
+      expect(called).toEqual(expect.arrayContaining(['validate', 'deploy', 'destroy', 'status', 'logs', 'backup', 'backup_list', 'restore', 'upgrade']));
+      for (const name of called) expect(served, name).toContain(name);
+    } finally {
+      await session.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPaths, toolNameOf } from '../../src/mcp/command-tools.js';
+import { commandInput, toolFields } from '../../src/mcp/tool-input.js';
 import { TOOL_POLICIES } from '../../src/mcp/tool-policies.js';
 import { connect, scratchHome } from './support.js';
 
@@ -50,5 +51,19 @@ describe('the MCP tools come from the command table', () => {
       if (policy.readOnly !== true) expect(properties, `${path} dry_run`).toContain(path === 'render' ? 'output_dir' : 'dry_run');
       if (policy.confirm) expect(properties, `${path} confirm`).toContain('confirm');
     }
+  });
+
+  it('hands a call\'s values to the command as commander would: flags in camelCase, numbers as text, paths in the working directory', () => {
+    const input = (path: string, values: Record<string, unknown>) => {
+      const policy = TOOL_POLICIES[path]!;
+      if ('notATool' in policy) throw new Error(`${path} is not a tool`);
+      return commandInput(toolFields(commandPaths().find((command) => command.path === path)!.spec, policy), values, '/work/trackers');
+    };
+    expect(input('logs', { env: 'demo', service: 'tracker', since: '10m', tail: 20 })).toEqual({ args: { env: 'demo', service: 'tracker' }, options: { since: '10m', tail: '20' } });
+    expect(input('register', { env: 'demo', instance_ip: '192.0.2.7', ssh_port: 2222, lock_wait_seconds: 5 })).toEqual({ args: { env: 'demo' }, options: { instanceIp: '192.0.2.7', sshPort: '2222', lockWait: '5' } });
+    expect(input('deploy', { target: 'envs/demo.toml' }).args).toEqual({ 'env-or-file': '/work/trackers/envs/demo.toml' });
+    expect(input('deploy', { target: 'demo' }).args).toEqual({ 'env-or-file': 'demo' });
+    expect(input('render', { path: 'envs/demo.toml', output_dir: 'out', force: true })).toEqual({ args: { file: '/work/trackers/envs/demo.toml' }, options: { outputDir: '/work/trackers/out', force: true } });
+    expect(input('create environment', { path: 'envs/demo.toml' }).options).toEqual({ envFile: '/work/trackers/envs/demo.toml' });
   });
 });
