@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { DeployerError } from '../domain/errors.js';
+import { checkBounds, checkJsonNesting } from './bounds.js';
+import { readConfigBytes } from './read-file.js';
 import { isRecord } from './schema-walk.js';
 
 export type ConfigFormat = 'toml' | 'json';
@@ -16,7 +17,7 @@ export interface ConfigDocument {
 
 /** Reads and parses a config file; every failure is a DeployerError with exit code 2 and a location. */
 export async function readConfigDocument(path: string): Promise<ConfigDocument> {
-  const text = decodeText(path, await readBytes(path));
+  const text = decodeText(path, await readConfigBytes(path));
   const format = formatOf(path, text);
   return { path, format, text, data: parseConfigText(path, format, text) };
 }
@@ -26,23 +27,6 @@ export function formatOf(path: string, text: string): ConfigFormat {
   if (extension === '.json') return 'json';
   if (extension === '.toml') return 'toml';
   return text.trimStart().startsWith('{') ? 'json' : 'toml';
-}
-
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'it does not exist'
-      : code === 'EISDIR' ? 'it is a directory'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : (error as Error).message;
-    throw new DeployerError('config.file_unreadable', `Cannot read config file ${path}: ${reason}`, {
-      where: path,
-      fix: code === 'ENOENT' ? 'check the path, or create a starter with `ttd create template`' : 'check the path and its permissions',
-    });
-  }
 }
 
 function decodeText(path: string, bytes: Buffer): string {
@@ -68,7 +52,9 @@ function decodeText(path: string, bytes: Buffer): string {
 }
 
 export function parseConfigText(path: string, format: ConfigFormat, text: string): Record<string, unknown> {
+  if (format === 'json') checkJsonNesting(path, text);
   const data = format === 'json' ? parseJson(path, text) : parseTomlText(path, text);
+  checkBounds(path, data);
   if (!isRecord(data)) {
     throw new DeployerError('config.syntax', `Config file ${path} must hold a table of sections, not ${Array.isArray(data) ? 'an array' : typeof data}`, {
       where: path,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { checkBounds } from './bounds.js';
 import { parseConfigText, readConfigDocument, type ConfigDocument, type ConfigFormat } from './document.js';
 import { interpolate } from './interpolate.js';
 import { locateKey } from './locate.js';
@@ -37,6 +38,8 @@ export function loadConfigText(text: string, format: ConfigFormat, name: string,
 
 export function validateConfigDocument(document: ConfigDocument, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const overridden = applyOverrides(withoutNulls(document.data), env, EnvironmentConfigSchema);
+  // An override can name any list index: the bounds hold for the data as overridden too.
+  checkBounds(document.path, overridden.data);
   const interpolated = interpolate(overridden.data, env);
   const data = interpolated.data as Record<string, unknown>;
   const fromEnvironment = [...interpolated.fromEnvironment];

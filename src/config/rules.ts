@@ -56,22 +56,31 @@ export function checkCrossServiceRules(config: EnvironmentConfig, ctx: z.Refinem
     fail([...(odd?.key ?? ['tracker', 'http_trackers']), 'use_tls_proxy'], 'some HTTP trackers use the TLS proxy and some do not; tracker config 2.0.0 has one on_reverse_proxy setting for all of them', 'set use_tls_proxy to the same value on every HTTP tracker');
   }
 
-  sites.forEach((site, index) => {
-    const owner = sites.slice(0, index).find((earlier) => site.domain !== undefined && earlier.domain?.toLowerCase() === site.domain.toLowerCase());
+  // Maps of what is taken, not comparisons with every earlier entry: the checks stay linear in the number of services.
+  const domainOwners = new Map<string, (typeof sites)[number]>();
+  for (const site of sites) {
+    if (site.domain === undefined) continue;
+    const owner = domainOwners.get(site.domain.toLowerCase());
     if (owner) {
       fail([...site.key, 'domain'], `${site.label} and ${owner.label} both use the domain ${site.domain}; Caddy serves one site per domain`, 'give each HTTPS service its own domain');
+    } else {
+      domainOwners.set(site.domain.toLowerCase(), site);
     }
-  });
+  }
 
   const uses = portUses(config, topology.udpTrackers, [...topology.httpTrackers, topology.httpApi, topology.healthCheckApi], topology.otherHostPorts);
+  const firstInTracker = new Map<string, number>();
+  const firstOnHost = new Map<string, number>();
   uses.forEach((use, index) => {
-    const other = uses
-      .slice(0, index)
-      .find((earlier) => earlier.port === use.port && earlier.protocol === use.protocol && ((earlier.inTracker && use.inTracker) || (earlier.onHost && use.onHost)));
+    const slot = `${use.port}/${use.protocol}`;
+    const earlier = [use.inTracker ? firstInTracker.get(slot) : undefined, use.onHost ? firstOnHost.get(slot) : undefined].filter((found) => found !== undefined);
+    const other = earlier.length > 0 ? uses[Math.min(...earlier)] : undefined;
     if (other) {
       const where = other.inTracker && use.inTracker ? 'in the tracker container' : 'on the host';
       fail(use.key, `port conflict: ${use.label} and ${other.label} both use ${use.port}/${use.protocol} ${where}`, 'give each service its own port (UDP and TCP may share a number)');
     }
+    if (use.inTracker && !firstInTracker.has(slot)) firstInTracker.set(slot, index);
+    if (use.onHost && !firstOnHost.has(slot)) firstOnHost.set(slot, index);
   });
 }
 

@@ -6,6 +6,10 @@
 export const ERROR_CODES = {
   'usage.invalid': { exit: 2, summary: 'The command line is not valid (unknown flag, missing argument).' },
   'config.file_unreadable': { exit: 2, summary: 'The config file does not exist or cannot be read.' },
+  'config.not_regular_file': { exit: 2, summary: 'The config path is not a regular file (a FIFO, a device, a directory, a socket).' },
+  'config.too_large': { exit: 2, summary: 'The config file is larger than 10 MiB.' },
+  'config.too_deep': { exit: 2, summary: 'The config nests tables or lists more than 32 levels deep.' },
+  'config.too_many_entries': { exit: 2, summary: 'A list or table of the config holds more than 1000 entries.' },
   'config.empty': { exit: 2, summary: 'The config file is empty.' },
   'config.not_text': { exit: 2, summary: 'The config file is not text (binary data).' },
   'config.syntax': { exit: 2, summary: 'The config file is not valid TOML or JSON.' },

@@ -12,6 +12,10 @@ import { BINARY } from './support.js';
  * need infrastructure: a provider, an SSH host, a terminal, a failing step).
  */
 const COVERED_ELSEWHERE: Record<string, string> = {
+  'config.not_regular_file': 'tests/config/hostile-files.test.ts (a FIFO, /dev/zero and a directory, with validate, render and deploy --dry-run)',
+  'config.too_large': 'tests/config/hostile-files.test.ts (an 11 MiB file)',
+  'config.too_deep': 'tests/config/hostile-files.test.ts (TOML and JSON nested 100,000 levels)',
+  'config.too_many_entries': 'tests/config/hostile-files.test.ts (1,001 UDP trackers, a table of 1,001 keys, an override at index 99,999,999)',
   'environment.wrong_state': 'tests/lifecycle/stage-commands.test.ts (test before an address exists) and tests/lifecycle/executor.test.ts',
   'smoke.failed': 'tests/checks/test-command.test.ts (a real tracker with the API port closed)',
   'confirmation.declined': 'needs a terminal to answer "no" on (src/run/confirm.ts); not reachable with --json',
