@@ -75,12 +75,12 @@ if wanted "$@" && ! docker compose version >/dev/null 2>&1; then
   fi
 fi
 
-# The Debian 13 rootfs the SSH tests boot (cached under /var/cache/torrust-tracker-deployer-tests;
-# 1-2 minutes once, instant afterwards; the script says when it builds).
+# The Debian 13 rootfs the SSH tests boot, and LXD started, initialised and given the locally
+# built Debian 13 image with cloud-init: cached under /var/cache/torrust-tracker-deployer-tests,
+# minutes once (each script says when it builds), instant afterwards. Independent, so in parallel.
+builds=()
 part=ssh-target
-if wanted "$@"; then bash "$here/build-test-rootfs.sh" >/dev/null; fi
-
-# LXD started, initialised and given the locally built Debian 13 image with cloud-init
-# (3-5 minutes once, instant afterwards; the script says what it does).
+if wanted "$@"; then bash "$here/build-test-rootfs.sh" >/dev/null & builds+=($!); fi
 part=lxd
-if wanted "$@"; then bash "$here/../tests/support/lxd/setup-lxd.sh" >/dev/null; fi
+if wanted "$@"; then bash "$here/../tests/support/lxd/setup-lxd.sh" >/dev/null & builds+=($!); fi
+for build in "${builds[@]}"; do wait "$build"; done
