@@ -18,7 +18,6 @@ validators|prometheus|promtool check config on every rendered prometheus.yml
 validators|shellcheck|shellcheck on the rendered configure.sh, run.sh and backup scripts
 validators|cloud-init|cloud-init schema on every rendered cloud-init.yml
 validators|python3-yaml|the YAML parser run over every rendered .yml
-validators|docker.io|the docker CLI that runs docker compose config (the tests need no Docker daemon)
 tmux|tmux|the wizard test drives the built binary in a real terminal
 openssl|openssl|the HTTPS tests make a test CA and certificates
 ssh-target|debootstrap|builds the Debian 13 system the SSH tests boot as a real OpenSSH server
@@ -43,20 +42,34 @@ while IFS='|' read -r part package why; do
   say "installing $package: $why"
   missing+=("$package")
 done <<<"$PACKAGES"
-if ((${#missing[@]} > 0)); then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+updated=
+apt_update_once() { [[ -n "$updated" ]] || { apt-get update -qq; updated=yes; }; }
+apt_install() {
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if ((${#missing[@]} > 0)); then apt_install "${missing[@]}"; fi
 
 part=validators
+# The docker CLI (no daemon: the tests only run `docker compose config`). Debian 13 ships it
+# as docker-cli; Debian 12 only inside docker.io.
+if wanted "$@" && ! command -v docker >/dev/null; then
+  apt_update_once
+  docker_package=docker.io
+  if apt-cache show docker-cli >/dev/null 2>&1; then docker_package=docker-cli; fi
+  say "installing $docker_package: the docker CLI that runs docker compose config (the tests need no Docker daemon)"
+  apt_install "$docker_package"
+fi
+
 if wanted "$@" && ! docker compose version >/dev/null 2>&1; then
   compose=
+  apt_update_once
   if apt-cache show docker-compose-v2 >/dev/null 2>&1; then compose=docker-compose-v2
   elif [[ $(apt-cache policy docker-compose 2>/dev/null | awk '/Candidate:/ {print $2}') == 2.* ]]; then compose=docker-compose
   fi
   if [[ -n "$compose" ]]; then
     say "installing $compose: docker compose config on every rendered compose file"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$compose" >/dev/null
+    apt_install "$compose"
   else
     # Debian 12 only ships compose v1: the trixie .deb (it depends only on libc6) comes from the
     # same Debian mirror, through a private apt state that leaves the system's sources untouched.
