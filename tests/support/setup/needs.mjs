@@ -40,7 +40,7 @@ export const NEEDS = [
     tag: 'needs-validators',
     title: 'rendered files checked by the real docker compose, caddy, promtool, shellcheck and cloud-init',
     install: 'apt',
-    packages: ['docker.io', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init'],
+    packages: ['docker-cli (docker.io on Debian 12)', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init', 'python3-yaml'],
     missing: () => {
       const command = firstMissing(['docker', 'caddy', 'promtool', 'shellcheck', 'cloud-init', 'python3']);
       if (command) return `${command} is not installed`;
