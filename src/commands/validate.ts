@@ -23,7 +23,7 @@ const validate: CommandHandler = async (context, input) => {
     overrides: loaded.overrides.map((override) => override.variable),
     errors,
     warnings,
-  });
+  }, summary ? 0 : 2);
 
   printProblems(output, shown, loaded.problems);
   if (!summary) {

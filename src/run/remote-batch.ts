@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteCommandStep } from '../plan/types.js';
-import { shellQuote } from '../render/quote.js';
+import { hostCommand } from '../shell/host-command.js';
 
 /**
  * Consecutive remote commands run as one script over one round trip. Each
@@ -18,19 +18,15 @@ export interface Batch {
   parse(line: string): BatchMarker | undefined;
 }
 
-export function wrapCommand(command: string, sudo: boolean): string {
-  return sudo ? `sudo -n sh -c ${shellQuote(command)}` : `sh -c ${shellQuote(command)}`;
-}
-
 export function batchScript(steps: readonly RemoteCommandStep[], nonce = randomBytes(6).toString('hex')): Batch {
   const tag = `@@ttd-${nonce}`;
   const lines = ['exec 2>&1'];
   steps.forEach((step, index) => {
     const mark = (event: string, extra = '') => `echo "${tag} ${event} ${index}${extra}"`;
-    const run = `${wrapCommand(step.command, step.sudo)} || { rc=$?; ${mark('fail', ' $rc')}; exit $rc; }; ${mark('done')}`;
+    const run = `${hostCommand(step.command, step.sudo)} || { rc=$?; ${mark('fail', ' $rc')}; exit $rc; }; ${mark('done')}`;
     lines.push(step.check === undefined
       ? `${mark('start')}; ${run}`
-      : `if ${wrapCommand(step.check, step.sudo)} >/dev/null 2>&1; then ${mark('skip')}; else ${mark('start')}; ${run}; fi`);
+      : `if ${hostCommand(step.check, step.sudo)} >/dev/null 2>&1; then ${mark('skip')}; else ${mark('start')}; ${run}; fi`);
   });
   return {
     script: `${lines.join('\n')}\n`,

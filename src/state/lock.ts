@@ -78,6 +78,17 @@ export async function readHolder(path: string): Promise<LockHolder | undefined> 
   return { pid: 0, host: hostname(), command: 'unknown (unreadable lock file)', since: 'unknown' };
 }
 
+/**
+ * Refuses, as acquireLock would, when a live process holds the lock and the
+ * command would not wait for it. Reads only (a dry run takes no lock); a stale
+ * lock reads as free, since acquireLock would take it over.
+ */
+export async function refuseHeldLock(workingDir: string, name: string, waitSeconds: number): Promise<void> {
+  if (waitSeconds > 0) return;
+  const holder = await readHolder(lockFile(workingDir, name));
+  if (holder !== undefined && !isStale(holder)) throw lockedError(name, holder, 0);
+}
+
 function isStale(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return false; // a process on another machine cannot be checked
   return holder.pid <= 0 || !processAlive(holder.pid);

@@ -41,7 +41,7 @@ describe('engine commands through the CLI', () => {
   it('deploy --dry-run prints every stage from where the environment stands', async () => {
     const result = await ttd(['deploy', 'demo', '--dry-run'], workingDir);
     expect(result.stdout).toMatch(/^Plan for 'demo' \(deploy\): 5 stages/);
-    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', '$ sudo usermod -aG docker torrust', 'configure', 'release', 'Upload /opt/torrust/docker-compose.yml', 'run (ttd run demo)', 'test (ttd test demo)']) {
+    for (const text of ['provision (ttd provision demo)', 'API: lxd create torrust-tracker-vm-demo', "$ sudo -n sh -c 'usermod -aG docker torrust'", 'configure', 'release', 'Upload /opt/torrust/docker-compose.yml', 'run (ttd run demo)', 'test (ttd test demo)']) {
       expect(result.stdout).toContain(text);
     }
     const json = ndjson((await ttd(['deploy', 'demo', '--dry-run', '--json'], workingDir)).stdout);
