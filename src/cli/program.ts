@@ -62,7 +62,7 @@ function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default:
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const userArgs = argv.slice(2);
   // Until a command is parsed, what is printed follows the raw arguments (parsing may fail first).
-  let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), json: wantsJson(userArgs) }, '', env).output;
+  let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), json: wantsJson(userArgs) }, commandTyped(userArgs), env).output;
   let exitCode = 0;
   const program = buildProgram(async (load, command) => {
     const context = createContext(command.optsWithGlobals() as unknown as GlobalOptions, commandPath(command), env);
@@ -112,6 +112,21 @@ function routeCommanderOutput(command: Command, output: () => Output): void {
 function commandPath(command: Command): string {
   const names: string[] = [];
   for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}
+
+/** The command the raw arguments name, as far as the command table knows it ('' when none). */
+function commandTyped(args: readonly string[]): string {
+  const names: string[] = [];
+  let specs: readonly CommandSpec[] = COMMANDS;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    const spec = specs.find((candidate) => candidate.name === arg);
+    if (!spec && names.length === 0) continue; // the value of a global option (-o json)
+    if (!spec) break;
+    names.push(spec.name);
+    specs = spec.subcommands ?? [];
+  }
   return names.join(' ');
 }
 
