@@ -1,0 +1,31 @@
+import type { NdjsonRecord } from './ndjson-sink.js';
+
+/**
+ * Every `type` a --json line can have, at run time, so the reference
+ * (docs/reference/json-events.md) is tested against it. `satisfies` keeps the
+ * typed ones in step with NdjsonRecord: a type added there fails to compile until
+ * it is listed here, and then the docs test fails until it is documented.
+ */
+const TYPED_RECORDS = {
+  'lock.acquired': true,
+  'plan.started': true,
+  'stage.started': true,
+  'stage.finished': true,
+  'step.started': true,
+  'step.command': true,
+  'step.output': true,
+  'step.skipped': true,
+  'step.succeeded': true,
+  'step.failed': true,
+  'state.changed': true,
+  'plan.finished': true,
+  plan: true,
+  check: true,
+  'config.changed': true,
+  result: true,
+} as const satisfies Record<NdjsonRecord['type'], true>;
+
+/** Lines the day-two commands (restore, upgrade, logs) print outside NdjsonRecord. */
+const DAY_TWO_RECORDS = ['restore.step', 'upgrade.step', 'log'] as const;
+
+export const JSON_RECORD_TYPES: readonly string[] = [...Object.keys(TYPED_RECORDS), ...DAY_TWO_RECORDS];
