@@ -35,7 +35,7 @@ export async function runCommand(scope: ServerScope, request: CommandRequest, on
   const handler = await handlerOf(request.command);
   const context: CommandContext = {
     // The agent gets everything as JSON; stderr (the server's log) keeps only errors.
-    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false }),
+    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false, command: request.command }),
     workingDir: scope.workingDir,
     verbosity: 0,
     quiet: true,
