@@ -1,4 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { SkipSummaryReporter } from './tests/support/setup/skip-summary.js';
+import { assessNeeds } from './tests/support/setup/needs.mjs';
+
+// What parts of the suite need from the machine (tests/support/setup/needs.mjs): a need that
+// is missing and that `npm test`'s set-up may not install here skips its tests, which the
+// summary at the end counts; one the set-up may install is never skipped.
+const needs = assessNeeds();
 
 export default defineConfig({
   test: {
@@ -7,5 +14,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'tests/lab/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    tags: needs.map((need) => ({ name: need.tag, description: need.title, skip: need.skip })),
+    reporters: ['default', new SkipSummaryReporter(needs.filter((need) => need.skip))],
   },
 });

@@ -19,7 +19,7 @@ if [[ $(id -u) -ne 0 ]]; then
   echo "build-test-rootfs: must run as root (debootstrap and chroot need it)" >&2
   exit 1
 fi
-command -v debootstrap >/dev/null || { echo "build-test-rootfs: debootstrap is missing: apt-get install debootstrap (scripts/ci-setup.sh installs it)" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "build-test-rootfs: debootstrap is missing: apt-get install debootstrap (as root on Debian, npm test installs it: scripts/test-setup.mjs)" >&2; exit 1; }
 
 mkdir -p "$cache"
 exec 9>"$cache/.build.lock"

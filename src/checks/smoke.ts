@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { GRAFANA_PORT, topologyOf, type Endpoint, type KeyPath } from '../domain/topology.js';
+import { topologyOf, type Endpoint, type KeyPath } from '../domain/topology.js';
+import { GRAFANA_PORT } from '../stack/grafana.js';
 import { configuredDomains } from '../domain/dns-records.js';
 import { checkDns, type DnsResolver } from './dns.js';
 import { httpAnnounce } from './http-announce.js';

@@ -1,42 +1,40 @@
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
-import { maskSecrets } from '../domain/mask-secrets.js';
-import {
-  backupIdFromOutput,
-  groupBackups,
-  listBackupsCommand,
-  parseBackupListing,
-  runBackupCommand,
-  type Backup,
-  type BackupFile,
-} from '../remote/commands/backup.js';
+import { backupListPlan, backupPlan, LIST_AFTER_BACKUP_STEP, LIST_BACKUPS_STEP, RUN_BACKUP_STEP } from '../plan/day-two.js';
+import { backupIdFromOutput, groupBackups, parseBackupListing, runBackupCommand, type Backup, type BackupFile } from '../remote/commands/backup.js';
+import { BUILT_IN } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
+import { knownCause, outputOf, runOperation, runReadPlan } from '../run/operation.js';
+import { printDryRun } from '../run/plan-command.js';
+import type { RemoteConnector } from '../run/ports.js';
+import { preflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import { RemoteCommandError } from '../ssh/errors.js';
-import type { SshSession } from '../ssh/session.js';
 import { formatBytes, formatUtc } from '../status/format.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
-import { acquireLock, type HeldLock } from '../state/lock.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
-import { hostConnectOptions } from './host-access.js';
 
-/** An environment a day-two command can reach: its config, secrets and address, and a way to open SSH to it. */
+/** How long a day-two command keeps trying to reach SSH: the host is up, so not long. */
+export const DAY_TWO_CONNECT_DEADLINE_MS = 30_000;
+
+/** An environment a day-two command can reach: its config, secrets and address, and the connector to its host. */
 export interface ReachableEnvironment {
   readonly name: string;
   readonly record: EnvironmentRecord;
   readonly config: EnvironmentConfig;
   readonly secrets: readonly string[];
   readonly address: string;
-  open(): Promise<SshSession>;
+  readonly connect: RemoteConnector | undefined;
 }
 
 /**
- * The environment, refused unless it has backups configured and has been
- * deployed (reached running): the backup job and the stack must be on the host.
+ * The environment, refused unless it has backups configured, has been deployed
+ * (reached running: the backup job and the stack must be on the host), its SSH key
+ * can be used and, for a command that takes the lock, no one holds it. The dry run
+ * checks the same, so it fails as the real command would.
  */
-export async function backupEnvironment(context: CommandContext, name: string, command: string): Promise<ReachableEnvironment> {
+export async function backupEnvironment(context: CommandContext, name: string, command: string, lock: { readonly waitSeconds: number } | undefined): Promise<ReachableEnvironment> {
   const record = await requireEnvironmentRecord(context.workingDir, name);
   const { config, secrets } = configFromRecord(record, context.env);
   if (!config.backup) {
@@ -52,25 +50,20 @@ export async function backupEnvironment(context: CommandContext, name: string, c
       fix: `ttd deploy ${name}`,
     });
   }
-  const open = async () => {
-    const { SshSession } = await import('../ssh/session.js');
-    return SshSession.open(hostConnectOptions(context, config, record, address, secrets));
-  };
-  return { name, record, config, secrets, address, open };
+  await preflight(context.workingDir, name, config, context.env, lock);
+  const connect = BUILT_IN.connect(config, record, { connectDeadlineMs: DAY_TWO_CONNECT_DEADLINE_MS });
+  return { name, record, config, secrets, address, connect };
 }
 
-/** The backups on the host, newest first. */
-export async function listBackups(session: SshSession): Promise<Backup[]> {
-  return groupBackups(parseBackupListing((await session.sudo(listBackupsCommand())).stdout));
-}
-
-export async function withLock<T>(context: CommandContext, name: string, command: string, lockWaitSeconds: number, body: (lock: HeldLock) => Promise<T>): Promise<T> {
-  const lock = await acquireLock(context.workingDir, name, { command, waitSeconds: lockWaitSeconds });
-  try {
-    return await body(lock);
-  } finally {
-    await lock.release();
+/** The backups on the host, newest first, read by a read plan (no lock). */
+export async function listBackups(context: CommandContext, environment: ReachableEnvironment): Promise<Backup[]> {
+  const listing = outputOf(LIST_BACKUPS_STEP);
+  const { result } = await runReadPlan(context, { name: 'backup-list', environment: environment.name, secrets: environment.secrets, connect: environment.connect, address: environment.address, plan: backupListPlan(environment.name), tap: listing.tap });
+  if (result.outcome === 'interrupted') throw new DeployerError('interrupted', 'Stopped by Ctrl-C while listing the backups');
+  if (result.outcome === 'failed') {
+    throw knownCause(result.cause) ?? new DeployerError('ssh.command_failed', `Listing the backups on ${environment.address} failed: ${result.error}`, { where: environment.address, fix: `check that the stack was deployed (ttd status ${environment.name})` });
   }
+  return groupBackups(parseBackupListing(listing.lines.join('\n')));
 }
 
 export function backupJson(backup: Backup): Record<string, unknown> {
@@ -101,74 +94,66 @@ export function backupListText(name: string, backups: readonly Backup[]): string
 /**
  * `backup ENV`: runs the backup job now (the script the cron job runs, as root)
  * and reports the files it wrote, found by listing the backup directory before
- * and after. `backup list ENV`: the backups on the host, grouped by id.
+ * and after. `backup list ENV`: the backups on the host, grouped by id (a read: no lock).
  */
 const backup: CommandHandler = async (context, input) => {
   const listing = input.command === 'backup list';
   return withJsonResult(context, input.command, async (json) => {
     const name = input.args['env'] ?? '';
     const lockWaitSeconds = listing ? 0 : lockWaitOf(input);
-    const environment = await backupEnvironment(context, name, listing ? 'backup list' : 'backup');
+    const environment = await backupEnvironment(context, name, listing ? 'backup list' : 'backup', listing ? undefined : { waitSeconds: lockWaitSeconds });
 
-    if (context.dryRun) {
-      const commands = listing ? [listBackupsCommand()] : [listBackupsCommand(), runBackupCommand(), listBackupsCommand()];
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: input.command, dry_run: true, environment: name, instance_ip: environment.address, remote_commands: commands });
-      context.output.result([`Would run on ${environment.address} as root:`, ...commands.map((command) => `  ${command}`)].join('\n'));
+    if (context.dryRun) return printDryRun(context, listing ? backupListPlan(name) : backupPlan(name));
+
+    if (listing) {
+      const backups = await listBackups(context, environment);
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup list', environment: name, backups: backups.map(backupJson) });
+      context.output.result(backupListText(name, backups));
       return 0;
     }
 
-    if (listing) {
-      const session = await environment.open();
-      try {
-        const backups = await listBackups(session);
-        json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup list', environment: name, backups: backups.map(backupJson) });
-        context.output.result(backupListText(name, backups));
-        return 0;
-      } finally {
-        await session.close();
-      }
-    }
-
-    return withLock(context, name, 'backup', lockWaitSeconds, async () => {
-      const session = await environment.open();
-      try {
-        const before = new Set(parseBackupListing((await session.sudo(listBackupsCommand())).stdout).map((file) => `${file.path} ${file.sizeBytes}`));
-        context.output.info(`Running the backup job on ${environment.address} (${runBackupCommand()})…`);
-        const output: string[] = [];
-        try {
-          await session.sudo(runBackupCommand(), {
-            onLine: (_stream, line) => {
-              output.push(line);
-              context.output.detail(`  ${line}`);
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof RemoteCommandError)) throw error;
-          const tail = error.stderrTail.length > 0 ? error.stderrTail : output.slice(-10);
-          throw new DeployerError('backup.failed', `The backup job on ${environment.address} ${error.exitStatus === null ? 'was killed' : `exited with status ${error.exitStatus}`}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`, {
-            where: `${environment.address}:${runBackupCommand()}`,
-            fix: `run it again with -v to see all of the job's output (or on the host: sudo ${runBackupCommand()}); ttd status ${name} shows whether the database is up`,
-            data: { exit_status: error.exitStatus, stderr_tail: tail.map((line) => maskSecrets(line, environment.secrets)) },
-          });
-        }
-        const after = parseBackupListing((await session.sudo(listBackupsCommand())).stdout);
-        const fresh = after.filter((file) => !before.has(`${file.path} ${file.sizeBytes}`));
-        const id = backupIdFromOutput(output.join('\n')) ?? fresh.map((file) => file.id).sort().at(-1);
-        const made = groupBackups(after).find((candidate) => candidate.id === id);
-        if (!made) {
-          throw new DeployerError('backup.failed', `The backup job on ${environment.address} ended well but no new file appeared under /opt/torrust/storage/backup`, {
-            where: environment.address,
-            fix: `run it again with -v to see the job's output; check /opt/torrust/storage/backup/etc/backup.conf on the host`,
-          });
-        }
-        json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made) });
-        context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}`);
-        context.output.result([`${made.id}  ${formatUtc(made.at.getTime())}  ${formatBytes(made.sizeBytes)}`, ...filesText(made.files, '  '), `Restore it with: ttd restore ${name} --from ${made.id}`].join('\n'));
-        return 0;
-      } finally {
-        await session.close();
-      }
+    const before = outputOf(LIST_BACKUPS_STEP);
+    const job = outputOf(RUN_BACKUP_STEP);
+    const after = outputOf(LIST_AFTER_BACKUP_STEP);
+    const { result, logFile } = await runOperation(context, {
+      name: 'backup',
+      command: 'backup',
+      environment: name,
+      secrets: environment.secrets,
+      connect: environment.connect,
+      address: environment.address,
+      lockWaitSeconds,
+      plan: () => backupPlan(name),
+      tap: (event) => [before, job, after].forEach((output) => output.tap(event)),
     });
+    const log = logFile ? ` The full log is in ${logFile}` : '';
+    if (result.outcome !== 'succeeded') {
+      const stopped = result.stopped;
+      const cause = knownCause(stopped?.cause);
+      if (cause) throw cause;
+      if (result.outcome === 'interrupted') throw new DeployerError('interrupted', `The backup of '${name}' was stopped by Ctrl-C`, { fix: `run ttd backup ${name} again.${log}` });
+      const tail = stopped?.output ?? [];
+      throw new DeployerError('backup.failed', `The backup job on ${environment.address} failed: ${stopped?.error ?? 'unknown error'}`, {
+        where: `${environment.address}:${runBackupCommand()}`,
+        fix: `run it again with -vv to see all of the job's output (or on the host: sudo ${runBackupCommand()}); ttd status ${name} shows whether the database is up.${log}`,
+        data: { step: stopped?.step, stderr_tail: tail.slice(-10) },
+      });
+    }
+    const known = new Set(parseBackupListing(before.lines.join('\n')).map((file) => `${file.path} ${file.sizeBytes}`));
+    const files = parseBackupListing(after.lines.join('\n'));
+    const fresh = files.filter((file) => !known.has(`${file.path} ${file.sizeBytes}`));
+    const id = backupIdFromOutput(job.lines.join('\n')) ?? fresh.map((file) => file.id).sort().at(-1);
+    const made = groupBackups(files).find((candidate) => candidate.id === id);
+    if (!made) {
+      throw new DeployerError('backup.failed', `The backup job on ${environment.address} ended well but no new file appeared under /opt/torrust/storage/backup`, {
+        where: environment.address,
+        fix: `run it again with -vv to see the job's output; check /opt/torrust/storage/backup/etc/backup.conf on the host.${log}`,
+      });
+    }
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made), log_file: logFile ?? null });
+    context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}`);
+    context.output.result([`${made.id}  ${formatUtc(made.at.getTime())}  ${formatBytes(made.sizeBytes)}`, ...filesText(made.files, '  '), `Restore it with: ttd restore ${name} --from ${made.id}`].join('\n'));
+    return 0;
   });
 };
 

@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { printDryRun, runPlanCommand } from '../run/plan-command.js';
-import { preflight } from '../run/preflight.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { runSmokeTest } from '../run/smoke-test.js';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environment-record.js';
@@ -43,7 +43,7 @@ const deploy: CommandHandler = async (context, input) =>
       return withGaps(plan, config, current);
     };
     const plan = build(record);
-    await preflight({ workingDir: context.workingDir, command: 'deploy', plan, config, position: record, registered: !isNew, configFile: record.config.source_file, unsetVariables: source.unsetVariables, lockWaitSeconds });
+    await planPreflight({ workingDir: context.workingDir, command: 'deploy', plan, config, position: record, registered: !isNew, configFile: record.config.source_file, unsetVariables: source.unsetVariables, lockWaitSeconds });
     if (context.dryRun) {
       if (isNew) context.output.info(`(dry run) would create environment '${record.name}' in data/${record.name}/ first`);
       return printDryRun(context, plan);

@@ -3,7 +3,7 @@ import { destroyEnvironmentPlan } from '../plan/build.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import { printDryRun, runPlanCommand } from '../run/plan-command.js';
-import { preflight } from '../run/preflight.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
@@ -24,7 +24,7 @@ const destroy: CommandHandler = async (context, input) =>
       return withGaps(plan, config, current);
     };
     const plan = build(record);
-    await preflight({ workingDir: context.workingDir, command: 'destroy', plan, config, position: record, registered: true, configFile: record.config.source_file, unsetVariables, lockWaitSeconds });
+    await planPreflight({ workingDir: context.workingDir, command: 'destroy', plan, config, position: record, registered: true, configFile: record.config.source_file, unsetVariables, lockWaitSeconds });
     if (context.dryRun) return printDryRun(context, plan);
     if (input.options['yes'] !== true) {
       await confirmOrRefuse(context, `Destroy environment '${name}' (${config.provider.provider}${record.instance.address ? `, ${record.instance.address}` : ''}) and everything created for it?`, '--yes');

@@ -2,7 +2,7 @@ import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import { acquireLock, refuseHeldLock } from '../state/lock.js';
+import { acquireLock, assertLockFree } from '../state/lock.js';
 import { buildDir, environmentDir, removeEnvironmentData, requireEnvironmentRecord } from '../state/store.js';
 
 /**
@@ -23,7 +23,7 @@ const purge: CommandHandler = async (context, input) =>
         fix: `destroy it first (ttd destroy ${name}), or pass --force to delete only the local data and leave the infrastructure`,
       });
     }
-    await refuseHeldLock(context.workingDir, name, lockWaitSeconds);
+    if (lockWaitSeconds === 0) await assertLockFree(context.workingDir, name);
     if (context.dryRun) {
       context.output.resultJson({ dry_run: true, environment_name: name, would_remove: targets });
       context.output.result(`Would remove:\n${targets.map((target) => `  ${target}`).join('\n')}`);

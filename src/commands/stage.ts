@@ -4,7 +4,7 @@ import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig, type LifecycleResult } from '../run/lifecycle.js';
 import { printDryRun, runPlanCommand } from '../run/plan-command.js';
-import { preflight } from '../run/preflight.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { dnsRecordLines } from '../domain/dns-records.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
@@ -42,7 +42,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       };
       const current = update ? update(stored) : stored;
       const plan = build(current);
-      await preflight({ workingDir: context.workingDir, command, plan, config, position: current, registered: true, configFile: stored.config.source_file, unsetVariables, lockWaitSeconds });
+      await planPreflight({ workingDir: context.workingDir, command, plan, config, position: current, registered: true, configFile: stored.config.source_file, unsetVariables, lockWaitSeconds });
       if (context.dryRun) return printDryRun(context, plan);
 
       const result = await runPlanCommand(context, json, {

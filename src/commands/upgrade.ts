@@ -5,38 +5,27 @@ import { displayPath } from '../cli/display-path.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import type { RenderedFile } from '../plan/stages.js';
-import {
-  checkedServices,
-  COMPOSE_FILE,
-  imageChanges,
-  otherChanges,
-  PREVIOUS_COMPOSE,
-  prepareCommand,
-  removeWorkDirUnlessPrevious,
-  STAGED_COMPOSE,
-  upgradeSteps,
-  type ImageChange,
-  type UpgradeTarget,
-} from '../remote/commands/upgrade.js';
-import type { RestoreStep } from '../remote/commands/backup.js';
+import { PREPARE_UPGRADE_STEP, UPLOAD_COMPOSE_STEP, upgradePlan } from '../plan/day-two.js';
+import { checkedServices, COMPOSE_FILE, imageChanges, otherChanges, PREVIOUS_COMPOSE, type ImageChange, type UpgradeTarget } from '../remote/commands/upgrade.js';
 import { BUILT_IN } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
+import { interruptedError, knownCause, runOperation } from '../run/operation.js';
+import { printDryRun } from '../run/plan-command.js';
+import { preflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import type { SshSession } from '../ssh/session.js';
-import type { EnvironmentRecord, HistoryEntry } from '../state/environment-record.js';
+import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
-import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.js';
-import { withLock } from './backup.js';
+import { requireEnvironmentRecord } from '../state/store.js';
+import { DAY_TWO_CONNECT_DEADLINE_MS } from './backup.js';
 import { loadValidConfig } from './load-valid-config.js';
-import { reasonOf, runRestoreSteps, type RestoreOutcome } from './restore.js';
-import { hostConnectOptions } from './host-access.js';
+import { reasonOf, rollbackOf, type Rollback } from './restore.js';
 import { isConfigFile } from './config-file-argument.js';
 
 /** How long `up --wait` and the health check may take, each (the tracker's start period and retries fit well inside). */
 export const UPGRADE_WAIT_SECONDS = 180;
 
 /** The steps that change nothing the stack uses: a failure there leaves it as it was. */
-const CHANGES_NOTHING_LIVE = new Set(['check-compose', 'pull-images']);
+const CHANGES_NOTHING_LIVE = new Set([PREPARE_UPGRADE_STEP, UPLOAD_COMPOSE_STEP, 'check-compose', 'pull-images']);
 
 
 interface Plan {
@@ -52,7 +41,6 @@ interface Plan {
   readonly compose: RenderedFile & { host: NonNullable<RenderedFile['host']> };
 }
 
-const imagesText = (changes: readonly ImageChange[]) => changes.map((change) => `${change.service}: ${change.from} → ${change.to}`);
 const changeJson = (change: ImageChange) => ({ service: change.service, from: change.from, to: change.to });
 
 /**
@@ -61,7 +49,7 @@ const changeJson = (change: ImageChange) => ({ service: change.service, from: ch
  * source). Refuses (exit 2, nothing changed) unless the only difference from the
  * recorded config is the image of one or more deployed services.
  */
-async function planUpgrade(context: CommandContext, target: string): Promise<Plan> {
+async function planUpgrade(context: CommandContext, target: string, lockWaitSeconds: number): Promise<Plan> {
   const fromFile = isConfigFile(target);
   let record = fromFile ? undefined : await requireEnvironmentRecord(context.workingDir, target);
   const file = fromFile ? resolve(target) : record!.config.source_file;
@@ -126,6 +114,7 @@ async function planUpgrade(context: CommandContext, target: string): Promise<Pla
       data: { files: otherFiles, images: changes.map(changeJson) },
     });
   }
+  await preflight(context.workingDir, name, after, context.env, { waitSeconds: lockWaitSeconds });
   const compose = filesAfter.find((candidate) => candidate.host?.path === COMPOSE_FILE);
   if (!compose?.host) throw new DeployerError('internal', `The render has no ${COMPOSE_FILE}`);
   const snapshot = { source_file: file, format: loaded.document.format, snapshot: loaded.document.data };
@@ -138,43 +127,38 @@ function imageList(config: EnvironmentConfig): string {
   return Object.entries(images).map(([service, image]) => `${service} = ${image}`).join(', ');
 }
 
-async function openSession(context: CommandContext, plan: Plan): Promise<SshSession> {
-  const { SshSession } = await import('../ssh/session.js');
-  return SshSession.open(hostConnectOptions(context, plan.after, plan.record, plan.address, plan.secrets));
-}
-
 /** The error for an upgrade that did not succeed. */
-export function upgradeError(name: string, changes: readonly ImageChange[], outcome: RestoreOutcome, secrets: readonly string[]): DeployerError {
-  const failed = outcome.failed!;
-  const { reason, diagnosis } = reasonOf(failed.error, secrets);
-  const undoFailures = outcome.undoFailures.map(({ step, error }) => ({ step: step.id, ...reasonOf(error, secrets) }));
+export function upgradeError(name: string, changes: readonly ImageChange[], outcome: Rollback): DeployerError {
+  const failed = outcome.failed;
+  const { reason, diagnosis } = reasonOf(failed);
+  const undoFailures = outcome.undoFailures.map((failure) => ({ step: failure.step, ...reasonOf(failure) }));
   const data = {
-    step: failed.step.id,
+    step: failed.step,
     reason,
     ...(diagnosis.length > 0 ? { diagnosis } : {}),
     images: changes.map(changeJson),
     undo_failures: undoFailures.map(({ step, reason: why }) => ({ step, reason: why })),
   };
-  const where = `upgrade step ${failed.step.id} (${failed.step.title})`;
+  const where = `upgrade step ${failed.step} (${failed.title})`;
   const images = changes.map((change) => `${change.service} ${change.to}`).join(', ');
   const diagnosisText = diagnosis.length > 0 ? `\n  ${diagnosis.join('\n  ')}` : '';
   const rollback = undoFailures.find(({ step }) => step === 'swap-compose');
   if (rollback) {
     const rollbackDiagnosis = rollback.diagnosis.length > 0 ? `\n  ${rollback.diagnosis.join('\n  ')}` : '';
-    return new DeployerError('upgrade.rollback_failed', `Upgrading '${name}' to ${images} failed at "${failed.step.title}": ${reason}${diagnosisText}\n  Going back to the previous images failed too: ${rollback.reason}${rollbackDiagnosis}`, {
+    return new DeployerError('upgrade.rollback_failed', `Upgrading '${name}' to ${images} failed at "${failed.title}": ${reason}${diagnosisText}\n  Going back to the previous images failed too: ${rollback.reason}${rollbackDiagnosis}`, {
       where,
       fix: `the previous docker-compose.yml is kept on the host in ${PREVIOUS_COMPOSE}: look at the services (ttd status ${name}, ttd logs ${name} tracker --tail 50), put it back by hand (cp it to ${COMPOSE_FILE}, then docker compose up -d in /opt/torrust) and remove it; a later upgrade refuses to start while it is there`,
       data: { ...data, rolled_back: false },
     });
   }
-  const nothingLive = CHANGES_NOTHING_LIVE.has(failed.step.id);
+  const nothingLive = CHANGES_NOTHING_LIVE.has(failed.step);
   const after = nothingLive
     ? 'Nothing was changed: the services kept running their previous images.'
     : 'The previous docker-compose.yml is back and the services run their previous images again (healthy).';
-  const fix = failed.step.id === 'pull-images'
+  const fix = failed.step === 'pull-images'
     ? `check the image names and tags in [images] (does the registry have them?), then run ttd upgrade ${name} again`
     : `read the reason${diagnosis.length > 0 ? ' and the last log lines' : ''} above; fix the image or go back to the previous tag in the config`;
-  return new DeployerError('upgrade.failed', `Upgrading '${name}' to ${images} failed at "${failed.step.title}": ${reason}${diagnosisText}\n  ${after}`, {
+  return new DeployerError('upgrade.failed', `Upgrading '${name}' to ${images} failed at "${failed.title}": ${reason}${diagnosisText}\n  ${after}`, {
     where,
     fix,
     data: { ...data, rolled_back: !nothingLive },
@@ -193,80 +177,37 @@ const upgrade: CommandHandler = async (context, input) =>
   withJsonResult(context, 'upgrade', async (json) => {
     const target = input.args['env-or-file'] ?? '';
     const lockWaitSeconds = lockWaitOf(input);
-    const plan = await planUpgrade(context, target);
+    const plan = await planUpgrade(context, target, lockWaitSeconds);
     const { name, changes } = plan;
     const upgradeTarget: UpgradeTarget = { services: changes.map((change) => change.service), waitSeconds: UPGRADE_WAIT_SECONDS };
-    const steps = upgradeSteps(upgradeTarget);
+    const steps = upgradePlan(name, upgradeTarget, plan.compose);
 
-    if (context.dryRun) {
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'upgrade', dry_run: true, environment: name, instance_ip: plan.address, images: changes.map(changeJson), upload: { path: STAGED_COMPOSE, then: COMPOSE_FILE }, steps: steps.map(stepJson) });
-      context.output.result([
-        `Would upgrade '${name}' on ${plan.address}:`,
-        ...imagesText(changes).map((line) => `  ${line}`),
-        `It would upload the new docker-compose.yml to ${STAGED_COMPOSE}, then run as root:`,
-        ...steps.flatMap((step) => [`  ${step.id}: ${step.title}`, ...step.command.split('\n').map((line) => `      ${line}`)]),
-        `Health check: ${checkedServices(upgradeTarget).join(', ')} (the tracker must be healthy); on failure the previous docker-compose.yml goes back.`,
-      ].join('\n'));
-      return 0;
-    }
+    if (context.dryRun) return printDryRun(context, steps);
 
-    return withLock(context, name, 'upgrade', lockWaitSeconds, async () => {
-      context.output.info(['Upgrading:', ...imagesText(changes).map((line) => `  ${line}`)].join('\n'));
-      const session = await openSession(context, plan);
-      const startedAt = new Date().toISOString();
-      let stop = false;
-      const onInterrupt = () => {
-        stop = true;
-        process.stderr.write('\nStopping after the current step; the previous images are put back…\n');
-      };
-      try {
-        const run = (command: string) => session.sudo(command, { onLine: (_stream, line) => context.output.debug(`    ${line}`) });
-        await run(prepareCommand());
-        try {
-          await session.writeFile(STAGED_COMPOSE, plan.compose.content, { mode: plan.compose.mode, asRoot: true, owner: plan.compose.host.owner });
-        } catch (error) {
-          await run(removeWorkDirUnlessPrevious()).catch(() => undefined);
-          throw error;
-        }
-        process.on('SIGINT', onInterrupt);
-        const outcome = await runRestoreSteps(steps, (command) => run(command), {
-          started: (step, phase) => {
-            if (phase === 'do') context.output.info(`→ ${step.title}`);
-            else context.output.warn(`Putting back: ${step.title}`);
-            if (json) stepLine({ phase, id: step.id, title: step.title, status: 'started' });
-          },
-          finished: (step, phase, error) => {
-            if (error !== undefined) context.output.detail(`  ✗ ${step.id} (${phase}): ${reasonOf(error, plan.secrets).reason}`);
-            if (json) stepLine({ phase, id: step.id, status: error === undefined ? 'done' : 'failed', ...(error === undefined ? {} : { error: reasonOf(error, plan.secrets).reason }) });
-          },
-        }, () => stop);
-        const finishedAt = new Date().toISOString();
-        const failure = outcome.ok ? undefined : upgradeError(name, changes, outcome, plan.secrets);
-        const entry: HistoryEntry = { command: 'upgrade', started_at: startedAt, finished_at: finishedAt, outcome: outcome.ok ? 'succeeded' : 'failed', ...(failure ? { error: failure.message.split('\n')[0]! } : {}) };
-        const current = await requireEnvironmentRecord(context.workingDir, name);
-        // Only a healthy upgrade records the new config: after a failure `show` still reports the images that run.
-        await saveEnvironmentRecord(context.workingDir, { ...current, ...(outcome.ok ? { config: plan.snapshot } : {}), history: [...current.history, entry] });
-        if (failure) throw failure;
-        for (const warning of outcome.warnings) context.output.warn(`${warning.step.title} failed: ${reasonOf(warning.error, plan.secrets).reason}`);
-        const services = checkedServices(upgradeTarget);
-        json?.line({ type: 'result', ok: true, exit_code: 0, command: 'upgrade', environment: name, images: changes.map(changeJson), healthy: services, warnings: outcome.warnings.map(({ step, error }) => ({ step: step.id, reason: reasonOf(error, plan.secrets).reason })) });
-        context.output.success(`Upgraded '${name}': ${services.join(', ')} healthy`);
-        context.output.result(['Now running:', ...changes.map((change) => `  ${change.service}: ${change.to}`)].join('\n'));
-        return 0;
-      } finally {
-        process.off('SIGINT', onInterrupt);
-        await session.close();
-      }
+    const { result, logFile } = await runOperation(context, {
+      name: 'upgrade',
+      command: 'upgrade',
+      environment: name,
+      secrets: plan.secrets,
+      connect: BUILT_IN.connect(plan.after, plan.record, { connectDeadlineMs: DAY_TWO_CONNECT_DEADLINE_MS }),
+      address: plan.address,
+      lockWaitSeconds,
+      plan: () => steps,
+      // Only a healthy upgrade records the new config: after a failure `show` still reports the images that run.
+      afterSuccess: (record) => ({ ...record, config: plan.snapshot }),
     });
+    const rollback = rollbackOf(result);
+    if (rollback) {
+      const cause = CHANGES_NOTHING_LIVE.has(rollback.failed.step) ? knownCause(result.stopped?.cause) : undefined;
+      if (cause) throw cause;
+      if (result.outcome === 'interrupted' && rollback.undoFailures.length === 0) throw interruptedError(`The upgrade of '${name}'`, logFile);
+      throw upgradeError(name, changes, result.outcome === 'interrupted' ? { ...rollback, failed: { ...rollback.failed, error: 'stopped by Ctrl-C before this step', output: [] } } : rollback);
+    }
+    const services = checkedServices(upgradeTarget);
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'upgrade', environment: name, images: changes.map(changeJson), healthy: services, warnings: result.warnings.map(({ step, error }) => ({ step, reason: error })), log_file: logFile ?? null });
+    context.output.success(`Upgraded '${name}': ${services.join(', ')} healthy`);
+    context.output.result(['Now running:', ...changes.map((change) => `  ${change.service}: ${change.to}`)].join('\n'));
+    return 0;
   });
-
-function stepJson(step: RestoreStep): Record<string, unknown> {
-  return { id: step.id, title: step.title, command: step.command, ...(step.undo === undefined ? {} : { undo: step.undo }) };
-}
-
-/** --json: each step as it starts and ends, before the result line. */
-function stepLine(fields: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ type: 'upgrade.step', ...fields, at: new Date().toISOString() })}\n`);
-}
 
 export default upgrade;

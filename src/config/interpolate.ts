@@ -10,6 +10,17 @@ export interface Interpolated {
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}?/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A value that is nothing but ${VAR} or ${VAR:-default}: how a user asks for the environment. */
+export const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/**
+ * The config text for a value a user typed (wizard, `init` flags, MCP answers):
+ * it loads back exactly as typed, because every ${ is written $${. Only a whole
+ * ${VAR} or ${VAR:-default} stays a reference, as the wizard documents.
+ */
+export function asTypedInConfig(value: string): string {
+  return WHOLE_REFERENCE.test(value) ? value : value.replaceAll('${', () => '$${');
+}
 
 /** Resolves ${VAR} and ${VAR:-default} in every string; $${ is a literal ${. */
 export function interpolate(data: unknown, env: NodeJS.ProcessEnv): Interpolated {

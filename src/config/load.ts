@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { readConfigDocument, type ConfigDocument } from './document.js';
+import { parseConfigText, readConfigDocument, type ConfigDocument, type ConfigFormat } from './document.js';
 import { interpolate } from './interpolate.js';
 import { locateKey } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
@@ -25,6 +25,14 @@ export interface LoadedConfig {
 
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   return validateConfigDocument(await readConfigDocument(path), env);
+}
+
+/**
+ * A config given as text instead of a file (the MCP validate tool): `name`
+ * stands for the file in every message, relative key paths resolve against `baseDir`.
+ */
+export function loadConfigText(text: string, format: ConfigFormat, name: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return validateConfigDocument({ path: resolve(baseDir, name), format, text, data: parseConfigText(name, format, text) }, env);
 }
 
 export function validateConfigDocument(document: ConfigDocument, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

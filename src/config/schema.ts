@@ -9,6 +9,7 @@ import {
   sizeProblem,
   usernameProblem,
 } from './fields.js';
+import { imageDefaults, type ImageService } from '../stack/queries.js';
 import { checkCrossServiceRules } from './rules.js';
 
 /**
@@ -260,26 +261,16 @@ export const BackupSection = z.strictObject({
   retention_days: z.number().int().min(1, 'retention_days must be at least 1').default(7).describe('Days to keep backups.'),
 });
 
-export const DEFAULT_IMAGES = {
-  tracker: 'torrust/tracker:develop',
-  mysql: 'mysql:8.4',
-  prometheus: 'prom/prometheus:v3.11.2',
-  grafana: 'grafana/grafana:13.0.0',
-  caddy: 'caddy:2.11.2',
-  backup: 'torrust/tracker-backup:latest',
-} as const;
+/** Each stack service's default image, declared by its module (src/stack/). */
+export const DEFAULT_IMAGES = Object.fromEntries(imageDefaults()) as Readonly<Record<ImageService, string>>;
 
-const image = (service: keyof typeof DEFAULT_IMAGES) =>
-  nonEmpty(`images.${service}`).default(DEFAULT_IMAGES[service]).describe(`Image for ${service}.`);
+const imageKeys = Object.fromEntries(
+  imageDefaults().map(([service, image]) => [service, nonEmpty(`images.${service}`).default(image).describe(`Image for ${service}.`)]),
+) as Record<ImageService, z.ZodDefault<z.ZodString>>;
 
 export const ImagesSection = z
   .strictObject({
-    tracker: image('tracker'),
-    mysql: image('mysql'),
-    prometheus: image('prometheus'),
-    grafana: image('grafana'),
-    caddy: image('caddy'),
-    backup: image('backup'),
+    ...imageKeys,
     registry_mirror: validated(registryMirrorProblem, 'registry mirror', 'write the mirror\'s base URL, for example "https://mirror.example.com" or "http://10.0.0.1:5000"')
       .optional()
       .describe('A Docker Hub mirror for the host\'s Docker engine (registry-mirrors in /etc/docker/daemon.json), such as a pull-through cache. Images named without a registry are pulled through it.'),

@@ -1,4 +1,5 @@
 import { topologyOf, type Endpoint } from '../domain/topology.js';
+import { imageDefaults } from '../stack/queries.js';
 import { instanceNameOf, type EnvironmentConfig } from './schema.js';
 
 /** What a config will deploy, as data (for --json) and as lines (for people). No secret appears in either. */
@@ -29,7 +30,7 @@ export function summarize(config: EnvironmentConfig): ConfigSummary {
   const topology = topologyOf(config);
   const { provider } = config;
   const database = config.tracker.core.database;
-  const images = Object.fromEntries(topology.services.map((service) => [service, config.images[service]]));
+  const images = Object.fromEntries(imageDefaults().filter(([service]) => topology.services.includes(service)).map(([service]) => [service, config.images[service]]));
   return {
     environment_name: config.environment.name,
     instance_name: instanceNameOf(config),

@@ -1,17 +1,12 @@
 import { isIP } from 'node:net';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { deployedServices } from '../stack/queries.js';
 import { topologyOf, type KeyPath } from './topology.js';
 
 /** Every domain the config gives a service, once, with the config section it comes from. */
 export function configuredDomains(config: EnvironmentConfig): { domain: string; key: KeyPath }[] {
   const topology = topologyOf(config);
-  const sources = [
-    ...topology.udpTrackers,
-    ...topology.httpTrackers,
-    topology.httpApi,
-    topology.healthCheckApi,
-    ...(config.grafana ? [{ domain: config.grafana.domain, key: ['grafana'] as KeyPath }] : []),
-  ];
+  const sources = deployedServices(config, topology.tlsSites).flatMap((service) => service.domains?.(config, topology) ?? []);
   const seen = new Set<string>();
   const domains: { domain: string; key: KeyPath }[] = [];
   for (const { domain, key } of sources) {

@@ -1,14 +1,9 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { GRAFANA_PORT, PROMETHEUS_PORT, topologyOf, type Endpoint } from './topology.js';
+import { deployedServices } from '../stack/queries.js';
+import type { ServiceUrl } from '../stack/types.js';
+import { topologyOf } from './topology.js';
 
-/** How a service is reached from outside the instance. */
-export type Access = 'public' | 'https' | 'ssh-tunnel';
-
-export interface ServiceUrl {
-  readonly service: string;
-  readonly url: string;
-  readonly access: Access;
-}
+export type { Access, ServiceUrl } from '../stack/types.js';
 
 /**
  * The URL of every service, as `show` and `run` print them (ANCHOR.md §5.3):
@@ -16,26 +11,17 @@ export interface ServiceUrl {
  * port is published, and a localhost URL (through an SSH tunnel) otherwise.
  */
 export function serviceUrls(config: EnvironmentConfig, address: string | undefined): ServiceUrl[] {
+  return serviceUrlsByService(config, address).flatMap(({ urls }) => urls);
+}
+
+/** The URLs grouped by the stack service they reach, in registry order. */
+export function serviceUrlsByService(config: EnvironmentConfig, address: string | undefined): { service: string; urls: ServiceUrl[] }[] {
   const topology = topologyOf(config);
   const host = address === undefined ? 'INSTANCE_ADDRESS' : address.includes(':') ? `[${address}]` : address;
-  const http = (endpoint: Endpoint, path: string, service: string): ServiceUrl => {
-    if (endpoint.tls && endpoint.domain) return { service, url: `https://${endpoint.domain}${path}`, access: 'https' };
-    if (endpoint.published) return { service, url: `http://${endpoint.domain ?? host}:${endpoint.port}${path}`, access: 'public' };
-    return { service, url: `http://localhost:${endpoint.port}${path}`, access: 'ssh-tunnel' };
-  };
-  const urls: ServiceUrl[] = [
-    ...topology.udpTrackers.map((udp) => ({ service: udp.label, url: `udp://${udp.domain ?? host}:${udp.port}/announce`, access: 'public' as const })),
-    ...topology.httpTrackers.map((tracker) => http(tracker, '/announce', tracker.label)),
-    http(topology.httpApi, '/api', 'HTTP API'),
-    http(topology.healthCheckApi, '/health_check', 'Health check API'),
-  ];
-  if (config.prometheus) urls.push({ service: 'Prometheus', url: `http://localhost:${PROMETHEUS_PORT}`, access: 'ssh-tunnel' });
-  if (config.grafana) {
-    urls.push(config.grafana.use_tls_proxy && config.grafana.domain
-      ? { service: 'Grafana', url: `https://${config.grafana.domain}`, access: 'https' }
-      : { service: 'Grafana', url: `http://${config.grafana.domain ?? host}:${GRAFANA_PORT}`, access: 'public' });
-  }
-  return urls;
+  return deployedServices(config, topology.tlsSites).flatMap((service) => {
+    const urls = service.urls?.(config, host, topology) ?? [];
+    return urls.length === 0 ? [] : [{ service: service.name, urls }];
+  });
 }
 
 /** The URLs reachable from outside, for people and scripts that will use them. */

@@ -1,5 +1,4 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { VERSION } from '../cli/program.js';
 import { registerCommandTools } from './command-tools.js';
@@ -9,6 +8,7 @@ import { registerResources } from './resources.js';
 import { protocolError } from './results.js';
 import type { ServerScope } from './run-command.js';
 import { takeOverStdout } from './stdout.js';
+import { StrictStdioServerTransport } from './strict-stdio.js';
 
 const INSTRUCTIONS = `Torrust Tracker Deployer: from a user's request to a running BitTorrent tracker on a server they own.
 Usual path: questionnaire_questions → questionnaire_answer (repeat) → questionnaire_config {write: true} → validate {path} → render → deploy {target: path} (a dry run by default: show the user the plan).
@@ -30,7 +30,7 @@ export async function serveStdio(scope: ServerScope): Promise<void> {
   const stdout = takeOverStdout();
   try {
     const server = createMcpServer(scope);
-    const transport = new StdioServerTransport(process.stdin, stdout.protocol);
+    const transport = new StrictStdioServerTransport(process.stdin, stdout.protocol);
     const closed = new Promise<void>((resolve) => {
       server.server.onclose = resolve;
     });
@@ -45,11 +45,11 @@ export async function serveStdio(scope: ServerScope): Promise<void> {
 }
 
 /** Counts requests received and not yet answered; the returned function resolves when there are none. */
-function trackRequests(transport: StdioServerTransport): () => Promise<void> {
+function trackRequests(transport: StrictStdioServerTransport): () => Promise<void> {
   const pending = new Set<string | number>();
   let waiting: (() => void) | undefined;
   const receive = transport.onmessage;
-  transport.onmessage = (...received: Parameters<NonNullable<StdioServerTransport['onmessage']>>) => {
+  transport.onmessage = (...received: Parameters<NonNullable<StrictStdioServerTransport['onmessage']>>) => {
     const [message] = received;
     if ('method' in message && 'id' in message) pending.add(message.id);
     receive?.(...received);

@@ -138,6 +138,9 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
       case 'step.failed':
         end(event.step, { kind: 'failed', error: event.error });
         return;
+      case 'step.warned':
+        end(event.step, { kind: 'skipped', reason: `failed after the commit point, left as it is: ${event.error}` });
+        return;
       case 'plan.finished':
         for (const step of views.keys()) end(step, { kind: 'not-run' });
         return;

@@ -16,6 +16,7 @@ export function plainSink(options: PlainSinkOptions): EventSink {
     const title = 'step' in event ? (titles.get(event.step) ?? event.step) : '';
     if (quiet) {
       if (event.type === 'step.failed') write(`✗ ${title}: ${event.error}`);
+      if (event.type === 'step.undo.failed') write(`✗ undo of ${title} failed: ${event.error}`);
       return;
     }
     switch (event.type) {
@@ -42,6 +43,18 @@ export function plainSink(options: PlainSinkOptions): EventSink {
         return;
       case 'step.failed':
         write(`  ✗ ${title}: ${event.error}`);
+        return;
+      case 'step.warned':
+        write(`  ⚠ ${title}: ${event.error}`);
+        return;
+      case 'step.undo.started':
+        if (verbosity >= 1) write(`  … undo: ${title}`);
+        return;
+      case 'step.undo.succeeded':
+        write(`  ↶ undone: ${title}`);
+        return;
+      case 'step.undo.failed':
+        write(`  ✗ undo of ${title} failed: ${event.error}`);
         return;
       case 'state.changed':
         if (verbosity >= 1) write(`  state: ${event.from} → ${event.to}`);

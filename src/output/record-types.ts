@@ -17,6 +17,10 @@ const TYPED_RECORDS = {
   'step.skipped': true,
   'step.succeeded': true,
   'step.failed': true,
+  'step.warned': true,
+  'step.undo.started': true,
+  'step.undo.succeeded': true,
+  'step.undo.failed': true,
   'state.changed': true,
   'plan.finished': true,
   plan: true,
@@ -25,7 +29,7 @@ const TYPED_RECORDS = {
   result: true,
 } as const satisfies Record<NdjsonRecord['type'], true>;
 
-/** Lines the day-two commands (restore, upgrade, logs) print outside NdjsonRecord. */
-const DAY_TWO_RECORDS = ['restore.step', 'upgrade.step', 'log'] as const;
+/** Lines `logs` prints outside NdjsonRecord. */
+const DAY_TWO_RECORDS = ['log'] as const;
 
 export const JSON_RECORD_TYPES: readonly string[] = [...Object.keys(TYPED_RECORDS), ...DAY_TWO_RECORDS];

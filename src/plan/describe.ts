@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { hostCommand } from '../shell/host-command.js';
+import { remoteCommandLine } from './command-line.js';
 import type { Plan, Step } from './types.js';
 
 /** How a step is shown in a dry run: everything it would do, and never a file's content (it may hold secrets). */
 export function describeStep(step: Step): string[] {
   switch (step.kind) {
     case 'remote':
-      return [`$ ${hostCommand(step.command, step.sudo)}`, ...(step.check ? [`skip if: ${hostCommand(step.check, step.sudo)} succeeds`] : [])];
+      return [
+        `$ ${remoteCommandLine(step.command, step.sudo)}`,
+        ...(step.check ? [`skip if: ${remoteCommandLine(step.check, step.sudo)} succeeds`] : []),
+        ...(step.undo ? [`undo on failure: $ ${remoteCommandLine(step.undo, step.sudo)}`] : []),
+        ...(step.afterCommit ? ['after the commit point: a failure is a warning'] : []),
+      ];
     case 'upload':
       return [`upload → ${step.target} (${byteLength(step.content)} bytes, mode ${octal(step.mode)}${step.owner ? `, owner ${step.owner}` : ''})`, 'skip if: the file there has the same SHA-256'];
     case 'local':

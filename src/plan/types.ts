@@ -23,6 +23,13 @@ export interface RemoteCommandStep extends StepBase {
   readonly check: string | undefined;
   /** Run with sudo. */
   readonly sudo: boolean;
+  /**
+   * Puts back what the command changed. It must be safe to run when the command did
+   * not run or failed half way: it also runs for the step that failed.
+   */
+  readonly undo?: string;
+  /** After the commit point: a failure is a warning, nothing is undone, and Ctrl-C no longer stops before it. */
+  readonly afterCommit?: boolean;
 }
 
 /** A file written on the instance. Done when the file there has the same SHA-256. */
@@ -69,9 +76,20 @@ export interface WaitStep extends StepBase {
 export type Step = RemoteCommandStep | UploadStep | ProviderStep | LocalWriteStep | WaitStep;
 export type StepKind = Step['kind'];
 
+/**
+ * What a command without a stage of the pipeline runs: it needs a running
+ * environment and leaves its state as it is (`test`, the day-two commands).
+ */
+export const OPERATIONS = ['test', 'backup', 'backup list', 'restore', 'upgrade', 'logs', 'status'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export function isOperation(stage: string): stage is Operation {
+  return (OPERATIONS as readonly string[]).includes(stage);
+}
+
 /** The steps of one stage (or one command without a stage, such as `test`). */
 export interface StagePlan {
-  readonly stage: Stage | 'test';
+  readonly stage: Stage | Operation;
   /** The command a user would type for it alone. */
   readonly command: string;
   readonly steps: readonly Step[];

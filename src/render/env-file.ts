@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { GRAFANA_PORT } from '../domain/topology.js';
+import { GRAFANA_PORT } from '../stack/grafana.js';
+import { TRACKER_CONFIG_PATH } from '../stack/tracker.js';
 import { mysqlRootPassword } from './secrets.js';
 
 /** One variable of the compose .env: the only rendered file that holds the stack's secrets. */
@@ -8,8 +9,6 @@ export interface EnvVariable {
   readonly value: string;
   readonly comment: string;
 }
-
-export const TRACKER_CONFIG_PATH = '/etc/torrust/tracker/tracker.toml';
 
 export function envVariables(config: EnvironmentConfig, instanceIp: string | undefined): EnvVariable[] {
   const database = config.tracker.core.database;

@@ -17,11 +17,12 @@ export function tomlString(value: string): string {
 
 /**
  * A value in compose's .env: single quotes keep it literal (no ${} expansion).
- * A value holding a single quote goes in double quotes, escaping what compose expands there.
+ * Compose lets a backslash escape the closing quote even there, so a value holding
+ * a single quote or a backslash goes in double quotes, escaping what compose expands there.
  */
 export function dotenvValue(value: string): string {
   if (/[\n\r]/.test(value)) throw new Error('a .env value cannot hold a line break');
-  if (!value.includes("'")) return `'${value}'`;
+  if (!/['\\]/.test(value)) return `'${value}'`;
   return `"${value.replace(/[\\"$]/g, (character) => `\\${character}`)}"`;
 }
 

@@ -1,13 +1,17 @@
 import { instanceNameOf, type EnvironmentConfig } from '../config/schema.js';
 import { publicServiceUrls } from '../domain/service-urls.js';
-import { PROMETHEUS_PORT, topologyOf, type Topology } from '../domain/topology.js';
+import { topologyOf, type Topology } from '../domain/topology.js';
 import { configureSteps } from '../remote/commands/configure.js';
-import { BACKUP_CRON_PATH, BACKUP_LOG_PATH, releaseSteps, type HostFile } from '../remote/commands/release.js';
+import { releaseSteps, type HostFile } from '../remote/commands/release.js';
+import { BACKUP_CRON_PATH, BACKUP_LOG_PATH } from '../stack/backup.js';
 import { runSteps } from '../remote/commands/run.js';
 import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/commands/step.js';
-import { ACME_CA_ROOT_IN_CADDY, composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
+import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
+import { PROMETHEUS_PORT } from '../stack/prometheus.js';
+import { deployedServices } from '../stack/queries.js';
+import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { metricsDashboard, statsDashboard } from './dashboards.js';
-import { envVariables, TRACKER_CONFIG_PATH } from './env-file.js';
+import { envVariables } from './env-file.js';
 import { header, type CommentSyntax } from './header.js';
 import { caddyToken, dotenvValue, shellQuote, tomlString, yamlString } from './quote.js';
 import { renderTemplate } from './template.js';
@@ -34,7 +38,7 @@ export interface RenderOptions {
 }
 
 /** Where the https.acme_ca_root certificate goes in the render output (and on the host, next to the Caddyfile). */
-export const ACME_CA_ROOT_ARTIFACT = 'opt/torrust/storage/caddy/etc/acme-ca-root.pem';
+export const ACME_CA_ROOT_ARTIFACT = `opt/torrust/storage/caddy/etc/${ACME_CA_ROOT_FILE}`;
 
 export const SCRIPT_NAMES = ['configure.sh', 'release.sh', 'run.sh'] as const;
 const SECRET = 0o600;
@@ -123,7 +127,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
       renderTemplate('backup.conf', { header: head, backup, database, sh: shellQuote }),
     );
     add('opt/torrust/storage/backup/etc/backup-paths.txt', PUBLIC, '#', ['prometheus', 'grafana', 'https'], (head) =>
-      renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(services, config.https?.acme_ca_root !== undefined) }),
+      renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(config, topology) }),
     );
     add('opt/torrust/storage/backup/etc/backup.sh', EXECUTABLE, '#', ['backup', 'tracker.core.database.driver'], (head) => renderTemplate('backup.sh', { header: head }));
     add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));
@@ -193,13 +197,7 @@ function caddySites(topology: Topology): CaddySite[] {
   );
 }
 
-function backupPaths(services: readonly string[], acmeCaRoot: boolean): string[] {
-  return [
-    `/data/storage/tracker/etc/${TRACKER_CONFIG_PATH.split('/').pop()}`,
-    ...(services.includes('prometheus') ? ['/data/storage/prometheus/etc/prometheus.yml'] : []),
-    ...(services.includes('grafana') ? ['/data/storage/grafana/provisioning'] : []),
-    ...(services.includes('caddy') ? ['/data/storage/caddy/etc/Caddyfile', ...(acmeCaRoot ? [`/data/storage/caddy/etc/${ACME_CA_ROOT_ARTIFACT.split('/').pop()}`] : [])] : []),
-    '/data/storage/backup/etc/backup.conf',
-  ];
+/** What the config archive of a backup holds: each deployed service's files, the backup job's last. */
+function backupPaths(config: EnvironmentConfig, topology: Topology): string[] {
+  return deployedServices(config, topology.tlsSites).flatMap((service) => service.backupPaths?.(config) ?? []);
 }
-

@@ -18,6 +18,13 @@ export type EngineEvent =
   | { readonly type: 'step.skipped'; readonly step: string; readonly reason: string }
   | { readonly type: 'step.succeeded'; readonly step: string }
   | { readonly type: 'step.failed'; readonly step: string; readonly error: string }
+  /** A step after the commit point failed: what it should have done is left undone, the command still succeeds. */
+  | { readonly type: 'step.warned'; readonly step: string; readonly error: string }
+  /** After a failure or Ctrl-C, a step that ran is undone: last first, the failed one included. */
+  | { readonly type: 'step.undo.started'; readonly step: string; readonly title: string }
+  | { readonly type: 'step.undo.succeeded'; readonly step: string }
+  /** The undo failed; the undos of the steps before it still run. */
+  | { readonly type: 'step.undo.failed'; readonly step: string; readonly error: string }
   | { readonly type: 'state.changed'; readonly environment: string; readonly from: StateName; readonly to: StateName }
   | { readonly type: 'plan.finished'; readonly outcome: 'succeeded' | 'failed' | 'interrupted' };
 

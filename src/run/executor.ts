@@ -9,6 +9,7 @@ import type { EventSink } from './events.js';
 import type { Provider, RemoteConnector } from './ports.js';
 import type { ExplainingRemoteHost } from './ssh-connector.js';
 import { shellQuote } from '../render/quote.js';
+import { remoteCommandLine } from '../plan/command-line.js';
 import { batchScript } from './remote-batch.js';
 import { DIAGNOSIS_MARKER } from '../remote/commands/step.js';
 
@@ -35,11 +36,29 @@ export interface ExecutorContext {
   readonly stopRequested: () => boolean;
 }
 
-export type StageOutcome =
-  | { readonly outcome: 'succeeded' }
-  /** `cause`: the error that made the step fail, when one says why (its code and fix reach the user). */
-  | { readonly outcome: 'failed'; readonly step: Step; readonly error: string; readonly cause?: DeployerError }
-  | { readonly outcome: 'interrupted'; readonly step: Step | undefined };
+/** A step after the commit point that failed: the command still succeeds. */
+export interface StepWarning {
+  readonly step: Step;
+  readonly error: string;
+}
+
+/** An undo that failed: what it printed last says why. */
+export interface UndoFailure {
+  readonly step: RemoteCommandStep;
+  readonly error: string;
+  readonly output: readonly string[];
+}
+
+export type StageOutcome = { readonly outcome: 'succeeded'; readonly warnings?: readonly StepWarning[] } | StageStop;
+
+/** How a stage ended when it did not succeed. */
+export type StageStop =
+  /**
+   * `cause`: the error that made the step fail, when one says why (its code and fix reach the user).
+   * `output`: the last lines the failed step printed. `undoFailures`: set when the stage undid what it did.
+   */
+  | { readonly outcome: 'failed'; readonly step: Step; readonly error: string; readonly cause?: DeployerError; readonly output?: readonly string[]; readonly undoFailures?: readonly UndoFailure[] }
+  | { readonly outcome: 'interrupted'; readonly step: Step | undefined; readonly undoFailures?: readonly UndoFailure[] };
 
 class StepFailure extends Error {
   constructor(
@@ -66,6 +85,18 @@ function diagnosisIn(tail: readonly string[]): string | undefined {
   return [tail[start]!.slice(DIAGNOSIS_MARKER.length).trim(), ...tail.slice(start + 1)].join('\n');
 }
 
+function keepTail(tail: string[], line: string): void {
+  tail.push(line);
+  if (tail.length > FAILED_STEP_TAIL_LINES) tail.shift();
+}
+
+/** A failed remote command in a line: its own diagnosis when it printed one, else its last line. */
+function remoteFailureText(exitCode: number, tail: readonly string[]): string {
+  const diagnosis = diagnosisIn(tail);
+  if (diagnosis) return `exited with code ${exitCode}; ${diagnosis}`;
+  return `exited with code ${exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
+}
+
 /** A step's failure as the user reads it: a provider's or the SSH layer's fix travels with the message. */
 function failureMessage(error: unknown): string {
   if (error instanceof DeployerError && error.fix) return `${error.message} (fix: ${error.fix})`;
@@ -82,20 +113,42 @@ export class Executor {
 
   constructor(private readonly context: ExecutorContext) {}
 
+  /**
+   * A stage whose steps declare undos is reversible: each remote step runs in its own
+   * round trip, and when one fails (or Ctrl-C stops the stage before its commit point)
+   * the undo of every step that ran, the failed one included, runs last first; an undo
+   * that fails is reported and the rest still run. Steps after the commit point
+   * (`afterCommit`) always run, and their failure is a warning.
+   */
   async runStage(stage: StagePlan): Promise<StageOutcome> {
     const { emit } = this.context;
     const steps = stage.steps;
+    const reversible = steps.some((step) => step.kind === 'remote' && (step.undo !== undefined || step.afterCommit === true));
+    const ran: Step[] = [];
+    const warnings: StepWarning[] = [];
+    let stopped: StageStop | undefined;
     let index = 0;
     while (index < steps.length) {
       const step = steps[index]!;
-      if (this.context.stopRequested() || this.context.signal.aborted) return { outcome: 'interrupted', step };
+      const committed = step.kind === 'remote' && step.afterCommit === true;
+      if (!committed && (this.context.stopRequested() || this.context.signal.aborted)) {
+        stopped = { outcome: 'interrupted', step };
+        break;
+      }
+      ran.push(step);
       if (step.kind === 'remote') {
-        let end = index;
-        while (end < steps.length && steps[end]!.kind === 'remote') end += 1;
-        const batch = steps.slice(index, end) as RemoteCommandStep[];
-        const outcome = await this.runRemoteBatch(stage.stage, batch);
-        if (outcome) return outcome;
+        let end = index + 1;
+        if (!reversible) while (end < steps.length && steps[end]!.kind === 'remote') end += 1;
+        const outcome = await this.runRemoteBatch(stage.stage, steps.slice(index, end) as RemoteCommandStep[]);
         index = end;
+        if (outcome?.outcome === 'failed' && committed) {
+          warnings.push({ step, error: outcome.error });
+          continue;
+        }
+        if (outcome) {
+          stopped = outcome;
+          break;
+        }
         continue;
       }
       emit({ type: 'step.started', stage: stage.stage, step: step.id, title: step.title, kind: step.kind });
@@ -103,15 +156,70 @@ export class Executor {
         const skipped = await this.runStep(step);
         emit(skipped === undefined ? { type: 'step.succeeded', step: step.id } : { type: 'step.skipped', step: step.id, reason: skipped });
       } catch (error) {
-        if (this.context.signal.aborted) return { outcome: 'interrupted', step };
+        if (this.context.signal.aborted) {
+          stopped = { outcome: 'interrupted', step };
+          break;
+        }
         const message = failureMessage(error);
         const cause = causeOf(error);
         emit({ type: 'step.failed', step: step.id, error: message });
-        return { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}) };
+        stopped = { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}) };
+        break;
       }
       index += 1;
     }
-    return { outcome: 'succeeded' };
+    if (!stopped) return { outcome: 'succeeded', ...(warnings.length > 0 ? { warnings } : {}) };
+    if (!reversible) return stopped;
+    return { ...stopped, undoFailures: await this.undo(ran) };
+  }
+
+  /** The undos of the steps that ran, last first; each failure is kept and the rest still run. */
+  private async undo(ran: readonly Step[]): Promise<UndoFailure[]> {
+    const failures: UndoFailure[] = [];
+    for (const step of [...ran].reverse()) {
+      if (step.kind !== 'remote' || step.undo === undefined) continue;
+      this.context.emit({ type: 'step.undo.started', step: step.id, title: step.title });
+      const failure = await this.runUndo(step, step.undo);
+      if (failure) failures.push(failure);
+      this.context.emit(failure ? { type: 'step.undo.failed', step: step.id, error: failure.error } : { type: 'step.undo.succeeded', step: step.id });
+    }
+    return failures;
+  }
+
+  /**
+   * An undo puts the host back, so it runs to its end even after a second Ctrl-C
+   * (which only cancels the step that was running).
+   */
+  private async runUndo(step: RemoteCommandStep, undo: string): Promise<UndoFailure | undefined> {
+    const { emit } = this.context;
+    const signal = new AbortController().signal;
+    const tail: string[] = [];
+    const failure = (error: string): UndoFailure => ({ step, error, output: [...tail] });
+    let remote: ExplainingRemoteHost;
+    try {
+      remote = await this.connected(step, signal);
+    } catch (error) {
+      return failure(failureMessage(error));
+    }
+    emit({ type: 'step.command', step: step.id, command: remoteCommandLine(undo, step.sudo) });
+    const batch = batchScript([{ ...step, command: undo, check: undefined }]);
+    let exitCode: number | undefined;
+    try {
+      const result = await remote.exec(batch.script, {
+        signal,
+        onLine: (stream, line) => {
+          const marker = batch.parse(line);
+          if (marker?.event === 'fail') exitCode = marker.exitCode;
+          if (marker) return;
+          keepTail(tail, line);
+          emit({ type: 'step.output', step: step.id, stream, line });
+        },
+      });
+      if (exitCode === undefined && result.exitCode !== 0) exitCode = result.exitCode;
+    } catch (error) {
+      return failure(failureMessage(error));
+    }
+    return exitCode === undefined ? undefined : failure(remoteFailureText(exitCode, tail));
   }
 
   async close(): Promise<void> {
@@ -133,13 +241,14 @@ export class Executor {
     }
   }
 
-  private async runRemoteBatch(stage: string, steps: readonly RemoteCommandStep[]): Promise<StageOutcome | undefined> {
+  private async runRemoteBatch(stage: string, steps: readonly RemoteCommandStep[]): Promise<StageStop | undefined> {
     const { emit, signal } = this.context;
-    const failedBeforeStart = (step: RemoteCommandStep, error: unknown, started: boolean): StageOutcome => {
+    const reportFailure = (step: RemoteCommandStep, error: string) => emit({ type: step.afterCommit === true ? 'step.warned' : 'step.failed', step: step.id, error });
+    const failedBeforeStart = (step: RemoteCommandStep, error: unknown, started: boolean): StageStop => {
       const message = failureMessage(error);
       const cause = causeOf(error);
       if (!started) emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
-      emit({ type: 'step.failed', step: step.id, error: message });
+      reportFailure(step, message);
       return { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}) };
     };
     let remote: ExplainingRemoteHost;
@@ -159,8 +268,7 @@ export class Executor {
         const marker = batch.parse(line);
         if (!marker) {
           if (current) {
-            tail.push(line);
-            if (tail.length > FAILED_STEP_TAIL_LINES) tail.shift();
+            keepTail(tail, line);
             emit({ type: 'step.output', step: current.id, stream, line });
           }
           return;
@@ -173,7 +281,7 @@ export class Executor {
           current = step;
           tail.length = 0;
           emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
-          emit({ type: 'step.command', step: step.id, command: `${step.sudo ? 'sudo ' : ''}${step.command}` });
+          emit({ type: 'step.command', step: step.id, command: remoteCommandLine(step.command, step.sudo) });
         } else if (marker.event === 'done') {
           emit({ type: 'step.succeeded', step: step.id });
           current = undefined;
@@ -194,19 +302,16 @@ export class Executor {
     if (signal.aborted) return { outcome: 'interrupted', step: current };
     if (failed) {
       const cause = remote.explainFailure?.(failed.step.command, tail, failed.step.sudo);
-      const diagnosis = diagnosisIn(tail);
-      const error = cause ? failureMessage(cause)
-        : diagnosis ? `exited with code ${failed.exitCode}; ${diagnosis}`
-        : `exited with code ${failed.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
-      emit({ type: 'step.failed', step: failed.step.id, error });
-      return { outcome: 'failed', step: failed.step, error, ...(cause ? { cause } : {}) };
+      const error = cause ? failureMessage(cause) : remoteFailureText(failed.exitCode, tail);
+      reportFailure(failed.step, error);
+      return { outcome: 'failed', step: failed.step, error, output: [...tail], ...(cause ? { cause } : {}) };
     }
     if (result.exitCode !== 0 || current) {
       const step = current ?? steps[0]!;
       const error = `the remote script stopped with code ${result.exitCode}${result.stderr ? `: ${result.stderr.trim().split('\n').at(-1)}` : ''}`;
       if (!current) emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'remote' });
-      emit({ type: 'step.failed', step: step.id, error });
-      return { outcome: 'failed', step, error };
+      reportFailure(step, error);
+      return { outcome: 'failed', step, error, output: [...tail] };
     }
     return undefined;
   }
@@ -292,11 +397,11 @@ export class Executor {
     }
   }
 
-  private async connected(step: Step): Promise<ExplainingRemoteHost> {
+  private async connected(step: Step, signal: AbortSignal = this.context.signal): Promise<ExplainingRemoteHost> {
     if (this.remote) return this.remote;
     if (!this.context.connect) throw new StepFailure(`'${step.title}' needs an SSH connection, which is not available in this build`);
     if (!this.context.address) throw new StepFailure('the instance address is not known yet (provision or register first)');
-    const remote: ExplainingRemoteHost = await this.context.connect(this.context.address, this.context.signal);
+    const remote: ExplainingRemoteHost = await this.context.connect(this.context.address, signal);
     if (remote.hostKey) {
       try {
         await this.context.record({ type: 'host-key', hostKey: remote.hostKey, ...(remote.hostKeyReplaced === true ? { replaced: true } : {}) });

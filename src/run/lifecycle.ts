@@ -2,12 +2,12 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
 import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
-import type { Plan } from '../plan/types.js';
+import { isOperation, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord, FailureRecord, HistoryEntry } from '../state/environment-record.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.js';
 import type { EventSink } from './events.js';
-import { Executor, type Discovery, type StageOutcome } from './executor.js';
+import { Executor, type Discovery, type StageOutcome, type StageStop } from './executor.js';
 import type { Provider, RemoteConnector } from './ports.js';
 
 export interface LifecycleRequest {
@@ -17,6 +17,8 @@ export interface LifecycleRequest {
   readonly command: string;
   /** Applied to the state read under the lock and saved before the plan is built (deploy FILE records the new config). */
   readonly update?: (record: EnvironmentRecord) => EnvironmentRecord;
+  /** Applied to the state when the whole plan succeeded (upgrade records the new config only then). */
+  readonly afterSuccess?: (record: EnvironmentRecord) => EnvironmentRecord;
   /** Builds the plan from the state read under the lock. */
   readonly plan: (record: EnvironmentRecord) => Plan;
   readonly provider: Provider | undefined;
@@ -43,7 +45,13 @@ export interface LifecycleResult {
     readonly error: string;
     /** The error that says why, when one does (ssh.host_key_changed, ssh.sudo_denied, apt.failed, ...): its code, message, fix and details. */
     readonly cause?: Record<string, unknown>;
+    /** The last lines the failed step printed (secrets masked). */
+    readonly output?: readonly string[];
+    /** The undos that failed, when the stage undid what it did (secrets masked). */
+    readonly undo_failures?: readonly { readonly step: string; readonly title: string; readonly error: string; readonly output: readonly string[] }[];
   };
+  /** Steps after a commit point that failed (secrets masked): the plan still succeeded. */
+  readonly warnings: readonly { readonly step: string; readonly title: string; readonly error: string }[];
 }
 
 /**
@@ -97,6 +105,7 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
 
   let outcome: LifecycleResult['outcome'] = 'succeeded';
   let stopped: LifecycleResult['stopped'];
+  const warnings: LifecycleResult['warnings'][number][] = [];
   try {
     for (const stage of plan.stages) {
       // Ctrl-C during a stage that ran as one round trip lands here: stop before the next
@@ -106,15 +115,15 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
         stopped = { stage: stage.stage, step: undefined, title: undefined, error: 'interrupted' };
         break;
       }
-      if (stage.stage === 'test') {
-        if (record.reached !== 'running') throw wrongState(environment, `test needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
+      if (isOperation(stage.stage)) {
+        if (record.reached !== 'running' || record.state === 'destroyed') throw wrongState(environment, `${stage.command} needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
       } else {
         const admission = admit(stage.stage, record, environment);
         if (!admission.ok) throw wrongState(environment, admission.reason, admission.next);
       }
       const startedAt = new Date().toISOString();
       emit({ type: 'stage.started', stage: stage.stage });
-      if (stage.stage !== 'test') await save({ ...record, state: STAGE_STATES[stage.stage].during, state_since: startedAt });
+      if (!isOperation(stage.stage)) await save({ ...record, state: STAGE_STATES[stage.stage].during, state_since: startedAt });
       const result = withSecretsMasked(await executor.runStage(stage), secrets);
       const finishedAt = new Date().toISOString();
       const history: HistoryEntry = {
@@ -125,7 +134,8 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
         ...(result.outcome === 'failed' ? { error: `${result.step.title}: ${result.error}` } : {}),
       };
       if (result.outcome === 'succeeded') {
-        const next = stage.stage === 'test' ? { state: record.state, reached: record.reached } : afterSuccess(stage.stage, record.reached);
+        warnings.push(...(result.warnings ?? []).map(({ step, error }) => ({ step: step.id, title: step.title, error })));
+        const next = isOperation(stage.stage) ? { state: record.state, reached: record.reached } : afterSuccess(stage.stage, record.reached);
         const { failure: _cleared, ...rest } = record;
         await save({ ...rest, ...next, state_since: finishedAt, ...(stage.stage === 'destroy' ? { instance: {}, resources: [] } : {}), history: [...record.history, history] });
       } else {
@@ -140,15 +150,18 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
           title: result.step?.title,
           error: result.outcome === 'failed' ? result.error : 'interrupted',
           ...(result.outcome === 'failed' && result.cause ? { cause: result.cause.toJSON() } : {}),
+          ...(result.outcome === 'failed' && result.output ? { output: result.output } : {}),
+          ...(result.undoFailures ? { undo_failures: result.undoFailures.map(({ step, error, output }) => ({ step: step.id, title: step.title, error, output })) } : {}),
         };
         break;
       }
     }
+    if (outcome === 'succeeded' && request.afterSuccess) await save(request.afterSuccess(record));
   } finally {
     await executor.close();
   }
   emit({ type: 'plan.finished', outcome });
-  return { record, plan, outcome, ...(stopped ? { stopped } : {}) };
+  return { record, plan, outcome, warnings: maskSecretsDeep(warnings, secrets), ...(stopped ? { stopped: maskSecretsDeep(stopped, secrets) } : {}) };
 }
 
 function withSecretsMasked(result: StageOutcome, secrets: readonly string[]): StageOutcome {
@@ -166,8 +179,8 @@ function withSecretsMasked(result: StageOutcome, secrets: readonly string[]): St
   return { ...result, error, cause: masked };
 }
 
-function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'], command: string, result: Exclude<StageOutcome, { outcome: 'succeeded' }>, at: string, history: HistoryEntry): EnvironmentRecord {
-  if (stage === 'test') return { ...record, history: [...record.history, history] };
+function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'], command: string, result: StageStop, at: string, history: HistoryEntry): EnvironmentRecord {
+  if (isOperation(stage)) return { ...record, history: [...record.history, history] };
   const environment = record.name;
   const step = result.step;
   const failure: FailureRecord = {
@@ -184,7 +197,7 @@ function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'
 
 /** The command that resumes a stage: a registered host is provisioned by register, not by the provider. */
 export function stageCommandOf(stage: Plan['stages'][number]['stage'], command: string): string {
-  if (stage === 'test') return 'test';
+  if (isOperation(stage)) return stage;
   return stage === 'provision' && command.split(' ')[0] === 'register' ? 'register' : STAGE_COMMAND[stage];
 }
 

@@ -1,13 +1,13 @@
 import { access, constants } from 'node:fs/promises';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError, wrongStateError } from '../domain/errors.js';
-import { admit, afterSuccess, type Position } from '../domain/states.js';
+import { admit, afterSuccess, STAGE_STATES, type Position, type Stage } from '../domain/states.js';
 import { allSteps, type Plan } from '../plan/types.js';
 import { missingTokenError } from '../providers/hetzner/errors.js';
-import { unreadableKeyError } from '../ssh/private-key.js';
-import { refuseHeldLock } from '../state/lock.js';
+import { resolveAuth, unreadableKeyError } from '../ssh/private-key.js';
+import { assertLockFree } from '../state/lock.js';
 
-export interface PreflightRequest {
+export interface PlanPreflightRequest {
   readonly workingDir: string;
   /** The command as typed (for the refusal of a plan with gaps). */
   readonly command: string;
@@ -31,9 +31,9 @@ export interface PreflightRequest {
  * needs, the config's variables, the provider token and the SSH key file, and
  * the pieces this build lacks.
  */
-export async function preflight(request: PreflightRequest): Promise<void> {
+export async function planPreflight(request: PlanPreflightRequest): Promise<void> {
   const { plan, workingDir } = request;
-  if (request.registered) await refuseHeldLock(workingDir, plan.environment, request.lockWaitSeconds);
+  if (request.registered && request.lockWaitSeconds === 0) await assertLockFree(workingDir, plan.environment);
   refuseWrongState(plan, request.position);
   refuseUnsetVariables(plan, request.configFile, request.unsetVariables);
   refuseMissingToken(plan, request.config);
@@ -50,10 +50,16 @@ function refuseWrongState(plan: Plan, start: Position): void {
       if (position.reached !== 'running') throw wrongStateError(environment, `test needs a running environment; '${environment}' is ${position.state}`, `ttd deploy ${environment}`);
       continue;
     }
+    // Day-two stages (backup, restore, ...) check their own state; the pipeline's stages are admitted here.
+    if (!isStage(stage.stage)) continue;
     const admission = admit(stage.stage, position, environment);
     if (!admission.ok) throw wrongStateError(environment, admission.reason, admission.next);
     position = afterSuccess(stage.stage, position.reached);
   }
+}
+
+function isStage(name: string): name is Stage {
+  return Object.hasOwn(STAGE_STATES, name);
 }
 
 /** A stage that builds or uploads anything needs every variable the config references. */
@@ -87,4 +93,15 @@ function refuseGaps(command: string, plan: Plan): void {
     fix: 'nothing was changed; provide what is named above and run it again',
     data: { gaps: plan.gaps },
   });
+}
+
+/**
+ * What a command that acts on the host checks before it acts, run by the real
+ * command and by its dry run alike, so both fail with the same error: the SSH
+ * key can be used, and (for a command that takes the lock without waiting) no
+ * live process holds the lock.
+ */
+export async function preflight(workingDir: string, environment: string, config: EnvironmentConfig, env: NodeJS.ProcessEnv, lock: { readonly waitSeconds: number } | undefined): Promise<void> {
+  await resolveAuth(config.ssh_credentials.private_key_path, env);
+  if (lock?.waitSeconds === 0) await assertLockFree(workingDir, environment);
 }

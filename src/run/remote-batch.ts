@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteCommandStep } from '../plan/types.js';
-import { hostCommand } from '../shell/host-command.js';
+import { remoteCommandLine } from '../plan/command-line.js';
 
 /**
  * Consecutive remote commands run as one script over one round trip. Each
@@ -23,10 +23,10 @@ export function batchScript(steps: readonly RemoteCommandStep[], nonce = randomB
   const lines = ['exec 2>&1'];
   steps.forEach((step, index) => {
     const mark = (event: string, extra = '') => `echo "${tag} ${event} ${index}${extra}"`;
-    const run = `${hostCommand(step.command, step.sudo)} || { rc=$?; ${mark('fail', ' $rc')}; exit $rc; }; ${mark('done')}`;
+    const run = `${remoteCommandLine(step.command, step.sudo)} || { rc=$?; ${mark('fail', ' $rc')}; exit $rc; }; ${mark('done')}`;
     lines.push(step.check === undefined
       ? `${mark('start')}; ${run}`
-      : `if ${hostCommand(step.check, step.sudo)} >/dev/null 2>&1; then ${mark('skip')}; else ${mark('start')}; ${run}; fi`);
+      : `if ${remoteCommandLine(step.check, step.sudo)} >/dev/null 2>&1; then ${mark('skip')}; else ${mark('start')}; ${run}; fi`);
   });
   return {
     script: `${lines.join('\n')}\n`,

@@ -30,6 +30,8 @@ export interface ExplainingRemoteHost extends RemoteHost {
 export interface SshConnectorOptions {
   /** --accept-host-key: overrides TORRUST_TD_ACCEPT_HOST_KEY. */
   readonly acceptHostKey?: string | undefined;
+  /** How long to keep trying to reach SSH, when not TORRUST_TD_SSH_WAIT_SECONDS's (a day-two command's host is up). */
+  readonly connectDeadlineMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface SshConnectorOptions {
  */
 export function sshConnector(config: EnvironmentConfig, record: EnvironmentRecord, env: NodeJS.ProcessEnv = process.env, options: SshConnectorOptions = {}): RemoteConnector {
   const acceptHostKey = acceptedHostKey(options.acceptHostKey ?? env[ACCEPT_HOST_KEY_VARIABLE]);
-  const connectDeadlineMs = sshWaitMs(env[SSH_WAIT_VARIABLE]);
+  const connectDeadlineMs = sshWaitMs(env[SSH_WAIT_VARIABLE]) ?? options.connectDeadlineMs;
   const username = config.ssh_credentials.username;
   return async (address, signal): Promise<ExplainingRemoteHost> => {
     const port = record.instance.ssh_port ?? config.ssh_credentials.port;

@@ -59,6 +59,12 @@ export async function acquireLock(workingDir: string, name: string, options: Loc
   }
 }
 
+/** What acquireLock without waiting would throw, checked without taking the lock (a dry run's preflight). */
+export async function assertLockFree(workingDir: string, name: string): Promise<void> {
+  const current = await readHolder(lockFile(workingDir, name));
+  if (current && !isStale(current)) throw lockedError(name, current, 0);
+}
+
 export async function readHolder(path: string): Promise<LockHolder | undefined> {
   let text: string;
   try {
@@ -76,17 +82,6 @@ export async function readHolder(path: string): Promise<LockHolder | undefined> 
     // Not ours: the lock is always linked into place complete.
   }
   return { pid: 0, host: hostname(), command: 'unknown (unreadable lock file)', since: 'unknown' };
-}
-
-/**
- * Refuses, as acquireLock would, when a live process holds the lock and the
- * command would not wait for it. Reads only (a dry run takes no lock); a stale
- * lock reads as free, since acquireLock would take it over.
- */
-export async function refuseHeldLock(workingDir: string, name: string, waitSeconds: number): Promise<void> {
-  if (waitSeconds > 0) return;
-  const holder = await readHolder(lockFile(workingDir, name));
-  if (holder !== undefined && !isStale(holder)) throw lockedError(name, holder, 0);
 }
 
 function isStale(holder: LockHolder): boolean {

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { serviceUrls, type ServiceUrl } from '../domain/service-urls.js';
+import { serviceUrlsByService } from '../domain/service-urls.js';
 import { topologyOf, type ServiceName } from '../domain/topology.js';
+import { deployedServices } from '../stack/queries.js';
 
 /**
  * What `status` looks at, derived from the config alone (pure): the services
@@ -45,8 +46,8 @@ export function statusTarget(config: EnvironmentConfig, environment: string, add
     environment,
     address,
     sshPort: options.sshPort ?? config.ssh_credentials.port,
-    services: topology.services.filter((service) => service !== 'backup'),
-    urls: urlsByService(serviceUrls(config, address)),
+    services: deployedServices(config, topology.tlsSites).filter((service) => service.longRunning).map((service) => service.name),
+    urls: Object.fromEntries(serviceUrlsByService(config, address).map(({ service, urls }) => [service, urls.map((url) => url.url)])),
     stats: {
       url: viaCaddy ? `https://${api.domain}` : `http://${host}:${api.port}`,
       pinnedAddress: viaCaddy ? address : undefined,
@@ -58,13 +59,4 @@ export function statusTarget(config: EnvironmentConfig, environment: string, add
     certificates: config.https ? domains.map((domain) => ({ domain, acceptUntrusted: untrusted(domain) })) : [],
     backupSchedule: config.backup?.schedule,
   };
-}
-
-function urlsByService(urls: readonly ServiceUrl[]): Partial<Record<ServiceName, string[]>> {
-  const byService: Partial<Record<ServiceName, string[]>> = {};
-  for (const url of urls) {
-    const service: ServiceName = url.service === 'Prometheus' ? 'prometheus' : url.service === 'Grafana' ? 'grafana' : 'tracker';
-    (byService[service] ??= []).push(url.url);
-  }
-  return byService;
 }

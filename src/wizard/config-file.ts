@@ -6,6 +6,7 @@ import { SCHEMA_FILE_NAME, environmentJsonSchema } from '../config/json-schema.j
 import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } from '../config/schema.js';
 import { environmentToml, tomlLiteral } from '../config/write-toml.js';
 import { valueAt } from '../config/schema-walk.js';
+import { WHOLE_REFERENCE } from '../config/interpolate.js';
 import { DeployerError } from '../domain/errors.js';
 import { writeNewFile } from '../commands/write-file.js';
 
@@ -35,12 +36,10 @@ export function configFileText(config: EnvironmentConfig, shownPath: string): st
   return text;
 }
 
-const REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
-
 /** The file text with every secret value replaced by stars (references such as "${VAR}" stay: they are not secret). */
 export function maskSecrets(text: string, config: EnvironmentConfig): string {
   const secrets = SECRET_KEY_PATHS.map((key) => valueAt(config as unknown as Record<string, unknown>, key.split('.')))
-    .filter((value): value is string => typeof value === 'string' && value !== '' && !REFERENCE.test(value))
+    .filter((value): value is string => typeof value === 'string' && value !== '' && !WHOLE_REFERENCE.test(value))
     .sort((a, b) => b.length - a.length);
   return secrets.reduce((masked, secret) => masked.split(tomlLiteral(secret)).join('"********"'), text);
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { asTypedInConfig } from '../config/interpolate.js';
 import { formatKeyPath, type KeyPath } from '../config/problems.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig, type EnvironmentConfigInput } from '../config/schema.js';
 import { GENERATE_KEY, generatedKeyName, listOf, OTHER_KEY, portsOf, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
@@ -15,13 +16,15 @@ export type ConfigFromAnswers =
   | { readonly ok: true; readonly config: EnvironmentConfig; /** Generate this key pair before writing. */ readonly keyToGenerate: string | undefined }
   | { readonly ok: false; readonly conflicts: AnswerConflict[] };
 
-const text = (answers: Answers, id: string) => String(answers[id] ?? '');
+/** A typed answer as the config writes it, so it loads back unchanged (no ${…} of it is expanded). */
+const text = (answers: Answers, id: string) => asTypedInConfig(String(answers[id] ?? ''));
 const optional = (value: string) => (value === '' ? undefined : value);
 
 /** The private key path the answers choose, absolute. */
 export function privateKeyPathOf(answers: Answers, context: QuestionContext, workingDir: string): string {
-  const choice = text(answers, 'ssh_key');
-  const path = choice === GENERATE_KEY ? `~/.ssh/${generatedKeyName(answers)}` : choice === OTHER_KEY ? text(answers, 'ssh_key_path') : choice;
+  const choice = String(answers['ssh_key'] ?? '');
+  const typed = choice === GENERATE_KEY ? `~/.ssh/${generatedKeyName(answers)}` : choice === OTHER_KEY ? String(answers['ssh_key_path'] ?? '') : choice;
+  const path = asTypedInConfig(typed);
   if (path === '~') return context.home;
   if (path.startsWith('~/')) return resolve(context.home, path.slice(2));
   return isAbsolute(path) ? path : resolve(workingDir, path);

@@ -59,21 +59,31 @@ describe('backup and restore on the command line', () => {
     expect(result.stderr).toContain('ttd deploy fresh');
   });
 
-  it('--dry-run shows the commands it would run on the host, connecting to nothing', async () => {
+  it('--dry-run prints the plan: the commands exactly as they run on the host (pasteable), connecting to nothing', async () => {
     const backup = await ttd(['backup', 'saved', '--dry-run'], dir);
     expect(backup.code, backup.stderr).toBe(0);
-    expect(backup.stdout).toContain('Would run on 192.0.2.1 as root:');
-    expect(backup.stdout).toContain('/usr/local/bin/maintenance-backup.sh');
+    expect(backup.stdout).toContain("Plan for 'saved' (backup): 1 stage, 3 steps");
+    expect(backup.stdout).toContain('$ sudo -n sh -c /usr/local/bin/maintenance-backup.sh');
 
     const list = await ttd(['backup', 'list', 'saved', '--dry-run', '--json'], dir);
     expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject({ ok: true, command: 'backup list', dry_run: true, remote_commands: [expect.stringContaining('find mysql sqlite config')] });
+    const [plan, result] = list.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(result).toMatchObject({ type: 'result', ok: true, command: 'backup list', dry_run: true });
+    expect(JSON.stringify(plan)).toContain('find mysql sqlite config');
 
     const restore = await ttd(['restore', 'saved', '--from', '20250601_030000', '--dry-run', '--json'], dir);
     expect(restore.code, restore.stderr).toBe(0);
-    const planned = JSON.parse(restore.stdout) as { steps: { id: string; undo?: string }[] };
-    expect(planned.steps.map((step) => step.id)).toEqual(['check-backup', 'stage-database', 'stage-config', 'stop-tracker', 'swap-database', 'swap-config', 'start-tracker', 'wait-healthy', 'clean-up']);
-    expect(planned.steps.find((step) => step.id === 'swap-database')?.undo).toContain('.ttd-previous-tracker.db');
+    const planned = JSON.parse(restore.stdout.trim().split('\n')[0]!) as { type: string; stages: { steps: { id: string; undo?: string; afterCommit?: boolean }[] }[] };
+    expect(planned.type).toBe('plan');
+    const steps = planned.stages[0]!.steps;
+    expect(steps.map((step) => step.id)).toEqual(['check-backup', 'stage-database', 'stage-config', 'stop-tracker', 'swap-database', 'swap-config', 'start-tracker', 'wait-healthy', 'clean-up']);
+    expect(steps.find((step) => step.id === 'swap-database')?.undo).toContain('.ttd-previous-tracker.db');
+    expect(steps.find((step) => step.id === 'clean-up')?.afterCommit).toBe(true);
+
+    const text = await ttd(['restore', 'saved', '--from', '20250601_030000', '--dry-run'], dir);
+    expect(text.stdout).toContain("$ sudo -n sh -c 'cd /opt/torrust && docker compose stop tracker'");
+    expect(text.stdout).toContain("undo on failure: $ sudo -n sh -c 'cd /opt/torrust && docker compose up --detach --no-deps tracker");
+    expect(text.stdout).not.toContain('sudo cd ');
   });
 
   it('backup --help lists the list subcommand; backup list --help names its argument', async () => {

@@ -19,7 +19,7 @@ export function makePki(domain: string): TestPki {
       execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new Error(missing ? 'openssl is missing: the HTTPS tests make their certificates with it (apt-get install openssl; in CI it comes with the packages scripts/ci-setup.sh installs)' : `openssl ${args[0]} failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+      throw new Error(missing ? 'openssl is missing: the HTTPS tests make their certificates with it (apt-get install openssl; as root on Debian, npm test installs it)' : `openssl ${args[0]} failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
     }
   };
   try {

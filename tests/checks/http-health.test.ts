@@ -23,7 +23,7 @@ function close(server: Server): Promise<void> {
   return new Promise((done) => server.close(() => done()));
 }
 
-describe('HTTPS health with the domain pinned to the instance address (like curl --resolve)', () => {
+describe('HTTPS health with the domain pinned to the instance address (like curl --resolve)', { tags: ['needs-openssl'] }, () => {
   let pki: TestPki;
   let server: Server;
   let port: number;

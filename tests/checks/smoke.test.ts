@@ -1,54 +1,52 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsResolver } from '../../src/checks/dns.js';
 import { runSmokeChecks, smokeChecks, summarizeSmoke, type SmokeCheck, type SmokeResult } from '../../src/checks/smoke.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
-import { ANCHOR_CONFIGS } from '../support/cli.js';
-import { minimalConfig } from '../support/configs.js';
+import { deployerJsonFixture, minimalConfig } from '../support/configs.js';
 import { startTracker, type RunningTracker } from './tracker.js';
 
 const IP = '203.0.113.7';
 
-async function anchorConfig(name: string): Promise<EnvironmentConfig> {
-  const loaded = await loadConfigFile(join(ANCHOR_CONFIGS, name), {});
+async function fixtureConfig(name: string): Promise<EnvironmentConfig> {
+  const loaded = await loadConfigFile(deployerJsonFixture(name), {});
   if (!loaded.config) throw new Error(`${name} does not validate: ${JSON.stringify(loaded.problems)}`);
   return loaded.config;
 }
 
 const summary = (checks: SmokeCheck[]) => checks.map(({ title, kind, target }) => `${kind} ${title} → ${target}`);
 
-describe('the checks derived from the Rust deployer\'s example configs', () => {
-  it('01-minimal-lxd: UDP announce, HTTP tracker health and announce, API health, all on the instance address', async () => {
-    const checks = smokeChecks(await anchorConfig('01-minimal-lxd.json'), IP);
+describe('the checks derived from configs in the Rust deployer\'s format (tests/fixtures/deployer-json)', () => {
+  it('lxd-sqlite-bare: UDP announce, HTTP tracker health and announce, API health, all on the instance address', async () => {
+    const checks = smokeChecks(await fixtureConfig('lxd-sqlite-bare'), IP);
     expect(summary(checks)).toEqual([
-      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
-      `http-health HTTP tracker 1: health → http://${IP}:7070/health_check`,
-      `http-announce HTTP tracker 1: announce → http://${IP}:7070/announce`,
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6881/announce`,
+      `http-health HTTP tracker 1: health → http://${IP}:8080/health_check`,
+      `http-announce HTTP tracker 1: announce → http://${IP}:8080/announce`,
       `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
     ]);
     expect(checks.every((check) => check.address === IP && !check.advisory && !check.refusalPasses && check.untrustedCertificate === undefined)).toBe(true);
   });
 
-  it('02-full-stack-lxd: every TLS service through https://domain, Grafana, and a DNS advisory per domain', async () => {
-    const checks = smokeChecks(await anchorConfig('02-full-stack-lxd.json'), IP);
+  it('lxd-everything-staging: every TLS service through https://domain, Grafana, and a DNS advisory per domain', async () => {
+    const checks = smokeChecks(await fixtureConfig('lxd-everything-staging'), IP);
     expect(summary(checks)).toEqual([
-      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
-      `udp-announce UDP tracker 2: announce → udp://${IP}:6970/announce`,
-      'http-health HTTP tracker 1: health → https://tracker1.example.com/health_check',
-      'http-announce HTTP tracker 1: announce → https://tracker1.example.com/announce',
-      'http-health HTTP tracker 2: health → https://tracker2.example.com/health_check',
-      'http-announce HTTP tracker 2: announce → https://tracker2.example.com/announce',
-      'http-health HTTP API: health → https://api.example.com/api/health_check',
-      'http-health Health check API: health → https://health.example.com/health_check',
-      'http-health Grafana: health → https://grafana.example.com/api/health',
-      'dns DNS: tracker1.example.com → tracker1.example.com',
-      'dns DNS: tracker2.example.com → tracker2.example.com',
-      'dns DNS: api.example.com → api.example.com',
-      'dns DNS: health.example.com → health.example.com',
-      'dns DNS: grafana.example.com → grafana.example.com',
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6881/announce`,
+      `udp-announce UDP tracker 2: announce → udp://${IP}:6882/announce`,
+      'http-health HTTP tracker 1: health → https://north.fixture.example.net/health_check',
+      'http-announce HTTP tracker 1: announce → https://north.fixture.example.net/announce',
+      'http-health HTTP tracker 2: health → https://south.fixture.example.net/health_check',
+      'http-announce HTTP tracker 2: announce → https://south.fixture.example.net/announce',
+      'http-health HTTP API: health → https://admin.fixture.example.net/api/health_check',
+      'http-health Health check API: health → https://alive.fixture.example.net/health_check',
+      'http-health Grafana: health → https://charts.fixture.example.net/api/health',
+      'dns DNS: north.fixture.example.net → north.fixture.example.net',
+      'dns DNS: south.fixture.example.net → south.fixture.example.net',
+      'dns DNS: admin.fixture.example.net → admin.fixture.example.net',
+      'dns DNS: alive.fixture.example.net → alive.fixture.example.net',
+      'dns DNS: charts.fixture.example.net → charts.fixture.example.net',
     ]);
     // use_staging = true: the staging CA is untrusted by design, so HTTPS checks accept it and say so.
     const https = checks.filter((check) => check.target.startsWith('https://'));
@@ -57,27 +55,27 @@ describe('the checks derived from the Rust deployer\'s example configs', () => {
     expect(checks.find((check) => check.title === 'UDP tracker 2: announce')?.key).toEqual(['tracker', 'udp_trackers', 1]);
   });
 
-  it('04-full-stack-hetzner: the production CA is verified (no staging)', async () => {
-    const checks = smokeChecks(await anchorConfig('04-full-stack-hetzner.json'), IP);
+  it('hetzner-everything-production: the production CA is verified (no staging)', async () => {
+    const checks = smokeChecks(await fixtureConfig('hetzner-everything-production'), IP);
     expect(checks.filter((check) => check.target.startsWith('https://'))).toHaveLength(7);
     expect(checks.some((check) => check.untrustedCertificate !== undefined)).toBe(false);
   });
 
-  it('07-udp-only and 08-http-only-https follow what each config deploys', async () => {
-    expect(summary(smokeChecks(await anchorConfig('07-udp-only.json'), IP))).toEqual([
-      `udp-announce UDP tracker 1: announce → udp://${IP}:6969/announce`,
+  it('lxd-udp-only and lxd-http-only-monitoring follow what each config deploys', async () => {
+    expect(summary(smokeChecks(await fixtureConfig('lxd-udp-only'), IP))).toEqual([
+      `udp-announce UDP tracker 1: announce → udp://${IP}:6881/announce`,
       `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
     ]);
-    expect(summary(smokeChecks(await anchorConfig('08-http-only-https.json'), IP))).toEqual([
-      `http-health HTTP tracker 1: health → http://${IP}:7070/health_check`,
-      `http-announce HTTP tracker 1: announce → http://${IP}:7070/announce`,
+    expect(summary(smokeChecks(await fixtureConfig('lxd-http-only-monitoring'), IP))).toEqual([
+      `http-health HTTP tracker 1: health → http://${IP}:8080/health_check`,
+      `http-announce HTTP tracker 1: announce → http://${IP}:8080/announce`,
       `http-health HTTP API: health → http://${IP}:1212/api/health_check`,
       `http-health Grafana: health → http://${IP}:3000/api/health`,
     ]);
   });
 
-  it('11-private-tracker: a refusal of the unknown test peer counts as an answer for the announces only', async () => {
-    const checks = smokeChecks(await anchorConfig('11-private-tracker.json'), IP);
+  it('lxd-private-mysql: a refusal of the unknown test peer counts as an answer for the announces only', async () => {
+    const checks = smokeChecks(await fixtureConfig('lxd-private-mysql'), IP);
     expect(checks.filter((check) => check.refusalPasses).map((check) => check.title)).toEqual(['UDP tracker 1: announce', 'HTTP tracker 1: announce']);
   });
 });

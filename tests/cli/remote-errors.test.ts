@@ -1,3 +1,5 @@
+// @module-tag needs-ssh-target
+// @module-tag needs-lxd
 /**
  * What a user sees when the host gets in the way, through the built binary: a changed
  * host key, a key the host does not authorize, a refused connection, a user without

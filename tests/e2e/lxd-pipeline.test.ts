@@ -1,3 +1,4 @@
+// @module-tag needs-lxd
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -68,7 +68,8 @@ export function treeOf(directory: string): Record<string, string> {
 export function writeConfig(directory: string, options: { name?: string; provider?: 'lxd' | 'existing'; host?: string; adminToken?: string } = {}): string {
   const name = options.name ?? 'demo';
   mkdirSync(join(directory, 'envs'), { recursive: true });
-  writeFileSync(join(directory, 'envs', 'id_test'), 'not a real key\n', { mode: 0o600 });
+  // Shaped as an unencrypted private key: dry runs check the key can be used before they say yes.
+  writeFileSync(join(directory, 'envs', 'id_test'), '-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n', { mode: 0o600 });
   writeFileSync(join(directory, 'envs', 'id_test.pub'), 'ssh-ed25519 AAAA test\n');
   const provider = options.provider === 'existing'
     ? `[provider]\nprovider = "existing"\n${options.host ? `host = "${options.host}"\n` : ''}`

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,8 +94,14 @@ describe('ttd mcp, driven by the SDK client over stdio', () => {
     const { error } = structured(result);
     expect(error).toMatchObject({ code: 'config.invalid', where: '(inline text)', fix: expect.any(String) });
     expect(error['errors']).toEqual([expect.objectContaining({ code: 'config.invalid_value', path: 'tracker.udp_trackers[0].bind_address', fix: expect.any(String) })]);
-    // The inline text was checked in a temporary file that is gone.
+    // The text was checked in memory: no file was written for it.
     expect(readdirSync(home).filter((name) => name.startsWith('.ttd-mcp-inline-'))).toEqual([]);
+
+    // The same config as a file: the same problem, named by the file.
+    writeFileSync(join(home, 'envs', 'bad-bind.toml'), text);
+    const fromFile = structured(await session.client.callTool({ name: 'validate', arguments: { path: 'envs/bad-bind.toml' } }))['error'];
+    expect(fromFile).toMatchObject({ code: 'config.invalid', where: join(home, 'envs', 'bad-bind.toml') });
+    expect(fromFile['errors']).toEqual(error['errors']);
   });
 
   it('returns other failures as structured errors too: bad arguments, unknown environments, unconfirmed destruction', async () => {

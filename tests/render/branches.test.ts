@@ -172,7 +172,7 @@ describe('HTTPS', () => {
       expect(artifacts.get(ACME_CA_ROOT_ARTIFACT)?.content).toBe('REPLACE_WITH_THE_CONTENTS_OF /home/ops/root.pem\n');
     });
 
-    it('the rendered Caddyfile with both keys passes caddy validate (the mounted path pointed at the rendered file)', async () => {
+    it('the rendered Caddyfile with both keys passes caddy validate (the mounted path pointed at the rendered file)', { tags: ['needs-validators'] }, async () => {
       const artifacts = renderArtifacts(custom({ acme_ca_root: '/anywhere/root.pem' }), { acmeCaRoot: makePki('ca.example.com').ca });
       const dir = writeArtifacts(artifacts);
       const caddyfile = join(dir, 'opt/torrust/storage/caddy/etc/Caddyfile');

@@ -10,12 +10,12 @@ export interface ToolResult {
   readonly output: string;
 }
 
-/** Runs a real validator. A missing tool fails the test, naming the package scripts/ci-setup.sh installs. */
+/** Runs a real validator. A missing tool fails the test, saying how npm test installs it. */
 export function runTool(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
   return new Promise((done, fail) => {
     execFile(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        fail(new Error(`${command} is not installed: run scripts/ci-setup.sh (it installs the validators the render tests use)`));
+        fail(new Error(`${command} is not installed: as root on Debian, npm test installs it (scripts/test-setup.mjs)`));
         return;
       }
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });

@@ -1,19 +1,20 @@
+// @module-tag needs-validators
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../support/cli.js';
-import { anchorConfigFiles } from '../support/configs.js';
+import { deployerJsonFixture, deployerJsonFixtures } from '../support/configs.js';
 import { exampleConfigFiles } from '../../docs/examples/generate.mjs';
 import { EnvironmentConfigSchema } from '../../src/config/schema.js';
 import { renderArtifacts } from '../../src/render/render.js';
 import { renderFile, runTool, writeArtifacts } from './tools.js';
 
 /**
- * Every config we know (the Rust deployer's 15 and our examples) renders into
+ * Every config we know (ours in the Rust deployer's JSON format and our examples) renders into
  * files that the real tools reading them accept.
  */
-const configs = [...anchorConfigFiles(), ...exampleConfigFiles()].map((file) => [basename(file), file] as const);
+const configs = [...deployerJsonFixtures(), ...exampleConfigFiles()].map((file) => [basename(file), file] as const);
 const toolHome = temporaryDirectory('ttd-tool-home-');
 const toolEnv = { HOME: toolHome, XDG_DATA_HOME: join(toolHome, 'data'), XDG_CONFIG_HOME: join(toolHome, 'config') };
 
@@ -59,7 +60,7 @@ describe.each(configs)('%s: the rendered files pass the real validators', (_name
 describe('secrets with awkward characters survive .env and compose unchanged', () => {
   it('docker compose config resolves each value to exactly the configured text', async () => {
     const awkward = `p'a"s$s{w}o\\rd #1 $HOME \${X}`;
-    const anchor = anchorConfigFiles().find((file) => basename(file).startsWith('02-'))!;
+    const anchor = deployerJsonFixture('lxd-everything-staging');
     const raw = JSON.parse(readFileSync(anchor, 'utf8')) as Record<string, any>;
     raw['tracker'].core.database.password = awkward;
     raw['tracker'].core.database.username = 'user@odd:name';

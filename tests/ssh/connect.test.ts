@@ -1,3 +1,4 @@
+// @module-tag needs-ssh-target
 /**
  * Connecting to a real OpenSSH 10 server on Debian 13: host key trust on first use,
  * a changed host key, a late sshd, wrong keys. Each test restarts the target as it needs.

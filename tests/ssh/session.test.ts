@@ -1,3 +1,4 @@
+// @module-tag needs-ssh-target
 /**
  * The SSH session against a real OpenSSH 10 server on Debian 13 (tests/support/ssh-target.ts):
  * exit codes, streaming, sudo, uploads, the channel cap, keepalive and the SSH agent.

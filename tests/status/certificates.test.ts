@@ -1,3 +1,4 @@
+// @module-tag needs-openssl
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { createServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @module-tag needs-ssh-target
 /**
  * `logs` and `status` end to end against a real OpenSSH server (tests/support/ssh-target.ts).
  * The target has no Docker: a fake `docker` on its PATH stands in for it, so these

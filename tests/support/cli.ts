@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
-/** The Rust deployer's example configs: ../shared/anchor-configs beside the project, or $TTD_ANCHOR_CONFIGS. */
-export const ANCHOR_CONFIGS = process.env['TTD_ANCHOR_CONFIGS'] ?? resolve(import.meta.dirname, '../../../shared/anchor-configs');
+/** The project's own configs in the Rust deployer's JSON format (tests/fixtures/deployer-json/README.md). */
+export const DEPLOYER_JSON_FIXTURES = resolve(import.meta.dirname, '../fixtures/deployer-json');
 
 export interface CliResult {
   readonly code: number;

@@ -1,15 +1,24 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANCHOR_CONFIGS } from './cli.js';
+import { DEPLOYER_JSON_FIXTURES } from './cli.js';
+import { SHARED_ANCHOR_CONFIGS } from './setup/needs.mjs';
 
-/** The Rust deployer's 15 example configs, read from ../shared (never copied into the project). */
-export function anchorConfigFiles(): string[] {
-  if (!existsSync(ANCHOR_CONFIGS)) {
-    throw new Error(`the Rust deployer's example configs are not at ${ANCHOR_CONFIGS}: check out the shared data beside the project (../shared/anchor-configs) or set TTD_ANCHOR_CONFIGS`);
-  }
-  const files = readdirSync(ANCHOR_CONFIGS).filter((name) => /^\d+-.*\.json$/.test(name)).sort();
-  if (files.length !== 15) throw new Error(`expected 15 anchor configs in ${ANCHOR_CONFIGS}, found ${files.length}`);
-  return files.map((name) => join(ANCHOR_CONFIGS, name));
+/** The project's configs written in the Rust deployer's JSON format (tests/fixtures/deployer-json). */
+export function deployerJsonFixtures(): string[] {
+  return readdirSync(DEPLOYER_JSON_FIXTURES).filter((name) => name.endsWith('.json')).sort().map((name) => join(DEPLOYER_JSON_FIXTURES, name));
+}
+
+export function deployerJsonFixture(name: string): string {
+  return join(DEPLOYER_JSON_FIXTURES, `${name}.json`);
+}
+
+/**
+ * The Rust deployer's own 15 example configs when they are beside the clone (../shared/anchor-configs,
+ * or $TTD_ANCHOR_CONFIGS), else none: the test reading them is tagged needs-anchor-configs and skipped.
+ */
+export function sharedAnchorConfigFiles(): string[] {
+  if (!existsSync(SHARED_ANCHOR_CONFIGS)) return [];
+  return readdirSync(SHARED_ANCHOR_CONFIGS).filter((name) => /^\d+-.*\.json$/.test(name)).sort().map((name) => join(SHARED_ANCHOR_CONFIGS, name));
 }
 
 export function readJson(path: string): Record<string, unknown> {

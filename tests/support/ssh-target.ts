@@ -184,7 +184,7 @@ function assertPrerequisites(): void {
   }
   const missing = NEEDED_COMMANDS.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
   if (missing.length > 0) {
-    throw new Error(`The SSH test target needs ${missing.join(', ')}: run scripts/ci-setup.sh (it installs debootstrap, iproute2, util-linux and openssh-client).`);
+    throw new Error(`The SSH test target needs ${missing.join(', ')}: as root on Debian, npm test installs them (scripts/test-setup.mjs).`);
   }
 }
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { upgradeError } from '../../src/commands/upgrade.js';
-import { runRestoreSteps } from '../../src/commands/restore.js';
+import { rollbackOf } from '../../src/commands/restore.js';
+import { upgradePlan } from '../../src/plan/day-two.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
-import type { RestoreStep } from '../../src/remote/commands/backup.js';
 import { DIAGNOSIS_MARKER } from '../../src/remote/commands/step.js';
 import {
   checkedServices,
@@ -19,8 +19,8 @@ import {
   type ImageChange,
   type UpgradeTarget,
 } from '../../src/remote/commands/upgrade.js';
-import { RemoteCommandError } from '../../src/ssh/errors.js';
 import { minimalConfig } from '../support/configs.js';
+import { runOnRunning, scriptedHost } from '../support/scripted-host.js';
 
 const config = (overrides: Record<string, unknown> = {}): EnvironmentConfig => EnvironmentConfigSchema.parse(minimalConfig(overrides));
 const target: UpgradeTarget = { services: ['tracker'], waitSeconds: 60 };
@@ -84,53 +84,45 @@ describe('the upgrade steps', () => {
   });
 });
 
-function remoteFailure(lines: readonly string[]): RemoteCommandError {
-  return new RemoteCommandError({ address: '203.0.113.10', command: 'step', exitStatus: 1, signal: null, stderrTail: lines, secrets: [SECRET] });
-}
-
-function fakeHost(failing: Record<string, Error>) {
-  const ran: string[] = [];
-  const run = async (_command: string, step: RestoreStep, phase: 'do' | 'undo') => {
-    ran.push(`${phase} ${step.id}`);
-    const error = failing[`${phase} ${step.id}`];
-    if (error) throw error;
-  };
-  return { ran, run };
-}
-
 const change: ImageChange = { service: 'tracker', from: 'torrust/tracker:develop', to: 'torrust/tracker:lab-broken', deployed: true };
 
+/** The upgrade plan through the one executor against a host that fails the steps (or undos) it is told to. */
+async function upgradeWith(failing: Record<string, readonly string[]>) {
+  const plan = upgradePlan('lab', target, { path: 'docker-compose.yml', content: 'services: {}\n', mode: 0o644, host: { path: '/opt/torrust/docker-compose.yml', owner: 'torrust' } });
+  const host = scriptedHost(plan, failing);
+  const run = await runOnRunning(plan, host.connect, { secrets: [SECRET] });
+  return { ...run, ran: host.ran, rollback: rollbackOf(run.result) };
+}
+
 describe('a failed upgrade', () => {
-  const unhealthy = remoteFailure(['dependency failed to start: container tracker is unhealthy', `${DIAGNOSIS_MARKER} services that did not come up, with their last log lines:`, 'tracker: running, unhealthy', `    boom ${SECRET}`]);
+  const unhealthy = ['dependency failed to start: container tracker is unhealthy', `${DIAGNOSIS_MARKER} services that did not come up, with their last log lines:`, 'tracker: running, unhealthy', `    boom ${SECRET}`];
 
   it('a tracker unhealthy on its new image: the swap is undone and the error has its last log lines', async () => {
-    const host = fakeHost({ 'do start-services': unhealthy });
-    const outcome = await runRestoreSteps(upgradeSteps(target), host.run);
-    expect(host.ran).toEqual(['do check-compose', 'do pull-images', 'do swap-compose', 'do start-services', 'undo swap-compose', 'undo check-compose']);
-    const error = upgradeError('lab', [change], outcome, [SECRET]);
+    const { ran, rollback, result } = await upgradeWith({ 'do start-services': unhealthy });
+    expect(ran).toEqual(['do prepare', 'upload /opt/torrust/.ttd-upgrade/docker-compose.yml', 'do check-compose', 'do pull-images', 'do swap-compose', 'do start-services', 'undo swap-compose', 'undo check-compose', 'undo prepare']);
+    const error = upgradeError('lab', [change], rollback!);
     expect(error.code).toBe('upgrade.failed');
     expect(error.exitCode).toBe(1);
     expect(error.message).toContain('container tracker is unhealthy');
     expect(error.message).toContain('tracker: running, unhealthy');
     expect(error.message).toContain('The previous docker-compose.yml is back');
     expect(error.message).not.toContain(SECRET);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
     expect(error.toJSON()).toMatchObject({ code: 'upgrade.failed', step: 'start-services', rolled_back: true, images: [{ service: 'tracker', to: 'torrust/tracker:lab-broken' }] });
   });
 
   it('a tag that does not pull changes nothing and says so', async () => {
-    const host = fakeHost({ 'do pull-images': remoteFailure(['manifest for torrust/tracker:nope not found', 'pulling the new images failed']) });
-    const outcome = await runRestoreSteps(upgradeSteps(target), host.run);
-    expect(host.ran).toEqual(['do check-compose', 'do pull-images', 'undo check-compose']);
-    const error = upgradeError('lab', [change], outcome, []);
+    const { ran, rollback } = await upgradeWith({ 'do pull-images': ['manifest for torrust/tracker:nope not found', 'pulling the new images failed'] });
+    expect(ran).toEqual(['do prepare', 'upload /opt/torrust/.ttd-upgrade/docker-compose.yml', 'do check-compose', 'do pull-images', 'undo check-compose', 'undo prepare']);
+    const error = upgradeError('lab', [change], rollback!);
     expect(error.code).toBe('upgrade.failed');
     expect(error.message).toContain('Nothing was changed');
     expect(error.fix).toContain('[images]');
   });
 
   it('when going back fails too: upgrade.rollback_failed, naming where the previous file is kept', async () => {
-    const host = fakeHost({ 'do check-health': unhealthy, 'undo swap-compose': remoteFailure(['tracker: exited (1)', `${DIAGNOSIS_MARKER} the last log lines:`, '    old image broken']) });
-    const outcome = await runRestoreSteps(upgradeSteps(target), host.run);
-    const error = upgradeError('lab', [change], outcome, []);
+    const { rollback } = await upgradeWith({ 'do check-health': unhealthy, 'undo swap-compose': ['tracker: exited (1)', `${DIAGNOSIS_MARKER} the last log lines:`, '    old image broken'] });
+    const error = upgradeError('lab', [change], rollback!);
     expect(error.code).toBe('upgrade.rollback_failed');
     expect(error.message).toContain('old image broken');
     expect(error.fix).toContain(PREVIOUS_COMPOSE);

@@ -1,3 +1,4 @@
+// @module-tag needs-tmux
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ beforeAll(() => {
   try {
     execFileSync('tmux', ['-V']);
   } catch {
-    throw new Error('tmux is not installed: the wizard terminal test needs it (scripts/ci-setup.sh installs it)');
+    throw new Error('tmux is not installed: the wizard terminal test needs it (as root on Debian, npm test installs it: scripts/test-setup.mjs)');
   }
 });
 

@@ -115,6 +115,8 @@ export interface RestoreStep {
   readonly undo?: string;
   /** Once the restored data is live and healthy: a failure here is a warning, nothing is rolled back. */
   readonly afterCommit?: boolean;
+  /** What running it changes, in words (the title says it when left out). */
+  readonly changes?: string;
 }
 
 /** Backup files of one backup, relative to the backup directory. */

@@ -1,3 +1,4 @@
+// @module-tag needs-lxd
 /**
  * The LXD provider against a real LXD daemon (LXD 5 from Debian, a locally built
  * Debian image with cloud-init): a container comes up, answers SSH with the user and

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Installs and starts what the named parts of the test suite need, on Debian (or Ubuntu for
+# the apt-only parts), as root. scripts/test-setup.mjs decides which parts it may install
+# here and calls this; run by hand it takes the same part names:
+#
+#   scripts/install-test-tools.sh base validators tmux openssl ssh-target lxd
+#
+# Idempotent and quiet when everything is there: it prints a line only for what it installs,
+# builds or starts, and why.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# part|package|why (one line per package and the part of the suite that needs it)
+PACKAGES='
+base|openssh-client|ssh-keygen makes the keys of the config, wizard and SSH tests
+validators|caddy|caddy validate on every rendered Caddyfile
+validators|prometheus|promtool check config on every rendered prometheus.yml
+validators|shellcheck|shellcheck on the rendered configure.sh, run.sh and backup scripts
+validators|cloud-init|cloud-init schema on every rendered cloud-init.yml
+validators|python3-yaml|the YAML parser run over every rendered .yml
+validators|docker.io|the docker CLI that runs docker compose config (no daemon is started)
+tmux|tmux|the wizard test drives the built binary in a real terminal
+openssl|openssl|the HTTPS tests make a test CA and certificates
+ssh-target|debootstrap|builds the Debian 13 system the SSH tests boot as a real OpenSSH server
+ssh-target|iproute2|ip netns and the veth pair that reach the SSH test server
+ssh-target|util-linux|nsenter and unshare run the SSH test server in its own namespaces
+lxd|lxd|the LXD daemon the LXD provider tests create containers on
+lxd|lxd-client|the lxc client the LXD provider drives
+lxd|dnsmasq-base|DHCP and DNS on lxdbr0 (only a Recommends of lxd)
+lxd|iptables|lets lxdbr0 through Docker'"'"'s FORWARD drop
+lxd|debootstrap|builds the Debian 13 image the LXD tests launch
+'
+
+wanted() { [[ " $* " == *" $part "* ]]; }
+say() { echo "test set-up: $*" >&2; }
+
+# One dpkg-query for every package: it is the whole cost of a run on a ready machine.
+installed=" $(dpkg-query -W -f='${db:Status-Abbrev}|${Package}\n' 2>/dev/null | awk -F'|' '$1 ~ /^ii/ {printf "%s ", $2}') "
+missing=()
+while IFS='|' read -r part package why; do
+  if [[ -z "$part" ]] || ! wanted "$@"; then continue; fi
+  [[ "$installed" == *" $package "* || " ${missing[*]} " == *" $package "* ]] && continue
+  say "installing $package: $why"
+  missing+=("$package")
+done <<<"$PACKAGES"
+if ((${#missing[@]} > 0)); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+part=validators
+if wanted "$@" && ! docker compose version >/dev/null 2>&1; then
+  if apt-cache show docker-compose-v2 >/dev/null 2>&1; then
+    say "installing docker-compose-v2: docker compose config on every rendered compose file"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose-v2 >/dev/null
+  else
+    # Debian 12 only ships compose v1: the trixie .deb (it depends only on libc6) comes from the
+    # same Debian mirror, through a private apt state that leaves the system's sources untouched.
+    say "installing docker-compose 2 from Debian trixie: docker compose config on every rendered compose file (Debian 12 only has compose v1)"
+    mirror=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [[ -n "$mirror" ]] || mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    [[ -n "$mirror" ]] || { say "no Debian mirror in /etc/apt/sources.list(.d) to fetch docker-compose from"; exit 1; }
+    work=$(mktemp -d)
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$work/trixie.list"
+    mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+    apt_trixie=(-o "Dir::Etc::SourceList=$work/trixie.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
+    apt-get "${apt_trixie[@]}" update -qq
+    (cd "$work" && apt-get "${apt_trixie[@]}" download docker-compose/trixie 2>/dev/null)
+    dpkg -i "$work"/docker-compose_*.deb >/dev/null
+    rm -rf "$work"
+  fi
+fi
+
+# The Debian 13 rootfs the SSH tests boot (cached under /var/cache/torrust-tracker-deployer-tests;
+# 1-2 minutes once, instant afterwards; the script says when it builds).
+part=ssh-target
+if wanted "$@"; then bash "$here/build-test-rootfs.sh" >/dev/null; fi
+
+# LXD started, initialised and given the locally built Debian 13 image with cloud-init
+# (3-5 minutes once, instant afterwards; the script says what it does).
+part=lxd
+if wanted "$@"; then bash "$here/../tests/support/lxd/setup-lxd.sh" >/dev/null; fi

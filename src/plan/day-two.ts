@@ -1,0 +1,65 @@
+import { listBackupsCommand, restoreSteps, runBackupCommand, type RestoreStep, type RestoreTarget } from '../remote/commands/backup.js';
+import { prepareCommand, removeWorkDirUnlessPrevious, STAGED_COMPOSE, upgradeSteps, type UpgradeTarget } from '../remote/commands/upgrade.js';
+import type { RenderedFile } from './stages.js';
+import type { Operation, Plan, RemoteCommandStep, Step } from './types.js';
+
+/** The day-two commands as plans: one stage each, run as root on the host. */
+
+function asRoot(step: RestoreStep): RemoteCommandStep {
+  return {
+    kind: 'remote',
+    id: step.id,
+    title: step.title,
+    changes: step.changes ?? step.title,
+    command: step.command,
+    check: undefined,
+    sudo: true,
+    ...(step.undo === undefined ? {} : { undo: step.undo }),
+    ...(step.afterCommit ? { afterCommit: true } : {}),
+  };
+}
+
+function operationPlan(environment: string, operation: Operation, steps: readonly Step[]): Plan {
+  return { environment, command: operation, stages: [{ stage: operation, command: operation, steps }], gaps: [] };
+}
+
+export const LIST_BACKUPS_STEP = 'list-backups';
+export const RUN_BACKUP_STEP = 'run-backup';
+export const LIST_AFTER_BACKUP_STEP = 'list-backups-after';
+
+const listStep = (id: string, title: string): RemoteCommandStep => asRoot({ id, title, command: listBackupsCommand(), changes: 'nothing (it reads)' });
+
+/** `backup list`: the backup files on the host. */
+export function backupListPlan(environment: string): Plan {
+  return operationPlan(environment, 'backup list', [listStep(LIST_BACKUPS_STEP, 'List the backups on the host')]);
+}
+
+/** `backup`: the backup job now, with the listing before and after to tell which files it wrote. */
+export function backupPlan(environment: string): Plan {
+  return operationPlan(environment, 'backup', [
+    listStep(LIST_BACKUPS_STEP, 'List the backups on the host'),
+    asRoot({ id: RUN_BACKUP_STEP, title: 'Run the backup job (the script the cron job runs)', command: runBackupCommand(), changes: 'a new backup under /opt/torrust/storage/backup' }),
+    listStep(LIST_AFTER_BACKUP_STEP, 'List the backups again, to find the new one'),
+  ]);
+}
+
+/** `restore`: check, stage, stop, swap, start, wait, clean up; every step before the clean-up is undone on failure. */
+export function restorePlan(environment: string, target: RestoreTarget): Plan {
+  return operationPlan(environment, 'restore', restoreSteps(target).map(asRoot));
+}
+
+export const PREPARE_UPGRADE_STEP = 'prepare';
+export const UPLOAD_COMPOSE_STEP = 'upload-compose';
+
+/**
+ * `upgrade`: an empty work directory (its undo removes it, unless it keeps the previous
+ * file of a rollback that failed), the new docker-compose.yml uploaded there, then the
+ * upgrade steps.
+ */
+export function upgradePlan(environment: string, target: UpgradeTarget, compose: RenderedFile & { readonly host: NonNullable<RenderedFile['host']> }): Plan {
+  return operationPlan(environment, 'upgrade', [
+    asRoot({ id: PREPARE_UPGRADE_STEP, title: 'Check no earlier upgrade was left half done; make an empty work directory', command: prepareCommand(), undo: removeWorkDirUnlessPrevious(), changes: 'the work directory /opt/torrust/.ttd-upgrade' }),
+    { kind: 'upload', id: UPLOAD_COMPOSE_STEP, title: 'Upload the new docker-compose.yml to the work directory', changes: STAGED_COMPOSE, target: STAGED_COMPOSE, content: compose.content, mode: compose.mode, owner: compose.host.owner },
+    ...upgradeSteps(target).map(asRoot),
+  ]);
+}
