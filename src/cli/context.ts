@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { colorWanted, createOutput, type Output } from '../output/console.js';
+import { colorWanted, createOutput, stderrTerminal, type Output } from '../output/console.js';
 
 /** Flags every command accepts (DESIGN.md, plus the Rust deployer's spellings). */
 export interface GlobalOptions {
@@ -43,11 +43,13 @@ export function isJson(options: GlobalOptions): boolean {
   return options.json === true || options.outputFormat === 'json';
 }
 
-export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
+/** The context of `command` (as typed) run from the command line, reporting on the process's streams. */
+export function createContext(options: GlobalOptions, command: string, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const json = isJson(options);
   const verbosity = options.quiet ? 0 : options.verbose;
+  const terminal = stderrTerminal(env);
   return {
-    output: createOutput({ json, quiet: options.quiet === true, verbosity, color: colorWanted(options.color, env, process.stderr) }),
+    output: createOutput({ json, quiet: options.quiet === true, verbosity, command, color: colorWanted(options.color, env, process.stderr), ...(terminal ? { terminal } : {}) }),
     workingDir: resolve(options.workingDir ?? process.cwd()),
     verbosity,
     quiet: options.quiet === true,

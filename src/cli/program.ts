@@ -5,7 +5,8 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
-import { reportError } from './report-error.js';
+import type { Output } from '../output/console.js';
+import { endOutput, reportError } from '../output/report-error.js';
 
 export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -59,44 +60,73 @@ function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default:
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const userArgs = argv.slice(2);
+  // Until a command is parsed, what is printed follows the raw arguments (parsing may fail first).
+  let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), json: wantsJson(userArgs) }, commandTyped(userArgs), env).output;
   let exitCode = 0;
-  let globals: GlobalOptions = { verbose: 0, color: true };
   const program = buildProgram(async (load, command) => {
-    globals = command.optsWithGlobals() as unknown as GlobalOptions;
-    const context = createContext(globals, env);
+    const context = createContext(command.optsWithGlobals() as unknown as GlobalOptions, commandPath(command), env);
+    output = context.output;
     const args = Object.fromEntries(command.registeredArguments.map((argument, index) => [argument.name(), command.processedArgs[index] as string | undefined]));
     const handler = (await load()).default;
-    exitCode = (await handler(context, { command: commandPath(command), args, options: command.opts() })) ?? 0;
+    exitCode = (await handler(context, { command: context.output.command, args, options: command.opts() })) ?? 0;
   });
+  routeCommanderOutput(program, () => output);
 
-  const userArgs = argv.slice(2);
   try {
     if (userArgs.length === 0) {
       if (!isInteractive({}, env)) {
-        process.stdout.write(program.helpInformation());
+        output.result(program.helpInformation());
         return 0;
       }
       await program.parseAsync([...argv.slice(0, 2), 'init']);
     } else {
       await program.parseAsync(argv);
     }
+    endOutput(output, exitCode);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-      if (wantsJson(userArgs)) {
-        const usage = new DeployerError('usage.invalid', error.message.replace(/^error: /, ''), { fix: 'run the command with --help to see its arguments and flags' });
-        process.stdout.write(`${JSON.stringify({ error: usage.toJSON() }, null, 2)}\n`);
-      }
+      // Commander has printed its message on stderr; --json gets it as the result line too.
+      output.resultJson({ error: new DeployerError('usage.invalid', error.message.replace(/^error: /, ''), { fix: 'run the command with --help to see its arguments and flags' }).toJSON() }, 2);
       return 2;
     }
-    return reportError(error, createContext(globals, env));
+    return reportError(output, error);
   }
+}
+
+/** Commander's help and its error messages go through the reporter too, on every (sub)command. */
+function routeCommanderOutput(command: Command, output: () => Output): void {
+  command.configureOutput({
+    writeOut: (text) => {
+      const shown = text.replace(/\n$/, '');
+      if (output().json) output().resultJson({ text: shown });
+      else output().result(shown);
+    },
+    writeErr: (text) => output().progress(text.replace(/\n$/, '')),
+  });
+  for (const subcommand of command.commands) routeCommanderOutput(subcommand, output);
 }
 
 function commandPath(command: Command): string {
   const names: string[] = [];
   for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}
+
+/** The command the raw arguments name, as far as the command table knows it ('' when none). */
+function commandTyped(args: readonly string[]): string {
+  const names: string[] = [];
+  let specs: readonly CommandSpec[] = COMMANDS;
+  for (const arg of args) {
+    if (arg.startsWith('-')) continue;
+    const spec = specs.find((candidate) => candidate.name === arg);
+    if (!spec && names.length === 0) continue; // the value of a global option (-o json)
+    if (!spec) break;
+    names.push(spec.name);
+    specs = spec.subcommands ?? [];
+  }
   return names.join(' ');
 }
 

@@ -103,7 +103,7 @@ const backup: CommandHandler = async (context, input) => {
     const lockWaitSeconds = listing ? 0 : lockWaitOf(input);
     const environment = await backupEnvironment(context, name, listing ? 'backup list' : 'backup', listing ? undefined : { waitSeconds: lockWaitSeconds });
 
-    if (context.dryRun) return printDryRun(context, json, input.command, listing ? backupListPlan(name) : backupPlan(name));
+    if (context.dryRun) return printDryRun(context, listing ? backupListPlan(name) : backupPlan(name));
 
     if (listing) {
       const backups = await listBackups(context, environment);

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { CommandHandler } from '../cli/context.js';
 import { instanceNameOf } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { newEnvironmentRecord } from '../state/environment-record.js';
-import { createEnvironmentRecord, environmentDir } from '../state/store.js';
+import { createEnvironmentRecord, environmentDir, environmentFile } from '../state/store.js';
 import { configFileArgument } from './config-file-argument.js';
 import { loadValidConfig } from './load-valid-config.js';
 
@@ -15,7 +16,8 @@ const createEnvironment: CommandHandler = async (context, input) => {
   const createdAt = new Date().toISOString();
 
   if (context.dryRun) {
-    context.output.resultJson({ type: 'result', ok: true, exit_code: 0, command: input.command, dry_run: true, environment_name: name, would_write: [`${dataDir}/environment.json`] });
+    if (existsSync(environmentFile(context.workingDir, name))) throw existsError(name, dataDir);
+    context.output.resultJson({ dry_run: true, environment_name: name, would_write: [`${dataDir}/environment.json`] });
     context.output.result(`Would create environment '${name}' in ${dataDir} (state: created)`);
     return 0;
   }
@@ -26,17 +28,19 @@ const createEnvironment: CommandHandler = async (context, input) => {
     command: input.command,
     config: { source_file: file, format: loaded.document.format, snapshot: loaded.document.data },
   });
-  if (!(await createEnvironmentRecord(context.workingDir, record))) {
-    throw new DeployerError('environment.exists', `Environment '${name}' already exists in ${dataDir}`, {
-      where: dataDir,
-      fix: `use it (ttd deploy ${name}), pick another environment.name, or remove it first with ttd purge ${name}`,
-    });
-  }
+  if (!(await createEnvironmentRecord(context.workingDir, record))) throw existsError(name, dataDir);
 
-  context.output.resultJson({ type: 'result', ok: true, exit_code: 0, command: input.command, environment_name: name, instance_name: instanceNameOf(loaded.config), data_dir: dataDir, state: 'created', created_at: createdAt });
+  context.output.resultJson({ environment_name: name, instance_name: instanceNameOf(loaded.config), data_dir: dataDir, state: 'created', created_at: createdAt });
   context.output.success(`Environment '${name}' created (state: created)`);
   context.output.result(`Data: ${dataDir}\nNext: ttd deploy ${name}   (or step by step: ttd ${loaded.config.provider.provider === 'existing' ? `register ${name} --instance-ip IP` : `provision ${name}`})`);
   return 0;
 };
+
+function existsError(name: string, dataDir: string): DeployerError {
+  return new DeployerError('environment.exists', `Environment '${name}' already exists in ${dataDir}`, {
+    where: dataDir,
+    fix: `use it (ttd deploy ${name}), pick another environment.name, or remove it first with ttd purge ${name}`,
+  });
+}
 
 export default createEnvironment;

@@ -5,7 +5,7 @@ import { environmentJsonSchema, SCHEMA_FILE_NAME } from '../config/json-schema.j
 import type { ProviderName } from '../config/schema.js';
 import { starterConfig } from '../config/starter.js';
 import { environmentToml } from '../config/write-toml.js';
-import { writeNewFile } from './write-file.js';
+import { refuseExistingFile, writeNewFile } from './write-file.js';
 
 /** `create template [PATH] --provider P`: a commented TOML starter, plus the JSON Schema beside it for editors. */
 const createTemplate: CommandHandler = async (context, input) => {
@@ -17,6 +17,7 @@ const createTemplate: CommandHandler = async (context, input) => {
   const force = input.options['force'] === true;
 
   if (context.dryRun) {
+    refuseExistingFile(path, { force });
     context.output.resultJson({ dry_run: true, would_write: [path, schemaPath] });
     context.output.result(`Would write ${shown} (mode 0600: it holds generated secrets) and ${displayPath(schemaPath)}`);
     return 0;

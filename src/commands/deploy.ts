@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
-import { dnsRecordLines, dnsRecords } from '../domain/dns-records.js';
+import { dnsRecordLines } from '../domain/dns-records.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import { deployPlan } from '../plan/build.js';
 import { configChange, describeConfigChange } from '../plan/config-change.js';
@@ -11,7 +11,8 @@ import type { NdjsonWriter } from '../output/ndjson-sink.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
-import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
+import { printDryRun, runPlanCommand } from '../run/plan-command.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { runSmokeTest } from '../run/smoke-test.js';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environment-record.js';
@@ -19,7 +20,7 @@ import { configFromRecord } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
 import { loadValidConfig } from './load-valid-config.js';
 import { isConfigFile } from './config-file-argument.js';
-import { acceptHostKeyOption } from './host-access.js';
+import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
 
 /**
  * `deploy ENV-or-FILE`: create → provision (or register) → configure → release
@@ -42,11 +43,11 @@ const deploy: CommandHandler = async (context, input) =>
       return withGaps(plan, config, current);
     };
     const plan = build(record);
+    await planPreflight({ workingDir: context.workingDir, command: 'deploy', plan, config, position: record, registered: !isNew, configFile: record.config.source_file, unsetVariables: source.unsetVariables, lockWaitSeconds });
     if (context.dryRun) {
       if (isNew) context.output.info(`(dry run) would create environment '${record.name}' in data/${record.name}/ first`);
-      return printDryRun(context, json, 'deploy', plan);
+      return printDryRun(context, plan);
     }
-    refuseGaps('deploy', plan);
 
     if (isNew && !(await createEnvironmentRecord(context.workingDir, record))) {
       // Created by someone else since we looked: deploy it as it stands.
@@ -64,7 +65,7 @@ const deploy: CommandHandler = async (context, input) =>
       lockWaitSeconds,
       finish: async (done) => {
         const address = done.record.instance.address ?? addressFromConfig(config);
-        return address ? { smoke: await runSmokeTest(context, json, config, address), dns_records: dnsRecords(config, address) } : {};
+        return { ...hostAccessJson(config, done.record), ...(address ? { smoke: await runSmokeTest(context, json, config, address) } : {}) };
       },
     });
     context.output.success(`Environment '${record.name}' is ${result.record.state}`);
@@ -99,11 +100,13 @@ interface Source {
   readonly record: EnvironmentRecord;
   readonly isNew: boolean;
   readonly configChanged: boolean;
+  /** ${VAR} references of the recorded config that this shell does not set. */
+  readonly unsetVariables: readonly string[];
 }
 
 
 async function fromFile(context: CommandContext, file: string): Promise<Source> {
-  const loaded = await loadValidConfig(context, file, { connects: !context.dryRun });
+  const loaded = await loadValidConfig(context, file, { connects: true });
   const name = loaded.config.environment.name;
   const snapshot = { source_file: file, format: loaded.document.format, snapshot: loaded.document.data };
   const secrets = configFromRecord(newEnvironmentRecord({ name, createdAt: '', command: '', config: snapshot }), context.env).secrets;
@@ -118,10 +121,11 @@ async function fromFile(context: CommandContext, file: string): Promise<Source> 
       record: configChanged ? { ...existing, config: snapshot } : existing,
       isNew: false,
       configChanged,
+      unsetVariables: [],
     };
   }
   const record = newEnvironmentRecord({ name, createdAt: new Date().toISOString(), command: 'deploy (create environment)', config: snapshot });
-  return { config: loaded.config, secrets, record, isNew: true, configChanged: false };
+  return { config: loaded.config, secrets, record, isNew: true, configChanged: false, unsetVariables: [] };
 }
 
 /** Equal as data: TOML tables come without a prototype, the stored snapshot is plain JSON. */
@@ -132,13 +136,7 @@ function sameData(a: unknown, b: unknown): boolean {
 async function fromEnvironment(context: CommandContext, name: string): Promise<Source> {
   const record = await requireEnvironmentRecord(context.workingDir, name);
   const { config, secrets, unsetVariables } = configFromRecord(record, context.env);
-  if (unsetVariables.length > 0 && !context.dryRun) {
-    throw new DeployerError('config.invalid', `The config of '${name}' needs ${unsetVariables.join(', ')}, which ${unsetVariables.length === 1 ? 'is' : 'are'} not set`, {
-      where: record.config.source_file,
-      fix: `export ${unsetVariables.map((variable) => `${variable}=...`).join(' ')} and run it again`,
-    });
-  }
-  return { config, secrets, record, isNew: false, configChanged: false };
+  return { config, secrets, record, isNew: false, configChanged: false, unsetVariables };
 }
 
 export default deploy;

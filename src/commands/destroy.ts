@@ -2,7 +2,8 @@ import type { CommandHandler } from '../cli/context.js';
 import { destroyEnvironmentPlan } from '../plan/build.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { confirmOrRefuse } from '../run/confirm.js';
-import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
+import { printDryRun, runPlanCommand } from '../run/plan-command.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
@@ -17,14 +18,14 @@ const destroy: CommandHandler = async (context, input) =>
     const name = input.args['env'] ?? '';
     const lockWaitSeconds = lockWaitOf(input);
     const record = await requireEnvironmentRecord(context.workingDir, name);
-    const { config, secrets } = configFromRecord(record, context.env);
+    const { config, secrets, unsetVariables } = configFromRecord(record, context.env);
     const build = (current: typeof record) => {
       const plan = destroyEnvironmentPlan({ config, record: current, artifacts: undefined });
       return withGaps(plan, config, current);
     };
     const plan = build(record);
-    if (context.dryRun) return printDryRun(context, json, 'destroy', plan);
-    refuseGaps('destroy', plan);
+    await planPreflight({ workingDir: context.workingDir, command: 'destroy', plan, config, position: record, registered: true, configFile: record.config.source_file, unsetVariables, lockWaitSeconds });
+    if (context.dryRun) return printDryRun(context, plan);
     if (input.options['yes'] !== true) {
       await confirmOrRefuse(context, `Destroy environment '${name}' (${config.provider.provider}${record.instance.address ? `, ${record.instance.address}` : ''}) and everything created for it?`, '--yes');
     }

@@ -5,7 +5,7 @@ import { readEnvironmentRecord } from '../state/store.js';
 const exists: CommandHandler = async (context, input) => {
   const name = input.args['env'] ?? '';
   const found = (await readEnvironmentRecord(context.workingDir, name).catch(() => ({}))) !== undefined;
-  context.output.resultJson({ type: 'result', ok: true, exit_code: 0, command: 'exists', environment_name: name, exists: found });
+  context.output.resultJson({ environment_name: name, exists: found });
   context.output.result(String(found));
   return 0;
 };

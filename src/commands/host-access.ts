@@ -1,6 +1,8 @@
 import type { CommandContext, CommandInput } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { dnsRecords } from '../domain/dns-records.js';
 import { DeployerError } from '../domain/errors.js';
+import { serviceUrls } from '../domain/service-urls.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import type { SshConnectorOptions } from '../run/ssh-connector.js';
 import type { ConnectOptions } from '../ssh/connect.js';
@@ -24,6 +26,23 @@ export function hostConnectOptions(context: CommandContext, config: EnvironmentC
     secrets,
     connectDeadlineMs: CONNECT_DEADLINE_MS,
     onAttempt: (attempt) => context.output.detail(`SSH attempt ${attempt.attempt} failed at the ${attempt.stage} step: ${attempt.error}`),
+  };
+}
+
+/** How to log in to the host by hand: the deploy user, the key and the port it listens on. */
+export function sshLoginCommand(config: EnvironmentConfig, record: EnvironmentRecord, address: string): string {
+  const port = record.instance.ssh_port ?? config.ssh_credentials.port;
+  return `ssh -i ${config.ssh_credentials.private_key_path} ${config.ssh_credentials.username}@${address}${port === 22 ? '' : ` -p ${port}`}`;
+}
+
+/** What a result line says about a host that exists: its address, the SSH login, the service URLs and the DNS records to create. */
+export function hostAccessJson(config: EnvironmentConfig, record: EnvironmentRecord): Record<string, unknown> {
+  const address = record.instance.address ?? addressFromConfig(config);
+  return {
+    instance_ip: address ?? null,
+    ssh_command: address ? sshLoginCommand(config, record, address) : null,
+    services: serviceUrls(config, address),
+    dns_records: dnsRecords(config, address),
   };
 }
 

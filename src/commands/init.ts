@@ -35,15 +35,15 @@ const init: CommandHandler = async (context, input) => {
   }
 
   const prepared = answeredWithoutPrompts(given, questions, context, acceptDefaults);
+  const force = input.options['force'] === true;
+  if (configFileExists(prepared.path) && !force) {
+    throw new DeployerError('file.exists', `${prepared.shownPath} already exists`, { where: prepared.path, fix: 'pass --force to overwrite it, or choose another --name' });
+  }
   if (context.dryRun) {
     context.output.resultJson({ dry_run: true, would_write: prepared.path, next_command: nextCommand(prepared) });
     context.output.result(maskSecrets(prepared.text, prepared.config));
     context.output.info(`Dry run: would write ${prepared.shownPath} (mode 0600); nothing was written.`);
     return 0;
-  }
-  const force = input.options['force'] === true;
-  if (configFileExists(prepared.path) && !force) {
-    throw new DeployerError('file.exists', `${prepared.shownPath} already exists`, { where: prepared.path, fix: 'pass --force to overwrite it, or choose another --name' });
   }
   await writePrepared(prepared, { overwrite: force });
   reportWritten(context, prepared, { dryRun: false });

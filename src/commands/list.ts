@@ -23,7 +23,7 @@ const list: CommandHandler = async (context) => {
     }
   }
   const directory = dataRoot(context.workingDir);
-  context.output.resultJson({ type: 'result', ok: true, exit_code: 0, command: 'list', environments: rows, total_count: rows.length, failed_environments: failed, data_directory: directory });
+  context.output.resultJson({ environments: rows, total_count: rows.length, failed_environments: failed, data_directory: directory });
   if (rows.length === 0 && failed.length === 0) {
     context.output.result(`No environments found in ${directory}\nCreate one: ttd create environment --env-file envs/my-tracker.toml (or ttd deploy envs/my-tracker.toml)`);
     return 0;

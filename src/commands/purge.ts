@@ -2,7 +2,7 @@ import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import { acquireLock } from '../state/lock.js';
+import { acquireLock, assertLockFree } from '../state/lock.js';
 import { buildDir, environmentDir, removeEnvironmentData, requireEnvironmentRecord } from '../state/store.js';
 
 /**
@@ -11,7 +11,7 @@ import { buildDir, environmentDir, removeEnvironmentData, requireEnvironmentReco
  * of what exists, and without it the instance would be forgotten.
  */
 const purge: CommandHandler = async (context, input) =>
-  withJsonResult(context, 'purge', async (json) => {
+  withJsonResult(context, 'purge', async () => {
     const name = input.args['env'] ?? '';
     const force = input.options['force'] === true;
     const lockWaitSeconds = lockWaitOf(input);
@@ -23,8 +23,9 @@ const purge: CommandHandler = async (context, input) =>
         fix: `destroy it first (ttd destroy ${name}), or pass --force to delete only the local data and leave the infrastructure`,
       });
     }
+    if (lockWaitSeconds === 0) await assertLockFree(context.workingDir, name);
     if (context.dryRun) {
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'purge', dry_run: true, environment_name: name, would_remove: targets });
+      context.output.resultJson({ dry_run: true, environment_name: name, would_remove: targets });
       context.output.result(`Would remove:\n${targets.map((target) => `  ${target}`).join('\n')}`);
       return 0;
     }
@@ -34,7 +35,7 @@ const purge: CommandHandler = async (context, input) =>
     await acquireLock(context.workingDir, name, { command: 'purge', waitSeconds: lockWaitSeconds });
     // The lock lives in data/<env>/ and goes with it.
     const removed = await removeEnvironmentData(context.workingDir, name);
-    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'purge', environment_name: name, purged: true, removed });
+    context.output.resultJson({ environment_name: name, purged: true, removed });
     context.output.success(`Environment '${name}' purged`);
     context.output.result(`Removed:\n${removed.map((target) => `  ${target}`).join('\n')}`);
     return 0;

@@ -37,7 +37,7 @@ const render: CommandHandler = async (context, input) => {
 
   const artifacts = renderArtifacts(config, { instanceIp, sshPublicKey, acmeCaRoot });
   const existing = await existingFiles(outputDir);
-  if (existing.length > 0 && !force && !context.dryRun) {
+  if (existing.length > 0 && !force) {
     throw new DeployerError('file.exists', `${shownDir} is not empty (${existing.length} file${existing.length === 1 ? '' : 's'})`, {
       where: shownDir,
       fix: 'pass --force to write into it, or choose an empty or new directory',

@@ -124,7 +124,7 @@ const restore: CommandHandler = async (context, input) =>
     const planned = (withConfig: boolean): RestoreTarget => ({ id: from, driver, databaseName, withConfig, healthWaitSeconds: HEALTH_WAIT_SECONDS });
 
     // The dry run shows the config step too: the real restore runs it when the backup has a config archive.
-    if (context.dryRun) return printDryRun(context, json, 'restore', restorePlan(name, planned(true)));
+    if (context.dryRun) return printDryRun(context, restorePlan(name, planned(true)));
     // Without a terminal, refuse before connecting; on one, ask once the backup is known to exist.
     if (input.options['yes'] !== true && !context.interactive) await confirmOrRefuse(context, `Restore backup ${from} over the data of '${name}'?`, '--yes');
 

@@ -6,6 +6,7 @@ import { nextStepHint } from '../domain/states.js';
 import { topologyOf } from '../domain/topology.js';
 import { configFromRecord, redactedSnapshot } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { sshLoginCommand } from './host-access.js';
 
 /** `show ENV`: what is deployed where, from the state alone. Secrets are redacted unless --reveal. Never takes the lock. */
 const show: CommandHandler = async (context, input) => {
@@ -32,10 +33,6 @@ const show: CommandHandler = async (context, input) => {
   const hint = nextStepHint(record, name);
 
   context.output.resultJson({
-    type: 'result',
-    ok: true,
-    exit_code: 0,
-    command: 'show',
     name,
     state: record.state,
     reached: record.reached,
@@ -68,8 +65,7 @@ const show: CommandHandler = async (context, input) => {
   }
   lines.push('', 'Infrastructure:');
   if (address) {
-    const port = record.instance.ssh_port ?? config.ssh_credentials.port;
-    lines.push(`  Address:   ${address}`, `  SSH:       ssh -i ${config.ssh_credentials.private_key_path} ${config.ssh_credentials.username}@${address}${port === 22 ? '' : ` -p ${port}`}`);
+    lines.push(`  Address:   ${address}`, `  SSH:       ${sshLoginCommand(config, record, address)}`);
   } else {
     lines.push('  Address:   not known yet (provision or register first)');
   }

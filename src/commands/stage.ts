@@ -3,15 +3,16 @@ import { stagePlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
 import { addressFromConfig, type LifecycleResult } from '../run/lifecycle.js';
-import { printDryRun, refuseGaps, runPlanCommand } from '../run/plan-command.js';
+import { printDryRun, runPlanCommand } from '../run/plan-command.js';
+import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import { dnsRecordLines, dnsRecords } from '../domain/dns-records.js';
+import { dnsRecordLines } from '../domain/dns-records.js';
 import { serviceUrlLines } from '../domain/service-urls.js';
 import type { Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
-import { acceptHostKeyOption } from './host-access.js';
+import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
 
 export interface StageCommandOptions {
   /** The command as typed, when it is not the stage's own (register runs the provision stage). */
@@ -33,7 +34,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       const lockWaitSeconds = lockWaitOf(input);
       const update = options.update?.(input);
       const stored = await requireEnvironmentRecord(context.workingDir, name);
-      const { config, secrets } = configFromRecord(stored, context.env);
+      const { config, secrets, unsetVariables } = configFromRecord(stored, context.env);
       const build = (record: EnvironmentRecord): Plan => {
         const artifacts = stage === 'release' ? BUILT_IN.artifacts(config, record) : undefined;
         const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts })], gaps: [] };
@@ -41,8 +42,8 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       };
       const current = update ? update(stored) : stored;
       const plan = build(current);
-      if (context.dryRun) return printDryRun(context, json, command, plan);
-      refuseGaps(command, plan);
+      await planPreflight({ workingDir: context.workingDir, command, plan, config, position: current, registered: true, configFile: stored.config.source_file, unsetVariables, lockWaitSeconds });
+      if (context.dryRun) return printDryRun(context, plan);
 
       const result = await runPlanCommand(context, json, {
         command,
@@ -55,7 +56,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
         connect: BUILT_IN.connect(config, current, acceptHostKeyOption(input)),
         fallbackAddress: addressFromConfig(config),
         lockWaitSeconds,
-        ...(stage === 'provision' || stage === 'run' ? { finish: async (done: LifecycleResult) => ({ dns_records: dnsRecords(config, done.record.instance.address) }) } : {}),
+        ...(stage === 'provision' || stage === 'run' ? { finish: async (done: LifecycleResult) => hostAccessJson(config, done.record) } : {}),
       });
       context.output.success(`Environment '${name}' is ${result.record.state}`);
       const address = result.record.instance.address;

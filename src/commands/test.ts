@@ -19,12 +19,12 @@ const test: CommandHandler = async (context, input) =>
     const address = requireInstanceAddress(name, record, config);
     if (context.dryRun) {
       const checks = smokeChecks(config, address);
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'test', dry_run: true, environment_name: name, checks: checks.map(({ title, kind, target, advisory }) => ({ title, kind, target, advisory })) });
+      context.output.resultJson({ dry_run: true, environment_name: name, checks: checks.map(({ title, kind, target, advisory }) => ({ title, kind, target, advisory })) });
       context.output.result([`Would run ${checks.length} checks against ${address}:`, ...checks.map((check) => `  ${check.title}: ${check.target}${check.advisory ? ' (advisory)' : ''}`)].join('\n'));
       return 0;
     }
     const summary = await runSmokeTest(context, json, config, address);
-    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'test', environment_name: name, instance_ip: address, result: 'pass', passed: summary.passed, warned: summary.warned });
+    context.output.resultJson({ environment_name: name, instance_ip: address, result: 'pass', passed: summary.passed, warned: summary.warned });
     context.output.success(`Environment '${name}' passed ${summary.passed} check${summary.passed === 1 ? '' : 's'}${summary.warned ? ` (${summary.warned} warning${summary.warned === 1 ? '' : 's'})` : ''}`);
     return 0;
   });

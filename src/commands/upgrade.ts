@@ -183,7 +183,7 @@ const upgrade: CommandHandler = async (context, input) =>
     const upgradeTarget: UpgradeTarget = { services: changes.map((change) => change.service), waitSeconds: UPGRADE_WAIT_SECONDS };
     const steps = upgradePlan(name, upgradeTarget, plan.compose, changes.map((change) => `${change.service}: ${change.from} → ${change.to}`));
 
-    if (context.dryRun) return printDryRun(context, json, 'upgrade', steps);
+    if (context.dryRun) return printDryRun(context, steps);
 
     const { result, logFile } = await runOperation(context, {
       name: 'upgrade',

@@ -1,5 +1,6 @@
 import { displayPath } from '../cli/display-path.js';
 import type { CommandHandler } from '../cli/context.js';
+import { DeployerError } from '../domain/errors.js';
 import { printProblems } from '../config/format-problems.js';
 import { loadConfigFile } from '../config/load.js';
 import { summarize, summaryLines } from '../config/summary.js';
@@ -15,19 +16,25 @@ const validate: CommandHandler = async (context, input) => {
   const summary = loaded.config ? summarize(loaded.config) : undefined;
   const { output } = context;
 
-  output.resultJson({
-    config_file: file,
-    format: loaded.document.format,
-    is_valid: summary !== undefined,
-    ...(summary ?? {}),
-    overrides: loaded.overrides.map((override) => override.variable),
-    errors,
-    warnings,
-  });
+  const verdict = `${shown} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
+  const error = summary ? undefined : new DeployerError('config.invalid', verdict, { where: shown, fix: 'fix the problems listed in errors, then validate again' });
+  output.resultJson(
+    {
+      config_file: file,
+      format: loaded.document.format,
+      is_valid: summary !== undefined,
+      ...(summary ?? {}),
+      overrides: loaded.overrides.map((override) => override.variable),
+      errors,
+      warnings,
+      ...(error ? { error: error.toJSON() } : {}),
+    },
+    error ? error.exitCode : 0,
+  );
 
   printProblems(output, shown, loaded.problems);
-  if (!summary) {
-    output.error(`${shown} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`);
+  if (error || !summary) {
+    output.error(verdict);
     return 2;
   }
   for (const override of loaded.overrides) output.detail(`  ${override.variable} overrides ${override.path.join('.')}`);

@@ -118,3 +118,8 @@ export class DeployerError extends Error {
     };
   }
 }
+
+/** A command refused because of where the environment stands; `next` names the command that comes first. */
+export function wrongStateError(environment: string, reason: string, next: string): DeployerError {
+  return new DeployerError('environment.wrong_state', reason.charAt(0).toUpperCase() + reason.slice(1), { where: `data/${environment}/environment.json`, fix: next });
+}

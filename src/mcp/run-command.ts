@@ -1,7 +1,7 @@
 import { COMMANDS, type CommandSpec } from '../cli/commands.js';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
-import { createOutput } from '../output/console.js';
+import { createOutput, PROCESS_STREAMS } from '../output/console.js';
 import { JsonTextReader, type JsonRecord, type RecordSink } from './sink.js';
 import { collectingStdout } from './stdout.js';
 
@@ -42,7 +42,7 @@ export async function runCommand(scope: ServerScope, request: CommandRequest, on
   });
   const context: CommandContext = {
     // The agent gets everything as JSON; stderr (the server's log) keeps only errors.
-    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false, stdout: reader.stream() }),
+    output: createOutput({ json: true, quiet: true, verbosity: 0, color: false, command: request.command, streams: { stdout: reader.write, stderr: PROCESS_STREAMS.stderr } }),
     workingDir: scope.workingDir,
     verbosity: 0,
     quiet: true,

@@ -1,17 +1,35 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
+
+/** One line of --json output: an object that says what it is. */
+export interface JsonRecord {
+  readonly type: string;
+}
 
 /**
- * Where a command's words go. stdout holds results only (text, or one JSON
- * document with --json); everything else goes to stderr, filtered by -q and -v.
+ * The one reporter: every word a command prints goes through it. stdout holds
+ * results only (text, or with --json one JSON object per line, each with a
+ * `type`, the last one the `result`); everything else goes to stderr, filtered
+ * by -q and -v. Every line is masked first: secrets given to `addSecrets` never
+ * reach a stream.
  */
 export interface Output {
   readonly json: boolean;
   readonly verbosity: number;
+  readonly quiet: boolean;
   readonly color: ChalkInstance;
+  /** The command as typed, named in the result line. */
+  readonly command: string;
+  /** stderr when it is a terminal the task tree may draw on (the process's own streams only). */
+  readonly terminal: NodeJS.WriteStream | undefined;
   /** The command's result on stdout: text in text mode, ignored with --json. */
   result(text: string): void;
-  /** The command's result on stdout as JSON; ignored in text mode. */
-  resultJson(value: unknown): void;
+  /** With --json, the result line: `fields` with type, ok, exit_code and command; ignored in text mode. */
+  resultJson(fields: Record<string, unknown>, exitCode?: number): void;
+  /** With --json, one line on stdout; ignored in text mode. A `result` record ends the output. */
+  record(record: JsonRecord): void;
+  /** Whether the result line has been printed. */
+  readonly ended: boolean;
   success(text: string): void;
   info(text: string): void;
   warn(text: string): void;
@@ -20,6 +38,18 @@ export interface Output {
   detail(text: string): void;
   /** Shown from -vvv on. */
   debug(text: string): void;
+  /** A line on stderr that the caller has already filtered (event sinks, the Ctrl-C notice). */
+  progress(text: string): void;
+  /** Secret values to mask in everything printed from now on (and in `mask`). */
+  addSecrets(values: readonly string[]): void;
+  /** A value with every known secret masked in each of its strings. */
+  mask<T>(value: T): T;
+}
+
+/** Where the reporter's lines end up: the process's streams, or a sink of its own (the MCP server's). */
+export interface OutputStreams {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
 }
 
 export interface OutputOptions {
@@ -27,35 +57,75 @@ export interface OutputOptions {
   readonly quiet: boolean;
   readonly verbosity: number;
   readonly color: boolean;
-  readonly stdout?: NodeJS.WritableStream;
-  readonly stderr?: NodeJS.WritableStream;
+  readonly command?: string;
+  /** Default: process.stdout and process.stderr, looked up at each write. */
+  readonly streams?: OutputStreams;
+  readonly terminal?: NodeJS.WriteStream;
 }
 
+export const PROCESS_STREAMS: OutputStreams = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Secrets shorter than this are not masked: they would blank out ordinary words. */
+const SHORTEST_SECRET = 4;
+
 export function createOutput(options: OutputOptions): Output {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const streams = options.streams ?? PROCESS_STREAMS;
   const color = new Chalk({ level: options.color ? 1 : 0 });
-  const line = (stream: NodeJS.WritableStream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const secrets: string[] = [];
+  const mask = <T>(value: T): T => (secrets.length === 0 ? value : maskSecretsDeep(value, secrets));
+  const line = (write: (text: string) => void, text: string) => {
+    const masked = secrets.length === 0 ? text : maskSecrets(text, secrets);
+    write(masked.endsWith('\n') ? masked : `${masked}\n`);
+  };
   const chatty = !options.quiet;
+  const command = options.command ?? '';
+  let ended = false;
+
+  const record = (value: JsonRecord) => {
+    if (!options.json) return;
+    // One object per line, so every command's --json output is NDJSON.
+    line(streams.stdout, JSON.stringify(mask(value)));
+    if (value.type === 'result') ended = true;
+  };
 
   return {
     json: options.json,
     verbosity: options.verbosity,
+    quiet: options.quiet,
     color,
+    command,
+    terminal: options.terminal,
+    get ended() {
+      return ended;
+    },
     result: (text) => {
-      if (!options.json) line(stdout, text);
+      if (!options.json) line(streams.stdout, text);
     },
-    resultJson: (value) => {
-      // One line, so every command's --json output is also valid NDJSON.
-      if (options.json) line(stdout, JSON.stringify(value));
+    resultJson: (fields, exitCode = 0) => {
+      const result = { type: 'result', ok: exitCode === 0, exit_code: exitCode, command, ...fields };
+      record(result);
     },
-    success: (text) => chatty && line(stderr, `${color.green('✓')} ${text}`),
-    info: (text) => chatty && line(stderr, text),
-    warn: (text) => chatty && line(stderr, `${color.yellow('⚠')} ${text}`),
-    error: (text) => line(stderr, `${color.red('✗')} ${text}`),
-    detail: (text) => chatty && options.verbosity >= 1 && line(stderr, color.dim(text)),
-    debug: (text) => chatty && options.verbosity >= 3 && line(stderr, color.dim(text)),
+    record,
+    success: (text) => chatty && line(streams.stderr, `${color.green('✓')} ${text}`),
+    info: (text) => chatty && line(streams.stderr, text),
+    warn: (text) => chatty && line(streams.stderr, `${color.yellow('⚠')} ${text}`),
+    error: (text) => line(streams.stderr, `${color.red('✗')} ${text}`),
+    detail: (text) => chatty && options.verbosity >= 1 && line(streams.stderr, color.dim(text)),
+    debug: (text) => chatty && options.verbosity >= 3 && line(streams.stderr, color.dim(text)),
+    progress: (text) => line(streams.stderr, text),
+    addSecrets: (values) => {
+      for (const value of values) if (value.length >= SHORTEST_SECRET && !secrets.includes(value)) secrets.push(value);
+    },
+    mask,
   };
+}
+
+/** process.stderr, when the task tree may draw on it. */
+export function stderrTerminal(env: NodeJS.ProcessEnv): NodeJS.WriteStream | undefined {
+  return process.stderr.isTTY === true && env['TERM'] !== 'dumb' ? process.stderr : undefined;
 }
 
 /** Colour unless --no-color, NO_COLOR, or a stream that is not a terminal (FORCE_COLOR forces it). */

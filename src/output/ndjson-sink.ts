@@ -1,4 +1,5 @@
 import type { EngineEvent, EventSink } from '../run/events.js';
+import type { Output } from './console.js';
 
 /** The final line of every --json run: what happened, and the error when it failed. */
 export interface ResultRecord {
@@ -31,18 +32,18 @@ export interface ConfigChangedRecord {
 export type NdjsonRecord = (EngineEvent & { readonly at: string }) | { readonly type: 'plan'; readonly [key: string]: unknown } | CheckRecord | ConfigChangedRecord | ResultRecord;
 
 /**
- * --json: one JSON object per line on stdout, events first, then one result
- * object; nothing else goes to stdout (docs/reference/json-events.md).
+ * --json: one JSON object per line on stdout, events first (each with the time
+ * it happened), then one result object (docs/reference/json-events.md).
  */
 export class NdjsonWriter {
   constructor(
-    private readonly write: (text: string) => void,
+    private readonly output: Pick<Output, 'record'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   readonly sink: EventSink = (event) => this.line({ ...event, at: this.now().toISOString() });
 
   line(record: NdjsonRecord): void {
-    this.write(`${JSON.stringify(record)}\n`);
+    this.output.record(record);
   }
 }

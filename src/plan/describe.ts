@@ -8,7 +8,7 @@ export function describeStep(step: Step): string[] {
     case 'remote':
       return [
         `$ ${remoteCommandLine(step.command, step.sudo)}`,
-        ...(step.check ? [`skip if: ${step.check}`] : []),
+        ...(step.check ? [`skip if: ${remoteCommandLine(step.check, step.sudo)} succeeds`] : []),
         ...(step.undo ? [`undo on failure: $ ${remoteCommandLine(step.undo, step.sudo)}`] : []),
         ...(step.afterCommit ? ['after the commit point: a failure is a warning'] : []),
       ];

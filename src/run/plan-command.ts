@@ -1,5 +1,4 @@
 import type { CommandContext } from '../cli/context.js';
-import { DeployerError } from '../domain/errors.js';
 import { planJson, planText } from '../plan/describe.js';
 import type { Plan } from '../plan/types.js';
 import type { NdjsonWriter } from '../output/ndjson-sink.js';
@@ -11,23 +10,14 @@ import type { Provider, RemoteConnector } from './ports.js';
 import { openSession } from './session.js';
 
 /** --dry-run: the plan on stdout (text, or one NDJSON plan line and the result), nothing changed anywhere. */
-export function printDryRun(context: CommandContext, json: NdjsonWriter | undefined, command: string, plan: Plan): number {
-  if (json) {
-    json.line({ type: 'plan', ...planJson(plan) });
-    json.line({ type: 'result', ok: true, exit_code: 0, command, dry_run: true, environment_name: plan.environment, runnable: plan.gaps.length === 0 });
+export function printDryRun(context: CommandContext, plan: Plan): number {
+  if (context.json) {
+    context.output.record({ type: 'plan', ...planJson(plan) });
+    context.output.resultJson({ dry_run: true, environment_name: plan.environment, runnable: plan.gaps.length === 0 });
   } else {
     context.output.result(planText(plan));
   }
   return 0;
-}
-
-/** Refuses a plan that needs pieces this build does not have, before anything changes. */
-export function refuseGaps(command: string, plan: Plan): void {
-  if (plan.gaps.length === 0) return;
-  throw new DeployerError('implementation.missing', `${command} cannot run '${plan.environment}' yet: this build lacks ${plan.gaps.length === 1 ? 'one piece' : `${plan.gaps.length} pieces`}: ${plan.gaps.join('; ')}`, {
-    fix: `nothing was changed; see what it would do with ttd ${command} ${plan.environment} --dry-run`,
-    data: { gaps: plan.gaps },
-  });
 }
 
 export interface PlanCommand {
@@ -56,6 +46,6 @@ export async function runPlanCommand(context: CommandContext, json: NdjsonWriter
   const error = outcomeError(result, session.logFile);
   if (error) throw error;
   const extra = request.finish ? await request.finish(result) : {};
-  if (json) json.line({ type: 'result', ok: true, exit_code: 0, command: request.command, environment_name: request.environment, state: result.record.state, log_file: session.logFile ?? null, ...extra });
+  if (json) context.output.resultJson({ environment_name: request.environment, state: result.record.state, log_file: session.logFile ?? null, ...extra });
   return result;
 }

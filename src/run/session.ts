@@ -1,15 +1,15 @@
 import type { CommandContext, CommandInput } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
-import { listrSink } from '../output/listr-sink.js';
+import { eventView } from '../output/event-view.js';
 import { logFileSink } from '../output/log-sink.js';
 import { NdjsonWriter } from '../output/ndjson-sink.js';
-import { plainSink } from '../output/plain-sink.js';
-import { fanOut, masking, type EventSink } from './events.js';
+import { reportError } from '../output/report-error.js';
+import { fanOut, type EventSink } from './events.js';
 
 /**
- * Everything a command that runs a plan shares: where events go (listr2 tree,
- * plain lines, NDJSON, the log file), secret masking, and Ctrl-C: the first
- * asks the executor to stop at the next safe point, the second aborts.
+ * Everything a command that runs a plan shares: where events go (the reporter's
+ * view of them, and the log file), secret masking, and Ctrl-C: the first asks
+ * the executor to stop at the next safe point, the second aborts.
  */
 export interface EngineSession {
   readonly emit: EventSink;
@@ -26,29 +26,13 @@ export interface SessionOptions {
   /** data/<env>: where the log file goes; none in a dry run. */
   readonly environmentDirectory: string | undefined;
   readonly command: string;
-  readonly stderr?: NodeJS.WriteStream;
-  readonly stdout?: NodeJS.WritableStream;
 }
 
 export function openSession(context: CommandContext, options: SessionOptions): EngineSession {
-  const stderr = options.stderr ?? process.stderr;
-  const stdout = options.stdout ?? process.stdout;
-  const sinks: EventSink[] = [];
-  let drawn: () => Promise<void> = async () => undefined;
-  const json = context.json ? new NdjsonWriter((text) => stdout.write(text)) : undefined;
-  const quiet = context.quiet === true;
-
-  if (json) {
-    sinks.push(json.sink);
-  } else if (quiet) {
-    sinks.push(plainSink({ write: (line) => stderr.write(`${line}\n`), verbosity: 0, quiet: true }));
-  } else if (stderr.isTTY === true && context.env['TERM'] !== 'dumb') {
-    const tree = listrSink({ verbosity: context.verbosity, stream: stderr });
-    sinks.push(tree.sink);
-    drawn = () => tree.finished();
-  } else {
-    sinks.push(plainSink({ write: (line) => stderr.write(`${line}\n`), verbosity: context.verbosity, quiet: false }));
-  }
+  const { output } = context;
+  output.addSecrets(options.secrets);
+  const view = eventView(output);
+  const sinks: EventSink[] = [view.sink];
   let logFile: string | undefined;
   if (options.environmentDirectory !== undefined) {
     const log = logFileSink(options.environmentDirectory, options.command);
@@ -64,19 +48,20 @@ export function openSession(context: CommandContext, options: SessionOptions): E
       return;
     }
     stop = true;
-    stderr.write('\nStopping at the next safe point (Ctrl-C again to abort now)…\n');
+    output.progress('\nStopping at the next safe point (Ctrl-C again to abort now)…');
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
 
   return {
-    emit: masking(options.secrets, fanOut(sinks)),
-    json,
+    // Masked once, here, before any sink (the log file included) sees the event.
+    emit: (event) => fanOut(sinks)(output.mask(event)),
+    json: context.json ? new NdjsonWriter(output) : undefined,
     signal: abort.signal,
     logFile,
     stopRequested: () => stop,
     close: async () => {
-      await drawn();
+      await view.finished();
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onInterrupt);
     },
@@ -95,18 +80,15 @@ export function lockWaitOf(input: CommandInput): number {
 }
 
 /**
- * In --json mode a failure is the last NDJSON line ({"type":"result","ok":false,...})
+ * In --json mode a failure is the result line ({"type":"result","ok":false,...})
  * so stdout stays one JSON object per line; in text mode the error goes to the
  * usual error report.
  */
-export async function withJsonResult(context: CommandContext, command: string, body: (json: NdjsonWriter | undefined) => Promise<number>): Promise<number> {
-  const json = context.json ? new NdjsonWriter((text) => process.stdout.write(text)) : undefined;
+export async function withJsonResult(context: CommandContext, _command: string, body: (json: NdjsonWriter | undefined) => Promise<number>): Promise<number> {
   try {
-    return await body(json);
+    return await body(context.json ? new NdjsonWriter(context.output) : undefined);
   } catch (error) {
-    if (!json) throw error;
-    const deployerError = error instanceof DeployerError ? error : new DeployerError('internal', `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-    json.line({ type: 'result', ok: false, exit_code: deployerError.exitCode, command, error: deployerError.toJSON() });
-    return deployerError.exitCode;
+    if (!context.json) throw error;
+    return reportError(context.output, error);
   }
 }

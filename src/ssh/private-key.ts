@@ -36,6 +36,15 @@ function looksLikePrivateKey(text: string): boolean {
   return /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) || /^PuTTY-User-Key-File-\d+:/m.test(text);
 }
 
+/** The key file is missing or cannot be read (`error` is what reading it threw). */
+export function unreadableKeyError(keyPath: string, error: unknown): DeployerError {
+  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
+  return new DeployerError('ssh.key_unreadable', `The SSH private key ${keyPath} ${reason}`, {
+    where: keyPath,
+    fix: 'set ssh_credentials.private_key_path to the private key whose public half is on the server (ssh-keygen -t ed25519 makes a pair)',
+  });
+}
+
 /**
  * Picks how to authenticate with the key at `keyPath`. A key without a passphrase is
  * used directly. A protected key is never prompted for here (commands may run without
@@ -47,11 +56,7 @@ export async function resolveAuth(keyPath: string, env: NodeJS.ProcessEnv): Prom
   try {
     text = await readFile(keyPath, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
-    throw new DeployerError('ssh.key_unreadable', `The SSH private key ${keyPath} ${reason}`, {
-      where: keyPath,
-      fix: 'set ssh_credentials.private_key_path to the private key whose public half is on the server (ssh-keygen -t ed25519 makes a pair)',
-    });
+    throw unreadableKeyError(keyPath, error);
   }
   if (!looksLikePrivateKey(text)) {
     throw new DeployerError('ssh.key_unreadable', `${keyPath} is not an SSH private key${text.startsWith('ssh-') ? ' (it is a public key)' : ''}`, {

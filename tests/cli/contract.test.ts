@@ -68,7 +68,7 @@ describe('the command-line contract', () => {
   it('usage errors are JSON on stdout with --json', async () => {
     const result = await runBinary(['--json', 'validate', '--frob']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'usage.invalid', message: "unknown option '--frob'" }) });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code: 'usage.invalid', message: "unknown option '--frob'" }) });
   });
 
   it('docs describes the whole CLI as JSON: commands, flags, states, codes', async () => {

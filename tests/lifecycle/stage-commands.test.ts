@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NO_NETWORK, scratch, treeOf, ttd, writeConfig } from './support.js';
 
@@ -8,15 +10,19 @@ describe('the stage commands: provision, register, configure, release, run, test
     workingDir = scratch('ttd-stages-');
     expect((await ttd(['create', 'environment', '--env-file', writeConfig(workingDir, { name: 'host', provider: 'existing' })], workingDir)).code).toBe(0);
     expect((await ttd(['create', 'environment', '--env-file', writeConfig(workingDir, { name: 'box', provider: 'lxd' })], workingDir)).code).toBe(0);
+    expect((await ttd(['create', 'environment', '--env-file', writeConfig(workingDir, { name: 'built', provider: 'lxd' })], workingDir)).code).toBe(0);
+    // As if provision, configure and release had run: every later stage may run again from here.
+    const stateFile = join(workingDir, 'data', 'built', 'environment.json');
+    writeFileSync(stateFile, JSON.stringify({ ...JSON.parse(readFileSync(stateFile, 'utf8')), state: 'released', reached: 'released', instance: { address: '192.0.2.9', method: 'provisioned' } }));
   });
 
   it('each plans its stage with --dry-run, changing nothing and opening no connection', async () => {
     const expected: [string[], string[]][] = [
       [['provision', 'box'], ['API: lxd create torrust-tracker-vm-box', 'Wait for SSH', 'Check sudo, operating system and architecture']],
       [['register', 'host', '--instance-ip', '192.0.2.7', '--ssh-port', '2222'], ['Wait for SSH on port 2222', 'Check sudo, operating system and architecture']],
-      [['configure', 'box'], ['Install Docker', 'Install Docker Compose v2', 'Configure the firewall (UFW)', 'ufw allow 6969/udp']],
-      [['release', 'box'], ['Create the storage directories', 'Upload /opt/torrust/docker-compose.yml', 'Upload /opt/torrust/.env', 'Create the SQLite database file tracker.db']],
-      [['run', 'box'], ['docker compose up --detach --remove-orphans --wait']],
+      [['configure', 'built'], ['Install Docker', 'Install Docker Compose v2', 'Configure the firewall (UFW)', 'ufw allow 6969/udp']],
+      [['release', 'built'], ['Create the storage directories', 'Upload /opt/torrust/docker-compose.yml', 'Upload /opt/torrust/.env', 'Create the SQLite database file tracker.db']],
+      [['run', 'built'], ['docker compose up --detach --remove-orphans --wait']],
     ];
     for (const [args, texts] of expected) {
       const before = treeOf(workingDir);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { listrSink } from '../../src/output/listr-sink.js';
+import { createOutput } from '../../src/output/console.js';
 import { NdjsonWriter } from '../../src/output/ndjson-sink.js';
 import { plainSink } from '../../src/output/plain-sink.js';
 import type { EngineEvent } from '../../src/run/events.js';
@@ -102,12 +103,44 @@ describe('plain lines (stderr is not a terminal)', () => {
 describe('NDJSON', () => {
   it('one JSON object per line, each with its type and time', () => {
     let text = '';
-    const writer = new NdjsonWriter((chunk) => (text += chunk), () => new Date('2026-01-01T00:00:00.000Z'));
+    const output = createOutput({ json: true, quiet: false, verbosity: 0, color: false, streams: { stdout: (chunk) => (text += chunk), stderr: () => undefined } });
+    const writer = new NdjsonWriter(output, () => new Date('2026-01-01T00:00:00.000Z'));
     for (const event of EVENTS) writer.sink(event);
     writer.line({ type: 'result', ok: true, exit_code: 0, command: 'configure' });
     const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(EVENTS.length + 1);
     expect(lines[0]).toEqual({ type: 'lock.acquired', environment: 'demo', at: '2026-01-01T00:00:00.000Z' });
     expect(lines.at(-1)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'configure' });
+  });
+});
+
+describe('the reporter', () => {
+  const capture = (json: boolean) => {
+    const written = { stdout: '', stderr: '' };
+    const output = createOutput({ json, quiet: false, verbosity: 1, color: false, command: 'release', streams: { stdout: (text) => (written.stdout += text), stderr: (text) => (written.stderr += text) } });
+    return { output, written };
+  };
+
+  it('masks every secret it was given, on both streams and in JSON lines', () => {
+    const text = capture(false);
+    text.output.addSecrets(['S3cretAdminToken']);
+    text.output.info('token S3cretAdminToken sent');
+    text.output.detail('again: S3cretAdminToken');
+    text.output.result('S3cretAdminToken');
+    expect(text.written.stderr).toBe('token *** sent\nagain: ***\n');
+    expect(text.written.stdout).toBe('***\n');
+    const json = capture(true);
+    json.output.addSecrets(['S3cretAdminToken']);
+    json.output.resultJson({ echoed: ['S3cretAdminToken'] });
+    expect(JSON.parse(json.written.stdout)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'release', echoed: ['***'] });
+  });
+
+  it('with --json, the result line carries ok and the exit code, and ends the output', () => {
+    const { output, written } = capture(true);
+    output.result('text results are for text mode');
+    expect(output.ended).toBe(false);
+    output.resultJson({ is_valid: false }, 2);
+    expect(output.ended).toBe(true);
+    expect(JSON.parse(written.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'release', is_valid: false });
   });
 });

@@ -83,3 +83,11 @@ function fixFor(apiCode: string): string {
       return 'run the command again with -vvv to see the request; if the error persists, check https://status.hetzner.com';
   }
 }
+
+/** No token in the config nor in HCLOUD_TOKEN: provisioning and destroying need one. */
+export function missingTokenError(): DeployerError {
+  return new DeployerError('config.invalid', 'No Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', {
+    where: 'provider.api_token',
+    fix: 'export HCLOUD_TOKEN=<a Read & Write token of your Hetzner project>',
+  });
+}

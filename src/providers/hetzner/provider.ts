@@ -1,8 +1,8 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
-import { DeployerError } from '../../domain/errors.js';
 import type { Provider, ProviderInstance } from '../../run/ports.js';
 import { cloudInitUserData, readPublicKey } from '../user-data.js';
 import { addressesOf, HetznerCloud, resourceNames } from './cloud.js';
+import { missingTokenError } from './errors.js';
 import { firewallRules } from './firewall-rules.js';
 import { endpointFrom } from './http.js';
 import type { Server } from './schema.js';
@@ -103,12 +103,7 @@ export class HetznerProvider implements Provider {
 
   private token(): string {
     const token = this.settings.api_token;
-    if (!token) {
-      throw new DeployerError('config.invalid', 'No Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', {
-        where: 'provider.api_token',
-        fix: 'export HCLOUD_TOKEN=<a Read & Write token of your Hetzner project>',
-      });
-    }
+    if (!token) throw missingTokenError();
     return token;
   }
 }

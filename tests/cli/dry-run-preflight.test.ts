@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_NETWORK, treeOf, writeConfig } from '../lifecycle/support.js';
+import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js';
+
+/**
+ * A dry run is a preflight: on an environment the real command refuses, the dry
+ * run refuses too, with the same exit code and the same error code. Each row is
+ * one command on a situation it refuses; add a row for every new command.
+ */
+interface Row {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly exitCode: 1 | 2;
+  readonly errorCode: string;
+  /** Variables the run gets (besides PATH and HOME). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const ROWS: readonly Row[] = [
+  { command: 'provision', args: ['provision', 'gone'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'register', args: ['register', 'host', '--instance-ip', '192.0.2.7'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'configure', args: ['configure', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'configure', args: ['configure', 'nokey'], exitCode: 1, errorCode: 'ssh.key_unreadable' },
+  { command: 'release', args: ['release', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'release', args: ['release', 'unset'], exitCode: 2, errorCode: 'config.invalid' },
+  { command: 'run', args: ['run', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'test', args: ['test', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'deploy', args: ['deploy', 'busy'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'deploy', args: ['deploy', 'gone'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'deploy', args: ['deploy', 'envs/keyless.toml'], exitCode: 2, errorCode: 'config.invalid' },
+  { command: 'destroy', args: ['destroy', 'busy', '--yes'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'purge', args: ['purge', 'fresh', '--yes'], exitCode: 1, errorCode: 'environment.not_destroyed' },
+  { command: 'purge', args: ['purge', 'busy', '--force'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'create environment', args: ['create', 'environment', '--env-file', 'envs/fresh.toml'], exitCode: 1, errorCode: 'environment.exists' },
+  { command: 'create template', args: ['create', 'template', 'envs/fresh.toml'], exitCode: 1, errorCode: 'file.exists' },
+  { command: 'create schema', args: ['create', 'schema', 'envs/fresh.toml'], exitCode: 1, errorCode: 'file.exists' },
+  { command: 'render', args: ['render', 'envs/fresh.toml', '--output-dir', 'envs'], exitCode: 1, errorCode: 'file.exists' },
+  { command: 'init', args: ['init', '--yes', '--name', 'fresh', '--provider', 'lxd'], exitCode: 1, errorCode: 'file.exists' },
+];
+
+const lines = (stdout: string) => stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const errorOf = (run: CliResult) => (lines(run.stdout).at(-1)?.['error'] ?? {}) as Record<string, unknown>;
+
+describe('a dry run refuses what the real command refuses, with the same error', () => {
+  let workingDir: string;
+  let before: Record<string, string>;
+
+  const ttd = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    runBinary(args, { cwd: workingDir, env: { HOME: workingDir, ...env }, nodeOptions: ['--import', NO_NETWORK] });
+
+  /** Puts an environment where a test needs it, as if commands had brought it there. */
+  const setState = (name: string, fields: Record<string, unknown>) => {
+    const file = join(workingDir, 'data', name, 'environment.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }));
+  };
+
+  const create = async (file: string, env: NodeJS.ProcessEnv = {}) => {
+    const result = await ttd(['create', 'environment', '--env-file', file], env);
+    expect(result.code, result.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    workingDir = temporaryDirectory('ttd-preflight-');
+    const keyless = writeConfig(workingDir, { name: 'keyless' });
+    writeFileSync(keyless, readFileSync(keyless, 'utf8').replace('private_key_path = "id_test"', 'private_key_path = "id_missing"'));
+    const nokey = writeConfig(workingDir, { name: 'nokey' });
+    writeFileSync(nokey, readFileSync(nokey, 'utf8').replace('private_key_path = "id_test"', 'private_key_path = "id_missing"'));
+    await Promise.all([
+      create(writeConfig(workingDir, { name: 'fresh' })),
+      create(writeConfig(workingDir, { name: 'gone' })),
+      create(writeConfig(workingDir, { name: 'busy' })),
+      create(writeConfig(workingDir, { name: 'host', provider: 'existing' })),
+      create(nokey),
+      create(writeConfig(workingDir, { name: 'unset', adminToken: '${TTD_PREFLIGHT_TOKEN}' }), { TTD_PREFLIGHT_TOKEN: 'PreflightToken42' }),
+    ]);
+    setState('gone', { state: 'destroy_failed', reached: 'provisioned' });
+    setState('host', { state: 'destroy_failed', reached: 'provisioned', instance: { address: '192.0.2.7', method: 'registered' } });
+    setState('nokey', { state: 'provisioned', reached: 'provisioned', instance: { address: '192.0.2.8', method: 'provisioned' } });
+    setState('unset', { state: 'configured', reached: 'configured', instance: { address: '192.0.2.9', method: 'provisioned' } });
+    // A live process (this test's) holds busy's lock.
+    writeFileSync(join(workingDir, 'data', 'busy', 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: 'deploy busy', since: new Date().toISOString() }));
+    mkdirSync(join(workingDir, 'envs'), { recursive: true });
+    before = treeOf(workingDir);
+  }, 120_000);
+
+  afterAll(() => {
+    // Neither the refused real commands nor their dry runs changed a file.
+    expect(treeOf(workingDir)).toEqual(before);
+  });
+
+  it.each(ROWS.map((row) => [row.args.join(' '), row] as const))('%s', async (_name, row) => {
+    const [real, dry, dryText] = await Promise.all([ttd([...row.args, '--json'], row.env), ttd([...row.args, '--json', '--dry-run'], row.env), ttd([...row.args, '--dry-run'], row.env)]);
+    expect(real.code, `${row.command}: ${real.stdout}${real.stderr}`).toBe(row.exitCode);
+    expect(errorOf(real)['code']).toBe(row.errorCode);
+    expect(dry.code, `${row.command} --dry-run: ${dry.stdout}${dry.stderr}`).toBe(real.code);
+    expect(errorOf(dry)).toEqual(errorOf(real));
+    expect(dryText.code).toBe(real.code);
+    expect(dryText.stderr).toContain(String(errorOf(real)['message']).split('\n')[0]);
+  }, 60_000);
+});
