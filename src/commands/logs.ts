@@ -39,6 +39,7 @@ const logs: CommandHandler = async (context, input) =>
 
     const record = await requireEnvironmentRecord(context.workingDir, name);
     const { config, secrets } = configFromRecord(record, context.env);
+    context.output.addSecrets(secrets);
     const services: readonly string[] = topologyOf(config).services;
     if (service !== undefined && !services.includes(service)) {
       throw new DeployerError('usage.invalid', `'${service}' is not a service of environment '${name}'; it deploys: ${services.join(', ')}`, {
@@ -51,17 +52,19 @@ const logs: CommandHandler = async (context, input) =>
 
     await preflight(context.workingDir, name, config, context.env, undefined);
     const command = logsCommand({ service, follow, since, tail });
-    if (context.dryRun) return printDryRun(context, json, 'logs', logsPlan(name, command));
+    if (context.dryRun) return printDryRun(context, logsPlan(name, command));
     const commandLine = remoteCommandLine(command, false);
     context.output.debug(`$ ${commandLine}`);
     const connection = await connectWithRetry(hostConnectOptions(context, config, record, address, secrets));
     try {
       const write = (stream: 'stdout' | 'stderr') => (line: string) => {
-        const masked = maskSecrets(withoutTerminalControls(line), secrets);
-        if (json) return process.stdout.write(`${JSON.stringify({ type: 'log', stream, line: masked })}\n`);
-        else if (stream === 'stdout') return process.stdout.write(`${masked}\n`);
-        else process.stderr.write(`${masked}\n`);
-        return true;
+        const clean = withoutTerminalControls(line);
+        const logLine = { type: 'log', stream, line: clean };
+        if (json) context.output.record(logLine);
+        else if (stream === 'stdout') context.output.result(clean);
+        else context.output.progress(clean);
+        // Backpressure: the channel pauses while stdout has more queued than it can take.
+        return !process.stdout.writableNeedDrain;
       };
       const ending = await streamCommand(connection.ssh.connection, commandLine, write('stdout'), write('stderr'));
       if (ending.stopped || ending.code === 0) {

@@ -28,7 +28,7 @@ const status: CommandHandler = async (context, input) =>
     const { config, secrets } = configFromRecord(record, context.env);
     const address = requireInstanceAddress(name, record, config, 'so there is nothing to read the status of');
     // A read: no lock to check; a key problem is one of the things the status reports.
-    if (context.dryRun) return printDryRun(context, json, 'status', statusPlan(name, hostProbeScript()));
+    if (context.dryRun) return printDryRun(context, statusPlan(name, hostProbeScript()));
     const target = statusTarget(config, name, address, record.instance.ssh_port === undefined ? {} : { sshPort: record.instance.ssh_port });
     const ssh = new StatusSshSource({
       host: address,
