@@ -1,6 +1,6 @@
 import { displayPath } from '../cli/display-path.js';
 import type { CommandHandler } from '../cli/context.js';
-import { DeployerError } from '../domain/errors.js';
+import { ERROR_CODES } from '../domain/errors.js';
 import { printProblems } from '../config/format-problems.js';
 import { loadConfigFile } from '../config/load.js';
 import { summarize, summaryLines } from '../config/summary.js';
@@ -17,7 +17,6 @@ const validate: CommandHandler = async (context, input) => {
   const { output } = context;
 
   const verdict = `${shown} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
-  const error = summary ? undefined : new DeployerError('config.invalid', verdict, { where: shown, fix: 'fix the problems listed in errors, then validate again' });
   output.resultJson(
     {
       config_file: file,
@@ -27,15 +26,14 @@ const validate: CommandHandler = async (context, input) => {
       overrides: loaded.overrides.map((override) => override.variable),
       errors,
       warnings,
-      ...(error ? { error: error.toJSON() } : {}),
     },
-    error ? error.exitCode : 0,
+    summary ? 0 : ERROR_CODES['config.invalid'].exit,
   );
 
   printProblems(output, shown, loaded.problems);
-  if (error || !summary) {
+  if (!summary) {
     output.error(verdict);
-    return 2;
+    return ERROR_CODES['config.invalid'].exit;
   }
   for (const override of loaded.overrides) output.detail(`  ${override.variable} overrides ${override.path.join('.')}`);
   output.success(`${shown} is valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
