@@ -1,5 +1,6 @@
 import { DeployerError } from '../domain/errors.js';
 import type { CommandContext } from './context.js';
+import { printable } from './printable.js';
 
 /** Prints an error the way the user asked (text on stderr, or JSON on stdout) and returns its exit code. */
 export function reportError(error: unknown, context: CommandContext): number {
@@ -13,8 +14,8 @@ export function reportError(error: unknown, context: CommandContext): number {
   if (context.json) {
     process.stdout.write(`${JSON.stringify({ error: deployerError.toJSON() }, null, 2)}\n`);
   } else {
-    output.error(deployerError.message);
-    if (deployerError.fix) output.info(`  Fix: ${deployerError.fix}`);
+    output.error(printable(deployerError.message));
+    if (deployerError.fix) output.info(printable(`  Fix: ${deployerError.fix}`));
   }
   if (context.verbosity >= 3 && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return deployerError.exitCode;
