@@ -1,3 +1,4 @@
+import { printable } from '../output/printable.js';
 import type { Output } from '../output/console.js';
 import type { ConfigProblem } from './problems.js';
 
@@ -9,7 +10,7 @@ export function problemLocation(file: string, problem: ConfigProblem): string {
 
 export function printProblems(output: Output, file: string, problems: readonly ConfigProblem[]): void {
   for (const problem of problems) {
-    const text = `${problemLocation(file, problem)}: ${problem.message}\n    Fix: ${problem.fix}`;
+    const text = printable(`${problemLocation(file, problem)}: ${problem.message}\n    Fix: ${problem.fix}`);
     if (problem.severity === 'error') output.error(text);
     else output.warn(text);
   }

@@ -49,8 +49,13 @@ function objectBranches(schema: AnySchema, value: unknown): AnySchema[] {
 }
 
 function discriminatorMatches(option: AnySchema, discriminator: string, value: Record<string, unknown>): boolean {
-  const field = defOf(unwrap(option)).shape?.[discriminator];
+  const field = shapeField(defOf(unwrap(option)), discriminator);
   return field !== undefined && (defOf(unwrap(field)).values ?? []).includes(value[discriminator]);
+}
+
+/** A key of the schema's shape; a key named like an Object.prototype member (constructor, __proto__) is no field. */
+function shapeField(def: Def, key: string): AnySchema | undefined {
+  return def.shape !== undefined && Object.hasOwn(def.shape, key) ? def.shape[key] : undefined;
 }
 
 export function schemaAt(root: AnySchema, path: KeyPath, document: unknown): AnySchema | undefined {
@@ -63,7 +68,7 @@ export function schemaAt(root: AnySchema, path: KeyPath, document: unknown): Any
       schema = def.element;
     } else {
       const field = objectBranches(inner, value)
-        .map((branch) => defOf(branch).shape?.[String(part)])
+        .map((branch) => shapeField(defOf(branch), String(part)))
         .find((candidate) => candidate !== undefined);
       if (!field) return undefined;
       schema = field;

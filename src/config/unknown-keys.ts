@@ -1,15 +1,17 @@
 import { formatKeyPath, type KeyPath, type PendingProblem } from './problems.js';
 
 /** Keys other tools put in these files, with what to do instead. */
-const FOREIGN_KEYS: Record<string, string> = {
-  caddy:
+const FOREIGN_KEYS = new Map<string, string>([
+  [
+    'caddy',
     'the Rust deployer ignores a "caddy" section silently, and so does this tool. HTTPS is set per service: domain + use_tls_proxy = true, plus [https] admin_email',
-};
+  ],
+]);
 
 export function unknownKeyProblem(parent: KeyPath, key: string, known: readonly string[]): PendingProblem {
   const path = [...parent, key];
   const where = parent.length === 0 ? 'at the top level' : `in ${formatKeyPath(parent)}`;
-  const foreign = parent.length === 0 ? FOREIGN_KEYS[key] : undefined;
+  const foreign = parent.length === 0 ? FOREIGN_KEYS.get(key) : undefined;
   const suggestion = closestKey(key, known);
   return {
     severity: 'warning',
@@ -27,11 +29,14 @@ export function unknownKeyProblem(parent: KeyPath, key: string, known: readonly 
 export function closestKey(key: string, candidates: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
+  const limit = Math.max(2, Math.floor(key.length / 3));
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a far longer key needs no comparison (it may be megabytes).
+    if (Math.abs(key.length - candidate.length) > limit) continue;
     const distance = levenshtein(lower, candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }
-  if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) return best.candidate;
+  if (best && best.distance <= limit) return best.candidate;
   return candidates.find((candidate) => lower.length >= 4 && (candidate.includes(lower) || lower.includes(candidate)));
 }
 

@@ -1,5 +1,6 @@
 import { DeployerError } from '../domain/errors.js';
 import type { Output } from './console.js';
+import { printable } from './printable.js';
 
 /**
  * Reports a command's failure the way the user asked (the result line with the
@@ -15,8 +16,8 @@ export function reportError(output: Output, error: unknown): number {
   if (output.json) {
     if (!output.ended) output.resultJson({ error: deployerError.toJSON() }, deployerError.exitCode);
   } else {
-    output.error(deployerError.message);
-    if (deployerError.fix) output.info(`  Fix: ${deployerError.fix}`);
+    output.error(printable(deployerError.message));
+    if (deployerError.fix) output.info(printable(`  Fix: ${deployerError.fix}`));
   }
   if (output.verbosity >= 3 && error instanceof Error && error.stack) output.progress(error.stack);
   return deployerError.exitCode;

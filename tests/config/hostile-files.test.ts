@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BINARY, temporaryDirectory, type CliResult } from '../support/cli.js';
@@ -84,5 +84,42 @@ describe('nesting and list lengths are bounded', () => {
     const path = write('override.toml', udpTrackers(1));
     const overridden = await ttd(['validate', path, '--json'], dir, { TORRUST_DEPLOYER_CONFIG_OVERRIDE_TRACKER__UDP_TRACKERS__99999999__BIND_ADDRESS: '0.0.0.0:1' });
     expect(JSON.parse(overridden.stdout)).toEqual({ error: expect.objectContaining({ code: 'config.too_many_entries' }) });
+  });
+});
+
+describe('user data in messages is shown safely', () => {
+  const base = readFileSync(join(import.meta.dirname, '../../docs/examples/configs/01-minimal-sqlite.toml'), 'utf8');
+  const validate = async (prefix: string) => {
+    const path = join(dir, `messages-${Math.random().toString(36).slice(2)}.toml`);
+    writeFileSync(path, `${prefix}\n${base}`);
+    return ttd(['validate', path], dir);
+  };
+
+  it('a terminal escape sequence in a key is printed escaped, never raw', async () => {
+    const result = await validate('"\\u001b[2J\\u009b31m" = 1');
+    expect(result.stderr).toContain('unknown key "\\x1b[2J\\x9b31m"');
+    expect(result.stderr).not.toMatch(/[\u001b\u009b]/);
+  });
+
+  it('a 10,000-character key is cut short, saying how much was left out', async () => {
+    const result = await validate(`"${'k'.repeat(10_000)}" = 1`);
+    expect(result.stderr).toMatch(/k… \(\d+ more characters\)/);
+    expect(Math.max(...result.stderr.split('\n').map((line) => line.length))).toBeLessThan(500);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('a key named %s gets the ordinary unknown-key advice', async (key) => {
+    const result = await validate(`${key} = 1`);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`unknown key "${key}" at the top level is ignored`);
+    expect(result.stderr).toContain('Fix: remove it; keys allowed at the top level: $schema, environment');
+    expect(result.stderr).not.toContain('native code');
+  });
+
+  it.each(['constructor', '__proto__'])('an override through %s is an unknown override, not a crash', async (key) => {
+    const path = join(dir, 'override-proto.toml');
+    writeFileSync(path, base);
+    const result = await ttd(['validate', path], dir, { [`TORRUST_DEPLOYER_CONFIG_OVERRIDE_TRACKER__${key.toUpperCase()}__X`]: '1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('which is not a config key');
   });
 });
