@@ -3,7 +3,6 @@ import type { CommandContext, CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { createOutput, PROCESS_STREAMS } from '../output/console.js';
 import { JsonTextReader, type JsonRecord, type RecordSink } from './sink.js';
-import { collectingStdout } from './stdout.js';
 
 /** Where the server works: the `mcp` command's working directory and environment variables. */
 export interface ServerScope {
@@ -30,8 +29,7 @@ export interface CommandRun {
 /**
  * Runs a CLI command's own handler, as `ttd <command> --json --non-interactive`
  * would, and returns the records it reported. `onRecord` sees each as it is
- * reported (for progress). The command's Output writes to the call's sink; what
- * the command writes to process.stdout itself reaches it through stdout.ts.
+ * reported (for progress). The command's Output writes to the call's sink.
  */
 export async function runCommand(scope: ServerScope, request: CommandRequest, onRecord?: RecordSink): Promise<CommandRun> {
   const handler = await handlerOf(request.command);
@@ -54,7 +52,7 @@ export async function runCommand(scope: ServerScope, request: CommandRequest, on
   let exitCode: number;
   let thrown: DeployerError | undefined;
   try {
-    exitCode = (await collectingStdout(reader.write, () => handler(context, { command: request.command, args: request.args ?? {}, options: request.options ?? {} }))) ?? 0;
+    exitCode = (await handler(context, { command: request.command, args: request.args ?? {}, options: request.options ?? {} })) ?? 0;
   } catch (error) {
     thrown = asDeployerError(error);
     exitCode = thrown.exitCode;

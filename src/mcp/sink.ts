@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-
 /** One JSON object a command reports with --json: an engine event, a plan, a log line, its result. */
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
@@ -12,19 +10,15 @@ export type JsonRecord = Readonly<Record<string, unknown>>;
 export type RecordSink = (record: JsonRecord) => void;
 
 /**
- * The bridge for commands that print their records as text (today every command
- * does): NDJSON is handed to the sink line by line as it arrives; text that is
- * one multi-line document (pretty-printed) is handed over whole at the end,
- * as the last record.
+ * The bridge from the reporter's stdout (one JSON object per line) to a tool
+ * call's sink: each line is handed over as soon as it is complete.
  */
 export class JsonTextReader {
   private pending = '';
-  private whole = '';
 
   constructor(private readonly sink: RecordSink) {}
 
   readonly write = (text: string): void => {
-    this.whole += text;
     this.pending += text;
     for (let newline = this.pending.indexOf('\n'); newline >= 0; newline = this.pending.indexOf('\n')) {
       this.emit(this.pending.slice(0, newline));
@@ -35,18 +29,6 @@ export class JsonTextReader {
   end(): void {
     this.emit(this.pending);
     this.pending = '';
-    if (this.whole.trim().includes('\n')) this.emit(this.whole);
-  }
-
-  /** A stream for code that takes one (the commands' Output), writing here. */
-  stream(): Writable {
-    return new Writable({
-      decodeStrings: false,
-      write: (chunk: string | Buffer, _encoding, done) => {
-        this.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-        done();
-      },
-    });
   }
 
   private emit(text: string): void {
