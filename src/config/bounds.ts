@@ -1,5 +1,5 @@
 import { DeployerError } from '../domain/errors.js';
-import { lineColumnAt } from './document.js';
+import { lineColumnAt } from './text-position.js';
 import { formatKeyPath, type KeyPath } from './problems.js';
 import { isRecord } from './schema-walk.js';
 

@@ -4,6 +4,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { DeployerError } from '../domain/errors.js';
 import { checkBounds, checkJsonNesting } from './bounds.js';
 import { readConfigBytes } from './read-file.js';
+import { lineColumnAt } from './text-position.js';
 import { isRecord } from './schema-walk.js';
 
 export type ConfigFormat = 'toml' | 'json';
@@ -114,10 +115,4 @@ const JSON_ERRORS: Record<string, string> = {
 
 function describeJsonError(code: string): string {
   return JSON_ERRORS[code] ?? code;
-}
-
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }

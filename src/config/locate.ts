@@ -1,6 +1,6 @@
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ConfigFormat } from './document.js';
-import { lineColumnAt } from './document.js';
+import { lineColumnAt } from './text-position.js';
 import type { KeyPath } from './problems.js';
 
 export interface Location {
