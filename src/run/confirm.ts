@@ -1,8 +1,8 @@
-import type { CommandContext } from '../cli/context.js';
+import type { RunContext } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 
 /** Asks yes/no on the terminal (on stderr); without a terminal the flag that skips the question is required. */
-export async function confirmOrRefuse(context: CommandContext, question: string, skipFlag: string): Promise<void> {
+export async function confirmOrRefuse(context: RunContext, question: string, skipFlag: string): Promise<void> {
   if (!context.interactive) {
     throw new DeployerError('confirmation.required', `${question} There is no terminal to ask on.`, { fix: `pass ${skipFlag} to confirm` });
   }

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../cli/context.js';
+import type { RunContext } from './context.js';
 import { DeployerError, isErrorCode } from '../domain/errors.js';
 import type { Plan } from '../plan/types.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
@@ -42,14 +42,14 @@ export interface OperationRun<T> {
   readonly logFile: string | undefined;
 }
 
-function sessionFor(context: CommandContext, request: OperationBase): { session: EngineSession; emit: EventSink } {
+function sessionFor(context: RunContext, request: OperationBase): { session: EngineSession; emit: EventSink } {
   const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.name });
   const tap = request.tap;
   return { session, emit: tap ? (event) => (tap(event), session.emit(event)) : session.emit };
 }
 
 /** A plan that changes the host: the lock, the state's history and the host key it records. */
-export async function runOperation(context: CommandContext, request: OperationRequest): Promise<OperationRun<LifecycleResult>> {
+export async function runOperation(context: RunContext, request: OperationRequest): Promise<OperationRun<LifecycleResult>> {
   const { session, emit } = sessionFor(context, request);
   try {
     const result = await runLifecycle({
@@ -74,7 +74,7 @@ export async function runOperation(context: CommandContext, request: OperationRe
 }
 
 /** A plan that only reads: no lock, nothing recorded (not even the host key), its own log file all the same. */
-export async function runReadPlan(context: CommandContext, request: ReadRequest): Promise<OperationRun<StageOutcome>> {
+export async function runReadPlan(context: RunContext, request: ReadRequest): Promise<OperationRun<StageOutcome>> {
   const { session, emit } = sessionFor(context, request);
   const { plan } = request;
   const executor = new Executor({

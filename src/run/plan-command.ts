@@ -1,4 +1,4 @@
-import type { CommandContext } from '../cli/context.js';
+import type { RunContext } from './context.js';
 import { planJson, planText } from '../plan/describe.js';
 import type { Plan } from '../plan/types.js';
 import type { NdjsonWriter } from '../output/ndjson-sink.js';
@@ -10,7 +10,7 @@ import type { Provider, RemoteConnector } from './ports.js';
 import { openSession } from './session.js';
 
 /** --dry-run: the plan on stdout (text, or one NDJSON plan line and the result), nothing changed anywhere. */
-export function printDryRun(context: CommandContext, plan: Plan): number {
+export function printDryRun(context: RunContext, plan: Plan): number {
   if (context.json) {
     context.output.record({ type: 'plan', ...planJson(plan) });
     context.output.resultJson({ dry_run: true, environment_name: plan.environment, runnable: plan.gaps.length === 0 });
@@ -35,7 +35,7 @@ export interface PlanCommand {
 }
 
 /** Runs a plan through the lifecycle with the session's sinks; a failure becomes the error the user sees. */
-export async function runPlanCommand(context: CommandContext, json: NdjsonWriter | undefined, request: PlanCommand): Promise<LifecycleResult> {
+export async function runPlanCommand(context: RunContext, json: NdjsonWriter | undefined, request: PlanCommand): Promise<LifecycleResult> {
   const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.command });
   let result: LifecycleResult;
   try {

@@ -1,4 +1,4 @@
-import type { CommandContext, CommandInput } from '../cli/context.js';
+import type { RunContext } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import { eventView } from '../output/event-view.js';
 import { logFileSink } from '../output/log-sink.js';
@@ -28,7 +28,7 @@ export interface SessionOptions {
   readonly command: string;
 }
 
-export function openSession(context: CommandContext, options: SessionOptions): EngineSession {
+export function openSession(context: RunContext, options: SessionOptions): EngineSession {
   const { output } = context;
   output.addSecrets(options.secrets);
   const view = eventView(output);
@@ -69,7 +69,7 @@ export function openSession(context: CommandContext, options: SessionOptions): E
 }
 
 /** --lock-wait SECONDS: a whole, non-negative number. */
-export function lockWaitOf(input: CommandInput): number {
+export function lockWaitOf(input: { readonly options: Readonly<Record<string, unknown>> }): number {
   const raw = input.options['lockWait'];
   if (raw === undefined) return 0;
   const seconds = Number(raw);
@@ -84,7 +84,7 @@ export function lockWaitOf(input: CommandInput): number {
  * so stdout stays one JSON object per line; in text mode the error goes to the
  * usual error report.
  */
-export async function withJsonResult(context: CommandContext, _command: string, body: (json: NdjsonWriter | undefined) => Promise<number>): Promise<number> {
+export async function withJsonResult(context: RunContext, _command: string, body: (json: NdjsonWriter | undefined) => Promise<number>): Promise<number> {
   try {
     return await body(context.json ? new NdjsonWriter(context.output) : undefined);
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../cli/context.js';
+import type { RunContext } from './context.js';
 import { runSmokeChecks, smokeChecks, summarizeSmoke, type SmokeResult, type SmokeSummary } from '../checks/smoke.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
@@ -9,7 +9,7 @@ import type { NdjsonWriter } from '../output/ndjson-sink.js';
  * tracker, every public health endpoint (HTTPS pinned to the instance), DNS
  * advisories. Each result is shown as it arrives; a failed check fails the command.
  */
-export async function runSmokeTest(context: CommandContext, json: NdjsonWriter | undefined, config: EnvironmentConfig, address: string, signal?: AbortSignal): Promise<SmokeSummary> {
+export async function runSmokeTest(context: RunContext, json: NdjsonWriter | undefined, config: EnvironmentConfig, address: string, signal?: AbortSignal): Promise<SmokeSummary> {
   const show = (result: SmokeResult) => {
     if (json) {
       json.line({ type: 'check', title: result.check.title, kind: result.check.kind, target: result.check.target, status: result.status, message: result.message, ...(result.fix ? { fix: result.fix } : {}) });
