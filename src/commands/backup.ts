@@ -2,7 +2,7 @@ import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { backupListPlan, backupPlan, LIST_AFTER_BACKUP_STEP, LIST_BACKUPS_STEP, RUN_BACKUP_STEP } from '../plan/day-two.js';
-import { backupIdFromOutput, groupBackups, parseBackupListing, runBackupCommand, type Backup, type BackupFile } from '../remote/commands/backup.js';
+import { backupIdFromOutput, groupBackups, parseBackupListing, runBackupCommand, type Backup, type BackupFile } from '../remote/steps/backup.js';
 import { BUILT_IN } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { knownCause, outputOf, runOperation, runReadPlan } from '../run/operation.js';

@@ -4,7 +4,7 @@ import { maskSecrets } from '../domain/mask-secrets.js';
 import { topologyOf } from '../domain/topology.js';
 import { remoteCommandLine } from '../plan/command-line.js';
 import { logsPlan } from '../plan/day-two.js';
-import { logsCommand, parseTail, sinceProblem } from '../remote/commands/logs.js';
+import { logsCommand, parseTail, sinceProblem } from '../remote/steps/logs.js';
 import { printDryRun } from '../run/plan-command.js';
 import { preflight } from '../run/preflight.js';
 import { withJsonResult } from '../run/session.js';

@@ -1,9 +1,9 @@
 import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { restorePlan } from '../plan/day-two.js';
-import { BACKUP_ID, MYSQL_PREVIOUS, RESTORE_WORK_DIR, restoreFiles, type RestoreTarget } from '../remote/commands/backup.js';
-import { SQLITE_DIR } from '../remote/commands/release.js';
-import { DIAGNOSIS_MARKER } from '../remote/commands/step.js';
+import { BACKUP_ID, MYSQL_PREVIOUS, RESTORE_WORK_DIR, restoreFiles, type RestoreTarget } from '../remote/steps/backup.js';
+import { SQLITE_DIR } from '../remote/steps/release.js';
+import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import type { LifecycleResult } from '../run/lifecycle.js';
 import { interruptedError, knownCause, runOperation } from '../run/operation.js';

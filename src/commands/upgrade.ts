@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import type { RenderedFile } from '../plan/stages.js';
 import { PREPARE_UPGRADE_STEP, UPLOAD_COMPOSE_STEP, upgradePlan } from '../plan/day-two.js';
-import { checkedServices, COMPOSE_FILE, imageChanges, otherChanges, PREVIOUS_COMPOSE, type ImageChange, type UpgradeTarget } from '../remote/commands/upgrade.js';
+import { checkedServices, COMPOSE_FILE, imageChanges, otherChanges, PREVIOUS_COMPOSE, type ImageChange, type UpgradeTarget } from '../remote/steps/upgrade.js';
 import { BUILT_IN } from '../run/implementations.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { interruptedError, knownCause, runOperation } from '../run/operation.js';

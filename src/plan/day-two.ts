@@ -1,5 +1,5 @@
-import { listBackupsCommand, restoreSteps, runBackupCommand, type RestoreStep, type RestoreTarget } from '../remote/commands/backup.js';
-import { prepareCommand, removeWorkDirUnlessPrevious, STAGED_COMPOSE, upgradeSteps, type UpgradeTarget } from '../remote/commands/upgrade.js';
+import { listBackupsCommand, restoreSteps, runBackupCommand, type RestoreStep, type RestoreTarget } from '../remote/steps/backup.js';
+import { prepareCommand, removeWorkDirUnlessPrevious, STAGED_COMPOSE, upgradeSteps, type UpgradeTarget } from '../remote/steps/upgrade.js';
 import type { RenderedFile } from './stages.js';
 import type { Operation, Plan, RemoteCommandStep, Step } from './types.js';
 

@@ -1,16 +1,16 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { instanceNameOf } from '../config/schema.js';
-import { configureSteps } from '../remote/commands/configure.js';
-import { releaseStepsAroundFiles } from '../remote/commands/release.js';
-import { runSteps } from '../remote/commands/run.js';
-import type { HostStep } from '../remote/commands/step.js';
+import { configureSteps } from '../remote/steps/configure.js';
+import { releaseStepsAroundFiles } from '../remote/steps/release.js';
+import { runSteps } from '../remote/steps/run.js';
+import type { HostStep } from '../remote/steps/step.js';
 import { topologyOf } from '../domain/topology.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import type { RemoteCommandStep, StagePlan, Step, UploadStep } from './types.js';
 
 /**
  * One pure function per stage: (config, state) → steps. Host steps come from
- * src/remote/commands, the same command lines the rendered configure.sh,
+ * src/remote/steps, the same command lines the rendered configure.sh,
  * release.sh and run.sh print, so a hand-run host and a deployed one agree.
  */
 

@@ -1,12 +1,12 @@
 import { instanceNameOf, type EnvironmentConfig } from '../config/schema.js';
 import { publicServiceUrls } from '../domain/service-urls.js';
 import { topologyOf, type Topology } from '../domain/topology.js';
-import { configureSteps } from '../remote/commands/configure.js';
-import { releaseSteps, type HostFile } from '../remote/commands/release.js';
+import { configureSteps } from '../remote/steps/configure.js';
+import { releaseSteps, type HostFile } from '../remote/steps/release.js';
 import { BACKUP_ARCHIVES, backupFilePath } from '../stack/backup-files.js';
 import { BACKUP_CRON_PATH, BACKUP_LOG_PATH } from '../stack/backup.js';
-import { runSteps } from '../remote/commands/run.js';
-import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/commands/step.js';
+import { runSteps } from '../remote/steps/run.js';
+import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/steps/step.js';
 import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
 import { PROMETHEUS_PORT } from '../stack/prometheus.js';
 import { deployedServices } from '../stack/queries.js';

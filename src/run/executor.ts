@@ -11,7 +11,7 @@ import type { ExplainingRemoteHost } from './ssh-connector.js';
 import { shellQuote } from '../render/quote.js';
 import { remoteCommandLine } from '../plan/command-line.js';
 import { batchScript } from './remote-batch.js';
-import { DIAGNOSIS_MARKER } from '../remote/commands/step.js';
+import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
 
 /** What a step learned that the environment must remember at once (so nothing created is forgotten). */
 export type Discovery =

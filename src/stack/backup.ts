@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cronScheduleProblem } from '../config/cron.js';
 import { validated } from '../config/schema-parts.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { HostStep } from '../remote/commands/step.js';
+import type { HostStep } from '../remote/steps/step.js';
 import { databaseModule } from './databases.js';
 import type { StackService } from './types.js';
 

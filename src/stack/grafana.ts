@@ -1,6 +1,6 @@
 import { domain, nonEmpty, tlsProxy } from '../config/schema-parts.js';
 import { z } from 'zod';
-import { GRAFANA_UID } from '../remote/commands/step.js';
+import { GRAFANA_UID } from '../remote/steps/step.js';
 import type { StackService } from './types.js';
 
 export const GRAFANA_PORT = 3000;

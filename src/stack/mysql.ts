@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nonEmpty, port } from '../config/schema-parts.js';
-import { MYSQL_UID } from '../remote/commands/step.js';
+import { MYSQL_UID } from '../remote/steps/step.js';
 import type { DatabaseModule, StackService } from './types.js';
 
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);

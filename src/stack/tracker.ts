@@ -2,7 +2,7 @@ import { parseBindAddress } from '../config/fields.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Endpoint, KeyPath, Protocol, TlsSite } from '../domain/topology.js';
 import type { PortMapping } from '../render/compose.js';
-import { TRACKER_UID } from '../remote/commands/step.js';
+import { TRACKER_UID } from '../remote/steps/step.js';
 import type { ServiceUrl, StackService } from './types.js';
 
 /** Where the tracker reads its config inside the container. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { HostPort, KeyPath, TlsSite, Topology } from '../domain/topology.js';
-import type { HostStep } from '../remote/commands/step.js';
+import type { HostStep } from '../remote/steps/step.js';
 import type { ComposeService } from '../render/compose.js';
 
 /**

@@ -1,4 +1,4 @@
-import { DEPLOY_DIR } from '../remote/commands/step.js';
+import { DEPLOY_DIR } from '../remote/steps/step.js';
 import { BACKUP_ARCHIVES } from '../stack/backup-files.js';
 import { parseComposePs, type ComposeContainer } from './compose-ps.js';
 import { parseUtcOffset } from './cron-next.js';

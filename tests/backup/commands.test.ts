@@ -15,7 +15,7 @@ import {
   swapTablesSql,
   waitHealthyCommand,
   type RestoreTarget,
-} from '../../src/remote/commands/backup.js';
+} from '../../src/remote/steps/backup.js';
 
 const sqliteTarget: RestoreTarget = { id: '20250601_030000', driver: 'sqlite3', databaseName: 'tracker.db', withConfig: true, healthWaitSeconds: 60 };
 const mysqlTarget: RestoreTarget = { id: '20250601_030000', driver: 'mysql', databaseName: 'torrust_tracker', withConfig: true, healthWaitSeconds: 60 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restoreError, rollbackOf } from '../../src/commands/restore.js';
 import { restorePlan } from '../../src/plan/day-two.js';
-import type { RestoreTarget } from '../../src/remote/commands/backup.js';
+import type { RestoreTarget } from '../../src/remote/steps/backup.js';
 import { runOnRunning, scriptedHost } from '../support/scripted-host.js';
 
 const target: RestoreTarget = { id: '20250601_030000', driver: 'sqlite3', databaseName: 'tracker.db', withConfig: true, healthWaitSeconds: 60 };

@@ -5,7 +5,7 @@ import { DeployerError } from '../../src/domain/errors.js';
 import type { Plan, Step } from '../../src/plan/types.js';
 import type { EngineEvent } from '../../src/run/events.js';
 import { masking } from '../../src/run/events.js';
-import { DIAGNOSIS_MARKER } from '../../src/remote/commands/step.js';
+import { DIAGNOSIS_MARKER } from '../../src/remote/steps/step.js';
 import { runLifecycle, type LifecycleRequest } from '../../src/run/lifecycle.js';
 import type { Provider, RemoteConnector } from '../../src/run/ports.js';
 import { acquireLock } from '../../src/state/lock.js';

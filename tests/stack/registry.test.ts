@@ -4,9 +4,9 @@ import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/confi
 import { dnsRecords } from '../../src/domain/dns-records.js';
 import { serviceUrls } from '../../src/domain/service-urls.js';
 import { publicPorts, topologyOf } from '../../src/domain/topology.js';
-import { firewall } from '../../src/remote/commands/configure.js';
-import { releaseSteps, storageDirectories } from '../../src/remote/commands/release.js';
-import { imageChanges } from '../../src/remote/commands/upgrade.js';
+import { firewall } from '../../src/remote/steps/configure.js';
+import { releaseSteps, storageDirectories } from '../../src/remote/steps/release.js';
+import { imageChanges } from '../../src/remote/steps/upgrade.js';
 import { composeModel } from '../../src/render/compose.js';
 import { renderArtifacts } from '../../src/render/render.js';
 import type { StackService } from '../../src/stack/types.js';

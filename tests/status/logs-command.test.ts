@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logsCommand, parseTail, sinceProblem } from '../../src/remote/commands/logs.js';
+import { logsCommand, parseTail, sinceProblem } from '../../src/remote/steps/logs.js';
 
 describe('logsCommand', () => {
   it('runs docker compose logs in the deploy directory, as the channel\'s own process', () => {

@@ -7,7 +7,7 @@ import { upgradeError } from '../../src/commands/upgrade.js';
 import { rollbackOf } from '../../src/commands/restore.js';
 import { upgradePlan } from '../../src/plan/day-two.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/config/schema.js';
-import { DIAGNOSIS_MARKER } from '../../src/remote/commands/step.js';
+import { DIAGNOSIS_MARKER } from '../../src/remote/steps/step.js';
 import {
   checkedServices,
   healthCheckCommand,
@@ -18,7 +18,7 @@ import {
   upgradeSteps,
   type ImageChange,
   type UpgradeTarget,
-} from '../../src/remote/commands/upgrade.js';
+} from '../../src/remote/steps/upgrade.js';
 import { minimalConfig } from '../support/configs.js';
 import { runOnRunning, scriptedHost } from '../support/scripted-host.js';
 
