@@ -108,7 +108,7 @@ describe('malformed and invalid configs', () => {
   it('with --json reports unreadable files as a structured error', async () => {
     const result = await runBinary(['--json', 'validate', join(dir, 'missing.json')]);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'config.file_unreadable', fix: expect.any(String) }) });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code: 'config.file_unreadable', fix: expect.any(String) }) });
   });
 
   it('prints the stack trace only at -vvv', async () => {

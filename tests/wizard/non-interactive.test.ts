@@ -118,7 +118,7 @@ describe('init --non-interactive', () => {
     const { workingDir, run } = init(['--yes', '--json', '--name', 'js']);
     const result = await run;
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ config_file: join(workingDir, 'envs', 'js.toml'), environment: 'js', next_command: 'ttd deploy envs/js.toml' });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'init', config_file: join(workingDir, 'envs', 'js.toml'), environment: 'js', next_command: 'ttd deploy envs/js.toml' });
   });
 
   it('does not load Ink or React when it does not prompt', async () => {
