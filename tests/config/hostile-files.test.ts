@@ -54,7 +54,7 @@ describe('only regular files are read as configs', () => {
     writeFileSync(big, `# ${'x'.repeat(10 * 1024 * 1024)}\n`);
     const result = await ttd(['validate', big, '--json'], dir);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code: 'config.too_large', message: expect.stringContaining('larger than 10 MiB') }) });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code: 'config.too_large', message: expect.stringContaining('larger than 10 MiB') }) });
   });
 });
 
@@ -77,13 +77,13 @@ describe('nesting and list lengths are bounded', () => {
   ] as const)('%s: exit 2', async (_name, path, code, message) => {
     const result = await ttd(['validate', path(), '--json'], dir);
     expect(result.code, result.stdout).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: expect.objectContaining({ code, message: expect.stringContaining(message), fix: expect.any(String) }) });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code, message: expect.stringContaining(message), fix: expect.any(String) }) });
   });
 
   it('an override naming a far list index is refused the same way', async () => {
     const path = write('override.toml', udpTrackers(1));
     const overridden = await ttd(['validate', path, '--json'], dir, { TORRUST_DEPLOYER_CONFIG_OVERRIDE_TRACKER__UDP_TRACKERS__99999999__BIND_ADDRESS: '0.0.0.0:1' });
-    expect(JSON.parse(overridden.stdout)).toEqual({ error: expect.objectContaining({ code: 'config.too_many_entries' }) });
+    expect(JSON.parse(overridden.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code: 'config.too_many_entries' }) });
   });
 });
 
