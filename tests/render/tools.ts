@@ -23,6 +23,11 @@ export function runTool(command: string, args: readonly string[], options: { cwd
   });
 }
 
+/** The warning (or worse) lines Caddy logged, in its JSON or console log format. */
+export function caddyWarnings(output: string): string[] {
+  return output.split('\n').filter((line) => /"level":"(warn|error)"|\t(WARN|ERROR)\t/i.test(line));
+}
+
 export async function renderFile(file: string, options: RenderOptions = {}): Promise<Artifacts> {
   const loaded = await loadConfigFile(file, {});
   if (!loaded.config) throw new Error(`${file} does not validate: ${JSON.stringify(loaded.problems)}`);
