@@ -8,7 +8,7 @@ import { deployerJsonFixture, deployerJsonFixtures } from '../support/configs.js
 import { exampleConfigFiles } from '../../docs/examples/generate.mjs';
 import { EnvironmentConfigSchema } from '../../src/config/schema.js';
 import { renderArtifacts } from '../../src/render/render.js';
-import { caddyWarnings, renderFile, runTool, writeArtifacts } from './tools.js';
+import { caddyWarnings, renderFile, runTool, writeArtifacts, YAMLLINT_CONFIG } from './tools.js';
 
 /**
  * Every config we know (ours in the Rust deployer's JSON format and our examples) renders into
@@ -19,7 +19,7 @@ const toolHome = temporaryDirectory('ttd-tool-home-');
 const toolEnv = { HOME: toolHome, XDG_DATA_HOME: join(toolHome, 'data'), XDG_CONFIG_HOME: join(toolHome, 'config') };
 
 describe.each(configs)('%s: the rendered files pass the real validators', (_name, file) => {
-  it('docker compose config, caddy validate and fmt, promtool, bash -n, shellcheck, cloud-init schema, TOML, YAML and JSON parsers', async () => {
+  it('docker compose config, caddy validate and fmt, promtool, bash -n, shellcheck, cloud-init schema, yamllint, TOML, YAML and JSON parsers', async () => {
     const artifacts = await renderFile(file, { instanceIp: '203.0.113.1', sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO3n1eBPmjsTvFqKNIiw4hQjYWLmOWh2xZXqUqZchI8b test@example' });
     const dir = writeArtifacts(artifacts);
     const paths = [...artifacts.keys()];
@@ -57,6 +57,8 @@ describe.each(configs)('%s: the rendered files pass the real validators', (_name
 
     const yamlFiles = paths.filter((path) => path.endsWith('.yml'));
     await expectTool('python3', ['-c', 'import sys, yaml\nfor path in sys.argv[1:]:\n    yaml.safe_load(open(path))', ...yamlFiles]);
+    expect(yamlFiles).toEqual(expect.arrayContaining(['cloud-init.yml', 'opt/torrust/docker-compose.yml']));
+    expect(await expectTool('yamllint', ['--strict', '--format', 'parsable', '--config-data', YAMLLINT_CONFIG, ...yamlFiles])).toBe('');
 
     for (const path of paths.filter((candidate) => candidate.endsWith('.json'))) {
       expect(() => JSON.parse(readFileSync(join(dir, path), 'utf8')), path).not.toThrow();
