@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleConfigFiles } from '../../docs/examples/generate.mjs';
@@ -37,6 +38,12 @@ describe.each(generated)('%s: the generated TOML', (_name, generate) => {
     // A value line is as long as the config's own value makes it (a description, a path).
     expect(lines.filter((line) => line.trimStart().startsWith('#') && [...line].length > 80)).toEqual([]);
     expect(lines.filter(hasTrailingComment)).toEqual([]);
+  });
+});
+
+describe.each(exampleConfigFiles().map((file) => [basename(file), file] as const))('%s: the example config as written', (_name, file) => {
+  it('has no comment after a value (taplo fmt keeps its own spacing before one)', () => {
+    expect(readFileSync(file, 'utf8').split('\n').filter(hasTrailingComment)).toEqual([]);
   });
 });
 
