@@ -18,6 +18,7 @@ validators|prometheus|promtool check config on every rendered prometheus.yml
 validators|shellcheck|shellcheck on the rendered configure.sh, run.sh and backup scripts
 validators|cloud-init|cloud-init schema on every rendered cloud-init.yml
 validators|python3-yaml|the YAML parser run over every rendered .yml
+validators|yamllint|yamllint (strict) over every rendered .yml
 tmux|tmux|the wizard test drives the built binary in a real terminal
 openssl|openssl|the HTTPS tests make a test CA and certificates
 ssh-target|debootstrap|builds the Debian 13 system the SSH tests boot as a real OpenSSH server

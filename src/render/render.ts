@@ -188,18 +188,15 @@ interface CaddySite {
   readonly key: string;
   readonly domain: string;
   readonly upstream: string;
-  readonly forwardFor: boolean;
 }
 
 function caddySites(topology: Topology): CaddySite[] {
-  const httpTrackerKeys = new Set(topology.httpTrackers.map((http) => http.key.join('.')));
   return topology.tlsSites.flatMap((site) =>
     site.domain === undefined ? [] : [{
       label: site.label,
       key: site.key.join('.'),
       domain: site.domain,
       upstream: `${site.upstream.service}:${site.upstream.port}`,
-      forwardFor: httpTrackerKeys.has(site.key.join('.')),
     }],
   );
 }

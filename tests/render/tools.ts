@@ -23,6 +23,24 @@ export function runTool(command: string, args: readonly string[], options: { cwd
   });
 }
 
+/**
+ * yamllint's default rules (run with --strict, so a warning fails too), less two that do not
+ * fit what we render: line-length, because compose must spell out the tracker's long
+ * TORRUST_TRACKER_CONFIG_OVERRIDE_… variable names and the generated headers name whole config
+ * paths; document-start, because none of the files that read them wants a `---` (cloud-init's
+ * first line must be `#cloud-config`). For the same reason the comments rule skips
+ * cloud-init.yml: its `#cloud-config` marker has no space after the `#`, and cannot have one.
+ */
+export const YAMLLINT_CONFIG = JSON.stringify({
+  extends: 'default',
+  rules: { 'line-length': 'disable', 'document-start': 'disable', comments: { ignore: '/cloud-init.yml\n' } },
+});
+
+/** The warning (or worse) lines Caddy logged, in its JSON or console log format. */
+export function caddyWarnings(output: string): string[] {
+  return output.split('\n').filter((line) => /"level":"(warn|error)"|\t(WARN|ERROR)\t/i.test(line));
+}
+
 export async function renderFile(file: string, options: RenderOptions = {}): Promise<Artifacts> {
   const loaded = await loadConfigFile(file, {});
   if (!loaded.config) throw new Error(`${file} does not validate: ${JSON.stringify(loaded.problems)}`);

@@ -38,11 +38,11 @@ const firstMissing = (commands) => commands.find((command) => !onPath(command));
 export const NEEDS = [
   {
     tag: 'needs-validators',
-    title: 'rendered files checked by the real docker compose, caddy, promtool, shellcheck and cloud-init',
+    title: 'rendered files checked by the real docker compose, caddy, promtool, shellcheck, cloud-init and yamllint',
     install: 'apt',
-    packages: ['docker-cli (docker.io on Debian 12)', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init', 'python3-yaml'],
+    packages: ['docker-cli (docker.io on Debian 12)', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init', 'python3-yaml', 'yamllint'],
     missing: () => {
-      const command = firstMissing(['docker', 'caddy', 'promtool', 'shellcheck', 'cloud-init', 'python3']);
+      const command = firstMissing(['docker', 'caddy', 'promtool', 'shellcheck', 'cloud-init', 'python3', 'yamllint']);
       if (command) return `${command} is not installed`;
       if (!runs('docker', ['compose', 'version'])) return 'docker compose (v2) is not installed';
       if (!runs('python3', ['-c', 'import yaml'])) return 'python3 cannot import yaml';
