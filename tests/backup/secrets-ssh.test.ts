@@ -1,3 +1,4 @@
+// @module-tag needs-ssh-target
 /**
  * backup, backup list, restore and upgrade at -vv against a real OpenSSH server
  * (tests/support/ssh-target.ts), through the one executor. The target has no Docker
