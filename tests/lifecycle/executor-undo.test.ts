@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLifecycle } from '../../src/run/lifecycle.js';
 import type { EngineEvent } from '../../src/run/events.js';
-import { masking } from '../../src/run/events.js';
 import type { Plan, Step } from '../../src/plan/types.js';
-import { readEnvironmentRecord, saveEnvironmentRecord } from '../../src/state/store.js';
+import { readEnvironmentRecord } from '../../src/state/store.js';
 import { connectorFor, ShellHost } from './doubles.js';
-import { provisionedEnvironment, scratch } from './support.js';
+import { runOnRunning } from '../support/scripted-host.js';
+import { scratch } from './support.js';
 
 /** A step that appends "do ID" to $ROOT/log, and "undo ID" when undone; `fail` makes the one or the other exit 1. */
 function step(id: string, options: { failDo?: boolean; failUndo?: boolean; undo?: boolean; afterCommit?: boolean; echo?: string } = {}): Step {
@@ -25,35 +24,11 @@ function step(id: string, options: { failDo?: boolean; failUndo?: boolean; undo?
   };
 }
 
-const planOf = (steps: Step[]) => (record: { name: string }): Plan => ({ environment: record.name, command: 'restore', gaps: [], stages: [{ stage: 'restore', command: 'restore', steps }] });
-
-async function runningEnvironment(workingDir: string): Promise<void> {
-  const record = await provisionedEnvironment(workingDir);
-  await saveEnvironmentRecord(workingDir, { ...record, state: 'running', reached: 'running' });
-}
+const planOf = (steps: Step[]): Plan => ({ environment: 'race', command: 'restore', gaps: [], stages: [{ stage: 'restore', command: 'restore', steps }] });
 
 async function run(steps: Step[], options: { stopAfter?: string; secrets?: string[] } = {}) {
-  const workingDir = scratch();
   const host = new ShellHost(scratch());
-  await runningEnvironment(workingDir);
-  const events: EngineEvent[] = [];
-  let stop = false;
-  const result = await runLifecycle({
-    workingDir,
-    environment: 'race',
-    command: 'restore --from 1',
-    plan: planOf(steps),
-    provider: undefined,
-    connect: connectorFor(host),
-    lockWaitSeconds: 0,
-    secrets: options.secrets ?? [],
-    emit: masking(options.secrets ?? [], (event) => {
-      events.push(event);
-      if (event.type === 'step.succeeded' && event.step === options.stopAfter) stop = true;
-    }),
-    signal: new AbortController().signal,
-    stopRequested: () => stop,
-  });
+  const { result, events, workingDir } = await runOnRunning(planOf(steps), connectorFor(host), { ...options, command: 'restore --from 1' });
   const ran = readFileSync(join(host.root, 'log'), 'utf8').trim().split('\n');
   return { result, events, ran, host, workingDir };
 }

@@ -47,7 +47,7 @@ export function scriptedHost(plan: Plan, failing: Readonly<Record<string, readon
 }
 
 /** Runs a day-two plan through the lifecycle, as the command does, on a running environment. */
-export async function runOnRunning(plan: Plan, connect: RemoteConnector, options: { secrets?: readonly string[]; stopAfter?: string } = {}) {
+export async function runOnRunning(plan: Plan, connect: RemoteConnector, options: { secrets?: readonly string[]; stopAfter?: string; command?: string } = {}) {
   const { runLifecycle } = await import('../../src/run/lifecycle.js');
   const { masking } = await import('../../src/run/events.js');
   const { saveEnvironmentRecord } = await import('../../src/state/store.js');
@@ -60,7 +60,7 @@ export async function runOnRunning(plan: Plan, connect: RemoteConnector, options
   const result = await runLifecycle({
     workingDir,
     environment: plan.environment,
-    command: plan.command,
+    command: options.command ?? plan.command,
     plan: () => plan,
     provider: undefined,
     connect,
