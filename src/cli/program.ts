@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE } from '../package-info.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import type { Output } from '../output/console.js';
 import { endOutput, reportError } from '../output/report-error.js';
 
-export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = PACKAGE.version;
 
 const increase = (_value: string, previous: number) => previous + 1;
 

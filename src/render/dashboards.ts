@@ -4,6 +4,9 @@
  * the labelled /api/v1/metrics job (tracker_metrics).
  */
 
+/** This module's path in the repository: the dashboards' template, as their description names it. */
+export const DASHBOARDS_SOURCE = 'src/render/dashboards.ts';
+
 interface PanelSpec {
   readonly title: string;
   readonly kind: 'stat' | 'timeseries';
@@ -59,10 +62,11 @@ function layout(specs: readonly PanelSpec[]): Record<string, unknown>[] {
   return panels;
 }
 
-function dashboard(uid: string, title: string, specs: readonly PanelSpec[]): string {
+function dashboard(uid: string, title: string, description: string, specs: readonly PanelSpec[]): string {
   const document = {
     uid,
     title,
+    description,
     tags: ['torrust', 'tracker'],
     timezone: 'browser',
     editable: false,
@@ -75,10 +79,10 @@ function dashboard(uid: string, title: string, specs: readonly PanelSpec[]): str
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function statsDashboard(): string {
-  return dashboard('torrust-tracker-stats', 'Torrust Tracker: stats', STATS_PANELS);
+export function statsDashboard(description: string): string {
+  return dashboard('torrust-tracker-stats', 'Torrust Tracker: stats', description, STATS_PANELS);
 }
 
-export function metricsDashboard(): string {
-  return dashboard('torrust-tracker-metrics', 'Torrust Tracker: metrics', METRICS_PANELS);
+export function metricsDashboard(description: string): string {
+  return dashboard('torrust-tracker-metrics', 'Torrust Tracker: metrics', description, METRICS_PANELS);
 }

@@ -11,9 +11,9 @@ import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
 import { PROMETHEUS_PORT } from '../stack/prometheus.js';
 import { deployedServices } from '../stack/queries.js';
 import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
-import { metricsDashboard, statsDashboard } from './dashboards.js';
+import { DASHBOARDS_SOURCE, metricsDashboard, statsDashboard } from './dashboards.js';
 import { envVariables } from './env-file.js';
-import { header, type CommentSyntax } from './header.js';
+import { provenance, type CommentSyntax, type PendingHeader } from './header.js';
 import { caddyToken, dotenvValue, shellQuote, tomlString, yamlString } from './quote.js';
 import { renderTemplate } from './template.js';
 
@@ -56,9 +56,9 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
   const files = new Map<string, Artifact>();
   const user = config.ssh_credentials.username;
   const environment = config.environment.name;
-  const add = (path: string, mode: number, syntax: CommentSyntax | undefined, drivenBy: readonly string[], body: (head: string) => string, owner?: string) => {
+  const add = (path: string, mode: number, syntax: CommentSyntax | undefined, drivenBy: readonly string[], body: (head: PendingHeader) => string, owner?: string) => {
     const hostPath = hostPathOf(path);
-    const head = syntax === undefined ? '' : header(syntax, { environment, drivenBy, ...(hostPath === undefined ? {} : { hostPath }) });
+    const head: PendingHeader = { syntax, environment, drivenBy, ...(hostPath === undefined ? {} : { hostPath }) };
     files.set(path, { content: body(head), mode, ...(hostPath === undefined ? {} : { host: { path: hostPath, owner: owner ?? (hostPath.startsWith(DEPLOY_DIR) ? `${user}:${user}` : 'root:root') } }) });
   };
   const services = topology.services;
@@ -117,8 +117,9 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
         renderTemplate('grafana-datasource', { header: head, interval, prometheusPort: PROMETHEUS_PORT }),
       );
       add(`${provisioning}/dashboards/torrust.yml`, PUBLIC, '#', ['grafana'], (head) => renderTemplate('grafana-dashboards', { header: head }));
-      add(`${provisioning}/dashboards/torrust/metrics.json`, PUBLIC, undefined, [], () => metricsDashboard());
-      add(`${provisioning}/dashboards/torrust/stats.json`, PUBLIC, undefined, [], () => statsDashboard());
+      // JSON has no comments: the dashboard's description says where it came from.
+      add(`${provisioning}/dashboards/torrust/metrics.json`, PUBLIC, undefined, [], () => metricsDashboard(provenance(DASHBOARDS_SOURCE)));
+      add(`${provisioning}/dashboards/torrust/stats.json`, PUBLIC, undefined, [], () => statsDashboard(provenance(DASHBOARDS_SOURCE)));
     }
   }
 
