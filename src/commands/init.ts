@@ -1,6 +1,7 @@
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
-import { flagName } from '../../questionnaire/questions.js';
+import { flagName, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
+import type { Answer } from '../../questionnaire/types.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists, maskSecrets } from '../wizard/config-file.js';
 import { questionContext } from '../wizard/context.js';
@@ -20,6 +21,7 @@ const init: CommandHandler = async (context, input) => {
   const questions = questionContext(context.env);
   const acceptDefaults = input.options['yes'] === true;
   rejectInvalidFlags(given, questions);
+  rejectContradictoryFlags(given, questions);
 
   if (context.interactive && !acceptDefaults && !context.json) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
@@ -59,6 +61,38 @@ function rejectInvalidFlags(given: Answers, questions: QuestionContext): void {
       fix: `${first.question.help}`,
     });
   }
+}
+
+/**
+ * A flag whose question another flag makes moot (--grafana with --no-prometheus) would be
+ * dropped without a word: exit 2 naming both. A "no" to a moot question agrees with it.
+ */
+function rejectContradictoryFlags(given: Answers, questions: QuestionContext): void {
+  const applies = (answers: Answers, question: WizardQuestion) => question.id in resolveAnswers(answers, questions, { acceptDefaults: true }).answers;
+  for (const question of QUESTIONS) {
+    const value = given[question.id];
+    if (value === undefined || value === false || applies(given, question)) continue;
+    const flag = givenFlag(question, value);
+    const culprit = QUESTIONS.find((other) => other.id !== question.id && given[other.id] !== undefined && alternativesOf(given, other).some((answers) => applies(answers, question)));
+    const against = culprit === undefined ? undefined : givenFlag(culprit, given[culprit.id]!);
+    throw new DeployerError('usage.invalid', against === undefined ? `${flag} does not apply with the other flags given and their defaults: it would be ignored` : `${flag} contradicts ${against}: with ${against} the ${flag} answer would be ignored`, {
+      where: flag,
+      fix: against === undefined ? `drop ${flag}, or change the flags it depends on` : `drop one of ${flag} and ${against}`,
+      data: { flags: against === undefined ? [flag] : [flag, against] },
+    });
+  }
+}
+
+/** The flag as the user typed it: --no-x for a confirm answered no. */
+function givenFlag(question: WizardQuestion, value: Answer): string {
+  return question.type === 'confirm' && value === false ? flagName(question).replace(/^--/, '--no-') : flagName(question);
+}
+
+/** The answers without the one to `question`, and for a yes/no question with it turned round. */
+function alternativesOf(answers: Answers, question: WizardQuestion): Answers[] {
+  const without = Object.fromEntries(Object.entries(answers).filter(([key]) => key !== question.id));
+  const answer = answers[question.id];
+  return typeof answer === 'boolean' ? [without, { ...without, [question.id]: !answer }] : [without];
 }
 
 function answeredWithoutPrompts(given: Answers, questions: QuestionContext, context: CommandContext, acceptDefaults: boolean): PreparedConfig {
