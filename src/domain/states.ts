@@ -123,8 +123,15 @@ export function describeState(position: Position): string {
   return position.state === position.reached ? position.state : `${position.state} (reached: ${position.reached})`;
 }
 
+/** Where the host of an environment stands before any stage ran: an existing host may have its address in the config. */
+export interface HostOrigin {
+  readonly existing: boolean;
+  /** provider.host of an existing host, or the recorded address. */
+  readonly address?: string | undefined;
+}
+
 /** What to do next, as `show` prints it. */
-export function nextStepHint(position: Position, environment: string): string {
+export function nextStepHint(position: Position, environment: string, host: HostOrigin = { existing: false }): string {
   const { state } = position;
   if (isFailed(state)) {
     const stage = (Object.keys(STAGE_STATES) as Stage[]).find((candidate) => STAGE_STATES[candidate].failed === state) ?? 'provision';
@@ -133,6 +140,8 @@ export function nextStepHint(position: Position, environment: string): string {
   if (isTransient(state)) return `a command was interrupted while ${state}; run ttd deploy ${environment} to resume (or the same command again)`;
   switch (state) {
     case 'created':
+      if (host.existing && host.address !== undefined) return `run ttd deploy ${environment}: it connects to ${host.address} over SSH (ttd provision ${environment} checks SSH alone)`;
+      if (host.existing) return `run ttd register ${environment} --instance-ip IP (or set provider.host in the config), then ttd deploy ${environment}`;
       return `run ttd provision ${environment} (or ttd register ${environment} --instance-ip IP for an existing host), or ttd deploy ${environment}`;
     case 'provisioned':
       return `run ttd configure ${environment}, or ttd deploy ${environment}`;

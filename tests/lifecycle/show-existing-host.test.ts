@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NO_NETWORK, scratch, ttd, writeConfig } from './support.js';
+
+/**
+ * `show` of an environment on an existing host: the address its config gives is the one every
+ * command uses, so show says it, and the next step and DNS records follow from it.
+ */
+const HOST = '10.210.0.77';
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, any>;
+
+function withTlsTracker(file: string): string {
+  const text = readFileSync(file, 'utf8').replace('bind_address = "0.0.0.0:7070"', 'bind_address = "0.0.0.0:7070"\ndomain = "tracker.example.com"\nuse_tls_proxy = true');
+  writeFileSync(file, `${text}\n[https]\nadmin_email = "ops@example.com"\n`);
+  return file;
+}
+
+describe('show of an existing-host environment', () => {
+  it('provider.host set: the address, the SSH login, service URLs and DNS records from it, and deploy as the next step', { timeout: 60_000 }, async () => {
+    const workingDir = scratch('ttd-show-existing-');
+    const config = withTlsTracker(writeConfig(workingDir, { name: 'edge', provider: 'existing', host: HOST }));
+    expect((await ttd(['create', 'environment', '--env-file', config], workingDir)).code).toBe(0);
+
+    const text = await ttd(['show', 'edge'], workingDir, { nodeOptions: ['--import', NO_NETWORK] });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Address:   ${HOST} (provider.host in the config)`);
+    expect(text.stdout).toContain(`torrust@${HOST}`);
+    expect(text.stdout).not.toContain('not known yet');
+    expect(text.stdout).not.toContain('INSTANCE_ADDRESS');
+    expect(text.stdout).toContain(`udp://${HOST}:6969/announce`);
+    expect(text.stdout).toMatch(new RegExp(`DNS records to create[^\\n]*\\n\\s+A\\s+tracker\\.example\\.com\\s+${HOST.replaceAll('.', '\\.')}`));
+    expect(text.stdout).toContain(`Next: run ttd deploy edge: it connects to ${HOST} over SSH`);
+    expect(text.stdout).not.toContain('ttd provision edge (or');
+
+    const json = lastJson((await ttd(['show', 'edge', '--json'], workingDir)).stdout);
+    expect(json['infrastructure']).toMatchObject({ instance_ip: HOST, instance_ip_from: 'config' });
+    expect(json['dns_records']).toEqual([{ type: 'A', name: 'tracker.example.com', value: HOST }]);
+    expect(json['next_step']).toContain('ttd deploy edge');
+  });
+
+  it('no provider.host: says how to give the address (register or provider.host), and which names need DNS once it is known', { timeout: 60_000 }, async () => {
+    const workingDir = scratch('ttd-show-existing-');
+    const config = withTlsTracker(writeConfig(workingDir, { name: 'bare', provider: 'existing' }));
+    expect((await ttd(['create', 'environment', '--env-file', config], workingDir)).code).toBe(0);
+    const text = await ttd(['show', 'bare'], workingDir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Address:   not known yet (ttd register bare --instance-ip IP, or set provider.host in the config)');
+    expect(text.stdout).toContain('DNS: point tracker.example.com at the instance address once it is known');
+    expect(text.stdout).toContain('Next: run ttd register bare --instance-ip IP (or set provider.host in the config), then ttd deploy bare');
+    const json = lastJson((await ttd(['show', 'bare', '--json'], workingDir)).stdout);
+    expect(json['infrastructure']).toMatchObject({ instance_ip: null, instance_ip_from: null });
+    expect(json['dns_records']).toEqual([]);
+  });
+});
