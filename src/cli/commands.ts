@@ -187,6 +187,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [lockWait],
     load: () => import('../commands/upgrade.js'),
   },
+  {
+    name: 'skills',
+    summary: 'The agent skills that teach an AI agent to deploy, diagnose, upgrade and restore',
+    subcommands: [
+      {
+        name: 'install',
+        summary: 'Copy the agent skills into DIR, one folder each (default: .claude/skills here)',
+        arguments: [{ name: 'dir', description: 'where the agent tool reads skills (default .claude/skills; .agents/skills for Codex, Cursor, Copilot, Gemini CLI)' }],
+        options: [{ flags: '--force', description: 'replace installed skill files that differ from this version\'s' }],
+        load: () => import('../commands/skills-install.js'),
+      },
+    ],
+  },
   { name: 'mcp', summary: 'Serve the deployer to AI agents over the Model Context Protocol (stdio)', load: () => import('../commands/mcp.js') },
   { name: 'docs', summary: 'Describe the whole CLI as JSON', arguments: [{ name: 'path', description: 'file to write instead of printing' }], load: () => import('../commands/docs.js') },
 ];

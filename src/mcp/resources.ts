@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { describeCli } from '../commands/docs.js';
+import { shippedSkills, SKILLS_DIR } from '../commands/skills-install.js';
 import { environmentJsonSchema } from '../config/json-schema.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
@@ -12,7 +13,7 @@ const DOC_FOLDERS = [
   { folder: 'examples/configs', extension: '.toml', mimeType: 'application/toml', what: 'Example config' },
 ] as const;
 
-/** The docs an agent reads before acting: user guide, references, example configs, the config's JSON Schema, the CLI as JSON. */
+/** The docs an agent reads before acting: user guide, references, example configs, the agent skills, the config's JSON Schema, the CLI as JSON. */
 export function registerResources(server: McpServer): void {
   for (const { folder, extension, mimeType, what } of DOC_FOLDERS) {
     const directory = join(PACKAGE_ROOT, 'docs', folder);
@@ -24,6 +25,13 @@ export function registerResources(server: McpServer): void {
         contents: [{ uri, mimeType, text: readFileSync(path, 'utf8') }],
       }));
     }
+  }
+  for (const skill of shippedSkills()) {
+    const uri = `ttd://skills/${skill}/SKILL.md`;
+    const path = join(SKILLS_DIR, skill, 'SKILL.md');
+    server.registerResource(`skills/${skill}`, uri, { title: `Agent skill: ${titleOf(path, skill)}`, mimeType: 'text/markdown' }, async () => ({
+      contents: [{ uri, mimeType: 'text/markdown', text: readFileSync(path, 'utf8') }],
+    }));
   }
   const json = (uri: string, name: string, title: string, description: string, value: () => unknown) =>
     server.registerResource(name, uri, { title, description, mimeType: 'application/json' }, async () => ({

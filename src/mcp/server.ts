@@ -4,6 +4,7 @@ import { VERSION } from '../cli/program.js';
 import { registerCommandTools } from './command-tools.js';
 import { Questionnaire } from './questionnaire.js';
 import { registerQuestionnaireTools } from './questionnaire-tools.js';
+import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { protocolError } from './results.js';
 import type { ServerScope } from './run-command.js';
@@ -11,16 +12,17 @@ import { takeOverStdout } from './stdout.js';
 import { StrictStdioServerTransport } from './strict-stdio.js';
 
 const INSTRUCTIONS = `Torrust Tracker Deployer: from a user's request to a running BitTorrent tracker on a server they own.
-Usual path: questionnaire_questions → questionnaire_answer (repeat) → questionnaire_config {write: true} → validate {path} → render → deploy {target: path} (a dry run by default: show the user the plan).
+Usual path (the prompt "questionnaire" starts it): questionnaire_questions → questionnaire_answer (repeat) → questionnaire_config {write: true} → validate {path} → render → deploy {target: path} (a dry run by default: show the user the plan).
 Never run deploy, destroy, purge, restore or upgrade with dry_run: false, nor overwrite a config (force: true), without the user's explicit go-ahead.
 Day two: status, logs {tail}, backup, backup_list, restore, upgrade; every CLI command is a tool of the same name (spaces become _).
-Errors come back with isError and {"error": {code, message, where, fix}}: act on the fix. Codes: ttd://docs/reference/errors.md. Config keys: ttd://docs/user-guide/config.md.`;
+Errors come back with isError and {"error": {code, message, where, fix}}: act on the fix. Codes: ttd://docs/reference/errors.md. Config keys: ttd://docs/user-guide/config.md. Skills (deploy, diagnose a failure, upgrade and restore, move from the Rust deployer): ttd://skills/<name>/SKILL.md.`;
 
 export function createMcpServer(scope: ServerScope): McpServer {
   const server = new McpServer({ name: 'torrust-tracker-deployer', version: VERSION }, { instructions: INSTRUCTIONS });
   registerQuestionnaireTools(server, new Questionnaire(scope.workingDir, scope.env));
   registerCommandTools(server, scope);
   registerResources(server);
+  registerPrompts(server, scope);
   // The SDK reports arguments that fail a tool's schema as plain text; every error we return is structured.
   (server as unknown as { createToolError: (message: string) => CallToolResult }).createToolError = protocolError;
   return server;

@@ -76,6 +76,7 @@ export const TOOL_POLICIES: Readonly<Record<string, ToolPolicy>> = {
   'backup list': { shape: 'document', readOnly: true },
   restore: { shape: 'events', dryRun: true, confirm: true, withheld: NO_YES, rename: LOCK_WAIT, note: 'It stops the tracker while it swaps the data; run backup first when in doubt.' },
   upgrade: { shape: 'events', dryRun: true, confirm: true, rename: { 'env-or-file': 'target', ...LOCK_WAIT } },
+  'skills install': { notATool: 'writes into the agent host\'s own configuration (.claude/skills), which the user decides; a connected agent reads the skills as resources (ttd://skills/<name>/SKILL.md)' },
   mcp: { notATool: 'the MCP server itself' },
   docs: { notATool: 'served as the resource ttd://cli.json' },
 };

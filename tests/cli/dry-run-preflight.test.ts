@@ -38,6 +38,7 @@ const ROWS: readonly Row[] = [
   { command: 'create template', args: ['create', 'template', 'envs/fresh.toml'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'create schema', args: ['create', 'schema', 'envs/fresh.toml'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'render', args: ['render', 'envs/fresh.toml', '--output-dir', 'envs'], exitCode: 1, errorCode: 'file.exists' },
+  { command: 'skills install', args: ['skills', 'install', 'envs/fresh.toml'], exitCode: 2, errorCode: 'usage.invalid' },
   { command: 'init', args: ['init', '--yes', '--name', 'fresh', '--provider', 'lxd'], exitCode: 1, errorCode: 'file.exists' },
 ];
 

@@ -51,6 +51,8 @@ const ROWS: readonly (readonly [readonly string[], number])[] = [
   [['backup', 'list', 'nope'], 1],
   [['restore', 'nope', '--from', '20250101_000000', '--yes'], 1],
   [['upgrade', 'nope'], 1],
+  [['skills', 'install', '--dry-run'], 0],
+  [['skills', 'install', 'envs/demo.toml'], 2],
   [['validate', '--frob'], 2],
   [['frobnicate'], 2],
   [['register'], 2],
