@@ -26,7 +26,7 @@ describe('the command-line contract', () => {
     }
   });
 
-  it('every command and subcommand has --help, showing the global flags too', async () => {
+  it('every command and subcommand has --help, showing the global flags too', { timeout: 120_000 }, async () => {
     const names = COMMANDS.flatMap((command) => (command.subcommands ? command.subcommands.map((sub) => [command.name, sub.name]) : [[command.name]]));
     const results = await Promise.all(names.map((name) => runBinary([...name, '--help'])));
     results.forEach((result, index) => {
