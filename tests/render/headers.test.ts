@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { ACME_CA_ROOT_ARTIFACT } from '../../src/render/render.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
 import { deployerJsonFixtures } from '../support/configs.js';
-import { renderFile } from './tools.js';
+import { renderFile, writeArtifacts } from './tools.js';
 
 /**
  * Someone who finds a rendered file on a server can tell which tool and version made it, from
@@ -59,6 +60,15 @@ describe('rendered file headers', () => {
     expect(named.get('opt/torrust/storage/tracker/etc/tracker.toml')).toBe('templates/render/tracker.toml.ejs');
     expect(named.get('configure.sh')).toBe('templates/render/host-script.sh.ejs');
     expect(named.get('opt/torrust/storage/grafana/provisioning/dashboards/torrust/stats.json')).toBe('src/render/dashboards.ts');
+  });
+
+  it('the rendered tracker.toml, header and all, is in Taplo\'s canonical form and lints clean', { timeout: 300_000 }, async () => {
+    const taplo = join(PACKAGE_ROOT, 'node_modules/@taplo/cli/dist/cli.js');
+    const files = await Promise.all(exampleConfigFiles().map(async (file) => join(writeArtifacts(await renderFile(file)), 'opt/torrust/storage/tracker/etc/tracker.toml')));
+    for (const action of [['fmt', '--check'], ['check']]) {
+      const code = await new Promise<number>((done) => execFile(process.execPath, [taplo, ...action, ...files], (error) => done(error ? Number(error.code ?? 1) : 0)));
+      expect(code, `taplo ${action.join(' ')}`).toBe(0);
+    }
   });
 
   it('`ttd render` twice gives identical bytes', { timeout: 60_000 }, async () => {
