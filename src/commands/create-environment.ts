@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { CommandHandler } from '../cli/context.js';
 import { instanceNameOf } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
+import { addressFromConfig } from '../run/lifecycle.js';
 import { newEnvironmentRecord } from '../state/environment-record.js';
 import { createEnvironmentRecord, environmentDir, environmentFile } from '../state/store.js';
 import { configFileArgument } from './config-file-argument.js';
@@ -32,7 +33,9 @@ const createEnvironment: CommandHandler = async (context, input) => {
 
   context.output.resultJson({ environment_name: name, instance_name: instanceNameOf(loaded.config), data_dir: dataDir, state: 'created', created_at: createdAt });
   context.output.success(`Environment '${name}' created (state: created)`);
-  context.output.result(`Data: ${dataDir}\nNext: ttd deploy ${name}   (or step by step: ttd ${loaded.config.provider.provider === 'existing' ? `register ${name} --instance-ip IP` : `provision ${name}`})`);
+  // An existing host named by provider.host needs no register: provision reaches it at that address.
+  const needsRegister = loaded.config.provider.provider === 'existing' && addressFromConfig(loaded.config) === undefined;
+  context.output.result(`Data: ${dataDir}\nNext: ttd deploy ${name}   (or step by step: ttd ${needsRegister ? `register ${name} --instance-ip IP` : `provision ${name}`})`);
   return 0;
 };
 

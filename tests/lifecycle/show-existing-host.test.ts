@@ -19,7 +19,9 @@ describe('show of an existing-host environment', () => {
   it('provider.host set: the address, the SSH login, service URLs and DNS records from it, and deploy as the next step', { timeout: 60_000 }, async () => {
     const workingDir = scratch('ttd-show-existing-');
     const config = withTlsTracker(writeConfig(workingDir, { name: 'edge', provider: 'existing', host: HOST }));
-    expect((await ttd(['create', 'environment', '--env-file', config], workingDir)).code).toBe(0);
+    const created = await ttd(['create', 'environment', '--env-file', config], workingDir);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('(or step by step: ttd provision edge)');
 
     const text = await ttd(['show', 'edge'], workingDir, { nodeOptions: ['--import', NO_NETWORK] });
     expect(text.code, text.stderr).toBe(0);
@@ -41,7 +43,9 @@ describe('show of an existing-host environment', () => {
   it('no provider.host: says how to give the address (register or provider.host), and which names need DNS once it is known', { timeout: 60_000 }, async () => {
     const workingDir = scratch('ttd-show-existing-');
     const config = withTlsTracker(writeConfig(workingDir, { name: 'bare', provider: 'existing' }));
-    expect((await ttd(['create', 'environment', '--env-file', config], workingDir)).code).toBe(0);
+    const created = await ttd(['create', 'environment', '--env-file', config], workingDir);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('(or step by step: ttd register bare --instance-ip IP)');
     const text = await ttd(['show', 'bare'], workingDir);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Address:   not known yet (ttd register bare --instance-ip IP, or set provider.host in the config)');
