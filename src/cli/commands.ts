@@ -79,10 +79,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       {
         name: 'template',
-        summary: 'Write a commented TOML starter config',
-        arguments: [{ name: 'path', description: 'where to write it (default: envs/<provider>-template.toml)' }],
+        summary: 'Write a starter config (commented TOML, or JSON for a .json path)',
+        arguments: [{ name: 'path', description: 'where to write it (default: envs/<provider>-template.toml); a .json path gets JSON' }],
         options: [
           { flags: '-p, --provider <provider>', description: 'provider of the starter', choices: ['lxd', 'hetzner', 'existing'], defaultValue: 'lxd' },
+          { flags: '--format <format>', description: 'file format, for a path without .toml or .json (default: from PATH, else toml)', choices: ['toml', 'json'] },
           { flags: '--force', description: 'overwrite an existing file' },
         ],
         load: () => import('../commands/create-template.js'),

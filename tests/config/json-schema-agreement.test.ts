@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { environmentJsonSchema } from '../../src/config/json-schema.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { IGNORED_FOREIGN_KEYS } from '../../src/config/unknown-keys.js';
+import { starterConfig, starterInput } from '../../src/config/starter.js';
+import { environmentToml } from '../../src/config/write-toml.js';
 import { formatKeyPath, type KeyPath } from '../../src/config/problems.js';
 import { deployerJsonFixtures, readJson } from '../support/configs.js';
 
@@ -16,11 +18,17 @@ import { deployerJsonFixtures, readJson } from '../support/configs.js';
  * The schema is checked by ajv, a JSON Schema validator we did not write.
  */
 
+const PROVIDERS = ['lxd', 'hetzner', 'existing'] as const;
 const EXAMPLES = resolve(import.meta.dirname, '../../docs/examples/configs');
 const tomlExamples = readdirSync(EXAMPLES).filter((name) => name.endsWith('.toml')).sort().map((name) => join(EXAMPLES, name));
 const configs: [string, Record<string, unknown>][] = [
   ...deployerJsonFixtures().map((file): [string, Record<string, unknown>] => [basename(file), readJson(file)]),
   ...tomlExamples.map((file): [string, Record<string, unknown>] => [basename(file), parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>]),
+  // What `create template` writes, in both formats.
+  ...PROVIDERS.flatMap((provider): [string, Record<string, unknown>][] => [
+    [`create template --provider ${provider} (json)`, { $schema: './environment-config.schema.json', ...starterInput(provider) } as Record<string, unknown>],
+    [`create template --provider ${provider} (toml)`, parseToml(environmentToml(starterConfig(provider), { filePath: 'starter.toml', schemaPath: './s.json' })) as Record<string, unknown>],
+  ]),
 ];
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
