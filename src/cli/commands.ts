@@ -60,6 +60,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ name: 'file', description: 'environment config (.toml or .json)' }],
     options: [
       { flags: '-f, --env-file <file>', description: 'the config file (the Rust deployer\'s spelling)' },
+      { flags: '--env-name <name>', description: 'render the config recorded for this environment instead of a file (any state; the address defaults to the recorded one)' },
       { flags: '--output-dir <dir>', description: 'where to write the artifacts (-o is the global --output-format)' },
       { flags: '--instance-ip <ip>', description: 'the instance address to render into the artifacts' },
       { flags: '--force', description: 'write into an existing output directory' },
