@@ -59,3 +59,31 @@ describe('documentation agrees with the code', () => {
     for (const code of [...Object.keys(ERROR_CODES), ...Object.keys(PROBLEM_CODES)]) expect(doc, code).toContain(`\`${code}\``);
   });
 });
+
+describe('the migration guide from the Rust deployer', () => {
+  it('every command line of its "Try it" block runs and exits 0, in order', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runBinary, temporaryDirectory } = await import('./support/cli.js');
+    const guide = read('docs/user-guide/from-the-rust-deployer.md');
+    const block = /## Try it\n\n```sh\n([\s\S]*?)```/.exec(guide)?.[1] ?? '';
+    const lines = block.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    const dir = temporaryDirectory('ttd-guide-');
+    const home = temporaryDirectory('ttd-guide-home-');
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'id_ed25519'), 'private');
+    writeFileSync(join(home, '.ssh', 'id_ed25519.pub'), 'ssh-ed25519 AAAA guide');
+    for (const line of lines) {
+      const words = line.split(/\s+/);
+      const env: Record<string, string> = { HOME: home };
+      while (words[0]?.includes('=')) {
+        const [key, value] = words.shift()!.split('=');
+        env[key!] = value!;
+      }
+      expect(words.shift(), line).toBe('ttd');
+      const result = await runBinary(words, { cwd: dir, env });
+      expect(result.code, `${line}\n${result.stderr}`).toBe(0);
+    }
+  }, 120_000);
+});

@@ -60,6 +60,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ name: 'file', description: 'environment config (.toml or .json)' }],
     options: [
       { flags: '-f, --env-file <file>', description: 'the config file (the Rust deployer\'s spelling)' },
+      { flags: '--env-name <name>', description: 'render the config recorded for this environment instead of a file (any state; the address defaults to the recorded one)' },
       { flags: '--output-dir <dir>', description: 'where to write the artifacts (-o is the global --output-format)' },
       { flags: '--instance-ip <ip>', description: 'the instance address to render into the artifacts' },
       { flags: '--force', description: 'write into an existing output directory' },
@@ -79,10 +80,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       {
         name: 'template',
-        summary: 'Write a commented TOML starter config',
-        arguments: [{ name: 'path', description: 'where to write it (default: envs/<provider>-template.toml)' }],
+        summary: 'Write a starter config (commented TOML, or JSON for a .json path)',
+        arguments: [{ name: 'path', description: 'where to write it (default: envs/<provider>-template.toml); a .json path gets JSON' }],
         options: [
           { flags: '-p, --provider <provider>', description: 'provider of the starter', choices: ['lxd', 'hetzner', 'existing'], defaultValue: 'lxd' },
+          { flags: '--format <format>', description: 'file format, for a path without .toml or .json (default: from PATH, else toml)', choices: ['toml', 'json'] },
           { flags: '--force', description: 'overwrite an existing file' },
         ],
         load: () => import('../commands/create-template.js'),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DeployerError } from '../domain/errors.js';
 import { colorWanted, createOutput, stderrTerminal, type Output } from '../output/console.js';
 
 /** Flags every command accepts (DESIGN.md, plus the Rust deployer's spellings). */
@@ -39,13 +40,32 @@ export interface CommandInput {
 /** What a command returns: its exit code (0 when omitted). */
 export type CommandHandler = (context: CommandContext, input: CommandInput) => Promise<number | void>;
 
-export function isJson(options: GlobalOptions): boolean {
-  return options.json === true || options.outputFormat === 'json';
+/** Makes JSON the default result format, for scripts written for the Rust deployer (whose default is JSON). */
+export const OUTPUT_FORMAT_VARIABLE = 'TORRUST_TD_OUTPUT_FORMAT';
+
+/**
+ * --json or --output-format decide; without them TORRUST_TD_OUTPUT_FORMAT does, except for
+ * the wizard (init, or no command at all), which is for people at a terminal, not scripts.
+ */
+export function isJson(options: Pick<GlobalOptions, 'json' | 'outputFormat'>, command: string, env: NodeJS.ProcessEnv): boolean {
+  if (options.json === true) return true;
+  if (options.outputFormat !== undefined) return options.outputFormat === 'json';
+  return command !== 'init' && command !== '' && env[OUTPUT_FORMAT_VARIABLE]?.trim().toLowerCase() === 'json';
+}
+
+/** A value of TORRUST_TD_OUTPUT_FORMAT that is neither json nor text is a usage error, not silently text. */
+export function checkOutputFormatVariable(env: NodeJS.ProcessEnv): void {
+  const value = env[OUTPUT_FORMAT_VARIABLE];
+  if (value === undefined || value.trim() === '' || ['json', 'text'].includes(value.trim().toLowerCase())) return;
+  throw new DeployerError('usage.invalid', `${OUTPUT_FORMAT_VARIABLE}=${value} is not an output format`, {
+    where: OUTPUT_FORMAT_VARIABLE,
+    fix: `set it to json or text (or unset it: text is the default); --json and -o text|json win over it`,
+  });
 }
 
 /** The context of `command` (as typed) run from the command line, reporting on the process's streams. */
 export function createContext(options: GlobalOptions, command: string, env: NodeJS.ProcessEnv = process.env): CommandContext {
-  const json = isJson(options);
+  const json = isJson(options, command, env);
   const verbosity = options.quiet ? 0 : options.verbose;
   const terminal = stderrTerminal(env);
   return {

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE } from '../package-info.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
-import { createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
+import { checkOutputFormatVariable, createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import type { Output } from '../output/console.js';
 import { endOutput, reportError } from '../output/report-error.js';
@@ -60,7 +60,8 @@ function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default:
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const userArgs = argv.slice(2);
   // Until a command is parsed, what is printed follows the raw arguments (parsing may fail first).
-  let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), json: wantsJson(userArgs) }, commandTyped(userArgs), env).output;
+  const typed = commandTyped(userArgs);
+  let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), ...formatFlags(userArgs) }, typed, env).output;
   let exitCode = 0;
   const program = buildProgram(async (load, command) => {
     const context = createContext(command.optsWithGlobals() as unknown as GlobalOptions, commandPath(command), env);
@@ -72,6 +73,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   routeCommanderOutput(program, () => output);
 
   try {
+    checkOutputFormatVariable(env);
     if (userArgs.length === 0) {
       if (!isInteractive({}, env)) {
         output.result(program.helpInformation());
@@ -128,7 +130,12 @@ function commandTyped(args: readonly string[]): string {
   return names.join(' ');
 }
 
-/** Whether the user asked for JSON, read from the raw arguments (parsing may have failed before options were known). */
-function wantsJson(args: readonly string[]): boolean {
-  return args.some((arg, index) => arg === '--json' || arg === '--output-format=json' || arg === '-ojson' || ((arg === '-o' || arg === '--output-format') && args[index + 1] === 'json'));
+/** The output flags in the raw arguments (parsing may fail before options are known). */
+function formatFlags(args: readonly string[]): Pick<GlobalOptions, 'json' | 'outputFormat'> {
+  if (args.includes('--json')) return { json: true };
+  for (const [index, arg] of args.entries()) {
+    const value = arg.startsWith('--output-format=') ? arg.slice('--output-format='.length) : arg.startsWith('-o') && arg.length > 2 ? arg.slice(2) : arg === '-o' || arg === '--output-format' ? args[index + 1] : undefined;
+    if (value === 'json' || value === 'text') return { outputFormat: value };
+  }
+  return {};
 }

@@ -4,7 +4,7 @@ import { instanceNameOf } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { addressFromConfig } from '../run/lifecycle.js';
 import { newEnvironmentRecord } from '../state/environment-record.js';
-import { createEnvironmentRecord, environmentDir, environmentFile } from '../state/store.js';
+import { createEnvironmentRecord, environmentDir, environmentFile, readEnvironmentRecord } from '../state/store.js';
 import { configFileArgument } from './config-file-argument.js';
 import { loadValidConfig } from './load-valid-config.js';
 
@@ -15,6 +15,8 @@ const createEnvironment: CommandHandler = async (context, input) => {
   const name = loaded.config.environment.name;
   const dataDir = environmentDir(context.workingDir, name);
   const createdAt = new Date().toISOString();
+  // A state the Rust deployer left there is named as such, with the commands that adopt its instance.
+  await readEnvironmentRecord(context.workingDir, name);
 
   if (context.dryRun) {
     if (existsSync(environmentFile(context.workingDir, name))) throw existsError(name, dataDir);

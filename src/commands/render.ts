@@ -2,18 +2,25 @@ import { isIP } from 'node:net';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../cli/display-path.js';
-import type { CommandContext, CommandHandler } from '../cli/context.js';
+import type { CommandContext, CommandHandler, CommandInput } from '../cli/context.js';
+import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import { renderArtifacts, type Artifacts } from '../render/render.js';
+import { configFromRecord } from '../state/snapshot-config.js';
+import { requireEnvironmentRecord } from '../state/store.js';
 import { configFileArgument } from './config-file-argument.js';
 import { loadValidConfig } from './load-valid-config.js';
 
-/** `render FILE --output-dir DIR [--instance-ip IP] [--force]`: every artifact, written to DIR and nowhere else. */
+/**
+ * `render FILE|--env-name NAME --output-dir DIR [--instance-ip IP] [--force]`: every artifact,
+ * written to DIR and nowhere else. With --env-name the config is the one recorded for the
+ * environment (any state: nothing is changed), and the address defaults to the recorded one.
+ */
 const render: CommandHandler = async (context, input) => {
-  const file = configFileArgument(input, 'render');
   const outputDirOption = input.options['outputDir'] as string | undefined;
   if (!outputDirOption) throw new DeployerError('usage.invalid', 'No output directory given', { fix: 'pass one: ttd render FILE --output-dir build/my-tracker' });
-  const instanceIp = input.options['instanceIp'] as string | undefined;
+  const source = await renderSource(context, input);
+  const instanceIp = (input.options['instanceIp'] as string | undefined) ?? source.address;
   if (instanceIp !== undefined && isIP(instanceIp) === 0) {
     throw new DeployerError('usage.invalid', `--instance-ip '${instanceIp}' is not an IP address`, { where: '--instance-ip', fix: 'pass an IPv4 or IPv6 address, for example --instance-ip 203.0.113.10' });
   }
@@ -21,8 +28,8 @@ const render: CommandHandler = async (context, input) => {
   const outputDir = resolve(outputDirOption);
   const shownDir = displayPath(outputDir);
 
-  const { config } = await loadValidConfig(context, file, { connects: false });
-  const warnings: string[] = [];
+  const { config, file } = source;
+  const warnings: string[] = [...source.warnings];
   const publicKeyPath = config.ssh_credentials.public_key_path;
   const sshPublicKey = await readFile(publicKeyPath, 'utf8').catch(() => {
     warnings.push(`cloud-init.yml has a placeholder instead of the SSH public key: ${publicKeyPath} cannot be read`);
@@ -50,6 +57,34 @@ const render: CommandHandler = async (context, input) => {
   report(context, { file, outputDir, environment: config.environment.name, artifacts, warnings, untouched });
   return 0;
 };
+
+interface RenderSource {
+  readonly config: EnvironmentConfig;
+  /** The config file, or the one the environment was created from. */
+  readonly file: string;
+  readonly address?: string;
+  readonly warnings: readonly string[];
+}
+
+async function renderSource(context: CommandContext, input: CommandInput): Promise<RenderSource> {
+  const name = input.options['envName'] as string | undefined;
+  if (name === undefined) {
+    const file = configFileArgument(input, 'render');
+    return { file, config: (await loadValidConfig(context, file, { connects: false })).config, warnings: [] };
+  }
+  if (input.args['file'] !== undefined || input.options['envFile'] !== undefined) {
+    throw new DeployerError('usage.invalid', 'Both a config file and --env-name given', { fix: `pass one: ttd render --env-name ${name} --output-dir DIR, or ttd render FILE --output-dir DIR` });
+  }
+  const record = await requireEnvironmentRecord(context.workingDir, name);
+  const { config, secrets, unsetVariables } = configFromRecord(record, context.env);
+  context.output.addSecrets(secrets);
+  return {
+    config,
+    file: record.config.source_file,
+    ...(record.instance.address === undefined ? {} : { address: record.instance.address }),
+    warnings: unsetVariables.map((variable) => `\${${variable}} is not set here: the files hold a placeholder where the environment's config uses it`),
+  };
+}
 
 async function existingFiles(directory: string): Promise<string[]> {
   const info = await stat(directory).catch(() => undefined);

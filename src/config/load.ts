@@ -7,7 +7,9 @@ import { interpolate } from './interpolate.js';
 import { locateKey } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { formatKeyPath, samePath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
-import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } from './schema.js';
+import type { z } from 'zod';
+import { crossServiceIssues } from './rules.js';
+import { EnvironmentConfigSchema, EnvironmentConfigShape, SECRET_KEY_PATHS, type EnvironmentConfig } from './schema.js';
 import { isRecord, knownKeysAt, valueAt } from './schema-walk.js';
 import { configWarnings } from './warnings.js';
 import { unknownKeyProblem } from './unknown-keys.js';
@@ -51,7 +53,7 @@ export function validateConfigDocument(document: ConfigDocument, env: NodeJS.Pro
     fromEnvironment.push(['provider', 'api_token']);
   }
 
-  const parsed = parseReportingUnknownKeys(data, pending);
+  const parsed = parseReportingEveryProblem(data, pending);
   const config = parsed && !pending.some((problem) => problem.severity === 'error') ? withResolvedKeyPaths(parsed, document.path) : undefined;
   if (config) pending.push(...configWarnings(config, { keyFileExists: existsSync }));
 
@@ -61,32 +63,54 @@ export function validateConfigDocument(document: ConfigDocument, env: NodeJS.Pro
 }
 
 /**
- * Unknown keys are warnings, not errors: they are reported, removed, and the
- * rest is validated as if they were not there.
+ * Every problem in one pass: unknown keys are reported (errors, or warnings for the
+ * Rust deployer's ignored keys) and removed, the rest is validated, and when a
+ * section breaks its schema the cross-section rules still run on what did parse.
  */
-function parseReportingUnknownKeys(data: Record<string, unknown>, pending: PendingProblem[]): EnvironmentConfig | undefined {
+function parseReportingEveryProblem(data: Record<string, unknown>, pending: PendingProblem[]): EnvironmentConfig | undefined {
   let current = data;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const result = EnvironmentConfigSchema.safeParse(current, { reportInput: true });
-    const unknown = result.success ? [] : result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
-    if (unknown.length > 0 && attempt === 0) {
-      current = structuredClone(current);
-      for (const issue of unknown) {
-        for (const key of issue.keys) {
-          pending.push(unknownKeyProblem(issue.path as KeyPath, key, knownKeysAt(EnvironmentConfigSchema, issue.path as KeyPath, data)));
-          deleteAt(current, [...(issue.path as KeyPath), key]);
-        }
+  let result = EnvironmentConfigSchema.safeParse(current, { reportInput: true });
+  const unknown = result.success ? [] : result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
+  if (unknown.length > 0) {
+    current = structuredClone(current);
+    for (const issue of unknown) {
+      for (const key of issue.keys) {
+        pending.push(unknownKeyProblem(issue.path as KeyPath, key, knownKeysAt(EnvironmentConfigSchema, issue.path as KeyPath, data)));
+        deleteAt(current, [...(issue.path as KeyPath), key]);
       }
-      continue;
     }
-    if (result.success) return result.data;
-    // A key whose ${VAR} could not be resolved already has its problem; its empty value needs no second one.
-    const unresolved = pending.filter((problem) => problem.code === 'config.env_var_unset' || problem.code === 'config.invalid_reference');
-    const issues = result.error.issues.filter((issue) => !unresolved.some((problem) => samePath(problem.path, issue.path as KeyPath)));
-    pending.push(...issues.map((issue) => issueToProblem(issue, current)));
-    return undefined;
+    result = EnvironmentConfigSchema.safeParse(current, { reportInput: true });
+  }
+  if (result.success) return result.data;
+  // A key whose ${VAR} could not be resolved already has its problem; its empty value needs no second one.
+  const unresolved = pending.filter((problem) => problem.code === 'config.env_var_unset' || problem.code === 'config.invalid_reference');
+  const issues = result.error.issues.filter((issue) => !unresolved.some((problem) => samePath(problem.path, issue.path as KeyPath)));
+  pending.push(...issues.map((issue) => issueToProblem(issue, current)));
+  if (!issues.some((issue) => (issue as { params?: { code?: string } }).params?.code === 'config.conflict')) {
+    pending.push(...rulesDespite(current, result.error.issues.map((issue) => issue.path as KeyPath)));
   }
   return undefined;
+}
+
+/** Sections the cross-section rules never read: a problem in them must not hide a rule's. */
+const RULES_DO_NOT_READ: Record<string, unknown> = { environment: { name: 'rules' }, provider: { provider: 'existing' }, images: {} };
+
+/**
+ * The cross-section rules (zod runs them only on a fully valid document), run on the
+ * document without its invalid values: invalid optional keys fall back to their
+ * defaults. When a part the rules read still does not parse, they wait for it. A rule
+ * problem next to a removed value (same table) is not reported: it may come from the removal.
+ */
+function rulesDespite(data: Record<string, unknown>, invalid: readonly KeyPath[]): PendingProblem[] {
+  const salvaged = structuredClone(data);
+  for (const path of invalid) deleteAt(salvaged, path);
+  Object.assign(salvaged, structuredClone(RULES_DO_NOT_READ));
+  const parsed = EnvironmentConfigShape.safeParse(salvaged);
+  if (!parsed.success) return [];
+  const nearRemoved = (path: KeyPath) => invalid.some((removed) => removed.slice(0, -1).every((part, index) => String(part) === String(path[index])));
+  return crossServiceIssues(parsed.data)
+    .filter((issue) => !nearRemoved(issue.path))
+    .map((issue) => issueToProblem({ ...issue, input: undefined } as z.core.$ZodIssue, data));
 }
 
 function withResolvedKeyPaths(config: EnvironmentConfig, configPath: string): EnvironmentConfig {

@@ -20,9 +20,22 @@ interface PortUse {
   readonly onHost: boolean;
 }
 
+/** One broken rule, as a zod custom issue (the schema's superRefine adds it; validate also runs the rules alone). */
+export interface RuleIssue {
+  readonly code: 'custom';
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly params: { readonly code: 'config.conflict'; readonly fix: string };
+}
+
 export function checkCrossServiceRules(config: EnvironmentConfig, ctx: z.RefinementCtx): void {
+  for (const issue of crossServiceIssues(config)) ctx.addIssue({ ...issue });
+}
+
+export function crossServiceIssues(config: EnvironmentConfig): RuleIssue[] {
+  const issues: RuleIssue[] = [];
   const fail = (path: KeyPath, message: string, fix: string) =>
-    ctx.addIssue({ code: 'custom', path: [...path], message, params: { code: 'config.conflict', fix } });
+    issues.push({ code: 'custom', path: [...path], message, params: { code: 'config.conflict', fix } });
   const topology = topologyOf(config);
 
   if (config.grafana && !config.prometheus) {
@@ -82,6 +95,7 @@ export function checkCrossServiceRules(config: EnvironmentConfig, ctx: z.Refinem
     if (use.inTracker && !firstInTracker.has(slot)) firstInTracker.set(slot, index);
     if (use.onHost && !firstOnHost.has(slot)) firstOnHost.set(slot, index);
   });
+  return issues;
 }
 
 function portUses(config: EnvironmentConfig, udp: readonly Endpoint[], tcp: readonly Endpoint[], others: ReturnType<typeof topologyOf>['otherHostPorts']): PortUse[] {

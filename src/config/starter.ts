@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
-import { EnvironmentConfigShape, type EnvironmentConfig, type ProviderName } from './schema.js';
+import { EnvironmentConfigShape, type EnvironmentConfig, type EnvironmentConfigInput, type ProviderName } from './schema.js';
 
 /** Fresh random secret, URL- and shell-safe. */
 export function generateSecret(bytes = 24): string {
@@ -19,7 +19,12 @@ const PROVIDERS: Record<ProviderName, EnvironmentConfig['provider'] | Record<str
  * of placeholders, so it validates as soon as the SSH key exists.
  */
 export function starterConfig(provider: ProviderName): EnvironmentConfig {
-  return EnvironmentConfigShape.parse({
+  return EnvironmentConfigShape.parse(starterInput(provider));
+}
+
+/** The starter as a user writes it: only the keys that matter, defaults left out. */
+export function starterInput(provider: ProviderName): EnvironmentConfigInput {
+  return {
     environment: { name: 'my-tracker' },
     ssh_credentials: { private_key_path: '~/.ssh/id_ed25519', public_key_path: '~/.ssh/id_ed25519.pub' },
     provider: PROVIDERS[provider],
@@ -33,5 +38,5 @@ export function starterConfig(provider: ProviderName): EnvironmentConfig {
     prometheus: { scrape_interval_in_secs: 15 },
     grafana: { admin_user: 'admin', admin_password: generateSecret(18) },
     backup: { schedule: DEFAULT_BACKUP_SCHEDULE, retention_days: DEFAULT_BACKUP_RETENTION_DAYS },
-  });
+  } as EnvironmentConfigInput;
 }

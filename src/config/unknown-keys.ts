@@ -1,28 +1,32 @@
 import { formatKeyPath, type KeyPath, type PendingProblem } from './problems.js';
 
-/** Keys other tools put in these files, with what to do instead. */
-const FOREIGN_KEYS = new Map<string, string>([
+/**
+ * Top-level keys the Rust deployer accepts (and ignores) that this tool ignores too:
+ * its users' files keep loading, with a warning. Any other unknown key is an error,
+ * because a mistyped key (`privte = true`) would otherwise deploy something else
+ * than the user wrote. The JSON Schema declares these keys as deprecated (json-schema.ts).
+ */
+export const IGNORED_FOREIGN_KEYS: ReadonlyMap<string, string> = new Map([
   [
     'caddy',
-    'the Rust deployer ignores a "caddy" section silently, and so does this tool. HTTPS is set per service: domain + use_tls_proxy = true, plus [https] admin_email',
+    'the Rust deployer ignores a "caddy" section, and so does this tool. HTTPS is set per service: domain + use_tls_proxy = true, plus [https] admin_email',
   ],
 ]);
 
 export function unknownKeyProblem(parent: KeyPath, key: string, known: readonly string[]): PendingProblem {
   const path = [...parent, key];
   const where = parent.length === 0 ? 'at the top level' : `in ${formatKeyPath(parent)}`;
-  const foreign = parent.length === 0 ? FOREIGN_KEYS.get(key) : undefined;
+  const foreign = parent.length === 0 ? IGNORED_FOREIGN_KEYS.get(key) : undefined;
+  if (foreign) {
+    return { severity: 'warning', code: 'config.ignored_key', path, message: `"${key}" ${where} is ignored: ${foreign}`, fix: `remove "${key}"` };
+  }
   const suggestion = closestKey(key, known);
   return {
-    severity: 'warning',
+    severity: 'error',
     code: 'config.unknown_key',
     path,
-    message: `unknown key "${key}" ${where} is ignored${foreign ? `: ${foreign}` : ''}`,
-    fix: suggestion
-      ? `did you mean "${suggestion}"?`
-      : foreign
-        ? `remove "${key}"`
-        : `remove it; keys allowed ${where}: ${known.join(', ')}`,
+    message: `unknown key "${key}" ${where}`,
+    fix: suggestion ? `did you mean "${suggestion}"?` : `remove it, or use one of the keys allowed ${where}: ${known.join(', ')}`,
   };
 }
 

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   'confirmation.declined': { exit: 1, summary: 'The user answered no; nothing was changed.' },
   'state.corrupt': { exit: 1, summary: 'data/<env>/environment.json cannot be read.' },
   'state.unsupported_version': { exit: 1, summary: 'The state file was written by a newer deployer.' },
+  'state.rust_deployer': { exit: 1, summary: 'data/<env>/environment.json was written by the Rust deployer; the fix gives the commands that adopt its instance.' },
   'implementation.missing': { exit: 1, summary: 'A piece the command needs (provider, SSH host, renderer) is not available yet.' },
   'step.failed': { exit: 1, summary: 'A step of the plan failed; the environment records where, and re-running resumes.' },
   'interrupted': { exit: 1, summary: 'The command was interrupted at a safe point; re-running resumes.' },

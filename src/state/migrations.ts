@@ -1,5 +1,6 @@
 import { ALL_STATES, isSettled, isStateName, type SettledState } from '../domain/states.js';
 import { DeployerError } from '../domain/errors.js';
+import { rustDeployerEnvironment, rustDeployerStateError } from './rust-deployer-state.js';
 import { STATE_FORMAT_VERSION, type EnvironmentRecord } from './environment-record.js';
 
 type Migration = (record: Record<string, unknown>) => Record<string, unknown>;
@@ -29,6 +30,8 @@ const MIGRATIONS: Readonly<Record<number, Migration>> = {
 
 export function migrateRecord(raw: unknown, file: string): EnvironmentRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw corrupt(file, 'it is not a JSON object');
+  const rust = rustDeployerEnvironment(raw);
+  if (rust) throw rustDeployerStateError(file, rust);
   let record = raw as Record<string, unknown>;
   const declared = record['format_version'];
   if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1) throw corrupt(file, 'format_version is missing');

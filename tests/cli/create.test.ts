@@ -37,6 +37,55 @@ describe('create template', () => {
     expect(loaded.config?.provider.provider).toBe(provider);
   });
 
+  it.each([
+    ['my-env.json', [], 'json'],
+    ['my-env.toml', [], 'toml'],
+    ['my-env.conf', ['--format', 'json'], 'json'],
+    ['my-env', ['--format', 'json'], 'json'],
+  ] as const)('%s %j writes %s that validates (the extension picks the format, or --format)', async (name, flags, format) => {
+    const dir = temporaryDirectory();
+    const home = homeWithKeys();
+    const file = join(dir, name);
+    const result = await runBinary(['--json', 'create', 'template', file, '--provider', 'hetzner', ...flags], { env: { HOME: home } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ format, template_file: file });
+    const text = readFileSync(file, 'utf8');
+    if (format === 'json') {
+      expect(JSON.parse(text)).toMatchObject({ $schema: './environment-config.schema.json', provider: { provider: 'hetzner', server_type: 'cx22' } });
+    } else {
+      expect(text.split('\n')[0]).toBe('#:schema ./environment-config.schema.json');
+    }
+    expect(mode(file)).toBe(0o600);
+    const validation = await runBinary(['validate', file], { env: { HOME: home, HCLOUD_TOKEN: 'token-for-the-test' } });
+    expect(validation.stderr).toBe(`✓ ${file} is valid\n`);
+    expect(validation.code).toBe(0);
+    const loaded = await loadConfigFile(file, { HOME: home, HCLOUD_TOKEN: 'token-for-the-test' });
+    expect(loaded.document.format).toBe(format);
+  });
+
+  it('--format json without a path writes envs/<provider>-template.json', async () => {
+    const workingDir = temporaryDirectory();
+    const result = await runBinary(['--working-dir', workingDir, 'create', 'template', '--format', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(workingDir, 'envs', 'lxd-template.json'), 'utf8'))).toHaveProperty('provider.provider', 'lxd');
+  });
+
+  it('a path that is neither .toml nor .json needs --format (exit 2, nothing written)', async () => {
+    const dir = temporaryDirectory();
+    const result = await runBinary(['create', 'template', join(dir, 'my-env.yaml')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--format toml|json');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('--format that contradicts the extension is refused: the file could not be read back (exit 2, nothing written)', async () => {
+    const dir = temporaryDirectory();
+    const result = await runBinary(['create', 'template', join(dir, 'my-env.json'), '--format', 'toml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ends in .json but --format is toml');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('generates different secrets each time, never a well-known default', async () => {
     const first = temporaryDirectory();
     const second = temporaryDirectory();

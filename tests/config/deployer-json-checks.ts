@@ -49,7 +49,7 @@ export function describeDeployerJsonConfigs(title: string, files: readonly strin
       expect(withCaddy.length).toBeGreaterThan(0);
       for (const file of withCaddy) {
         const loaded = await loadConfigFile(file, {});
-        const warning = loaded.problems.find((problem) => problem.code === 'config.unknown_key' && problem.path === 'caddy');
+        const warning = loaded.problems.find((problem) => problem.code === 'config.ignored_key' && problem.path === 'caddy');
         expect(warning?.severity).toBe('warning');
         expect(warning?.line).toBeGreaterThan(1);
         expect(warning?.message).toContain('use_tls_proxy');

@@ -102,20 +102,26 @@ describe('HCLOUD_TOKEN', () => {
 });
 
 describe('unknown keys', () => {
-  it('are warnings with a did-you-mean, and the rest still validates', () => {
-    const loaded = validateObject(minimalConfig({ environment: { name: 'test-env', descripton: 'typo' }, prometheus: { scrape_intervall_in_secs: 10 } }));
-    expect(errorsOf(loaded)).toEqual([]);
-    expect(warningsOf(loaded)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ code: 'config.unknown_key', path: 'environment.descripton', fix: 'did you mean "description"?' }),
-        expect.objectContaining({ code: 'config.unknown_key', path: 'prometheus.scrape_intervall_in_secs', fix: 'did you mean "scrape_interval_in_secs"?' }),
-      ]),
-    );
-    expect(loaded.config?.prometheus?.scrape_interval_in_secs).toBe(15);
+  it('are errors with a did-you-mean, and the rest is still validated', () => {
+    const loaded = validateObject(minimalConfig({ environment: { name: 'test-env', descripton: 'typo' }, prometheus: { scrape_intervall_in_secs: 10 }, tracker: { ...(minimalConfig()['tracker'] as object), core: { database: { driver: 'sqlite3', database_name: 'tracker.db' }, privte: true } } }));
+    expect(loaded.config).toBeUndefined();
+    expect(errorsOf(loaded)).toHaveLength(3);
+    expect(errorsOf(loaded)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'config.unknown_key', path: 'environment.descripton', fix: 'did you mean "description"?' }),
+      expect.objectContaining({ code: 'config.unknown_key', path: 'prometheus.scrape_intervall_in_secs', fix: 'did you mean "scrape_interval_in_secs"?' }),
+      expect.objectContaining({ code: 'config.unknown_key', path: 'tracker.core.privte', fix: 'did you mean "private"?' }),
+    ]));
   });
 
   it('inside a provider, suggestions come from that provider\'s keys', () => {
     const loaded = validateObject(minimalConfig({ provider: { provider: 'hetzner', server_type: 'cx22', location: 'nbg1', image: 'ubuntu-24.04', api_tokn: 'x' } }));
-    expect(warningsOf(loaded)).toContainEqual(expect.objectContaining({ path: 'provider.api_tokn', fix: 'did you mean "api_token"?' }));
+    expect(errorsOf(loaded)).toContainEqual(expect.objectContaining({ path: 'provider.api_tokn', fix: 'did you mean "api_token"?' }));
+  });
+
+  it('the Rust deployer\'s caddy section stays a warning, and the config is valid', () => {
+    const loaded = validateObject(minimalConfig({ caddy: { domain: 'tracker.example.org' } }));
+    expect(errorsOf(loaded)).toEqual([]);
+    expect(loaded.config).toBeDefined();
+    expect(warningsOf(loaded)).toContainEqual(expect.objectContaining({ code: 'config.ignored_key', path: 'caddy' }));
   });
 });

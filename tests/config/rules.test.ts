@@ -102,3 +102,40 @@ describe('cross-service rules', () => {
     expect(blocking.sort()).toEqual(['config.key_file_missing', 'config.key_file_missing', 'config.token_missing']);
   });
 });
+
+describe('every problem in one pass (schema errors do not hide the rules)', () => {
+  const conflicting = { http_api: tlsApi, udp_trackers: [{ bind_address: '0.0.0.0:6969' }, { bind_address: '0.0.0.0:6969' }] };
+
+  it('a file with one schema error and two rule errors lists all three', () => {
+    const config = withTracker(conflicting, { environment: { name: 'Not_A_Valid_Name' } });
+    expect(errorPaths(config)).toEqual([
+      expect.stringMatching(/^environment\.name: environment name is invalid/),
+      expect.stringMatching(/^https: the HTTP API uses the TLS proxy but the https section is missing/),
+      expect.stringMatching(/^tracker\.udp_trackers\[1\]\.bind_address: port conflict/),
+    ]);
+  });
+
+  it('an invalid optional value in the tracker section does not stop the rules, nor make up one next to it', () => {
+    const badDomainTracker = { bind_address: '0.0.0.0:7070', domain: 'not a domain', use_tls_proxy: true };
+    const config = withTracker({ ...conflicting, http_trackers: [badDomainTracker] }, { https });
+    const errors = errorPaths(config);
+    expect(errors).toEqual([
+      expect.stringMatching(/^tracker\.http_trackers\[0\]\.domain: domain is invalid/),
+      expect.stringMatching(/^tracker\.udp_trackers\[1\]\.bind_address: port conflict/),
+    ]);
+  });
+
+  it('a missing key the rules need waits for its fix: no rule problem is guessed', () => {
+    const { admin_token: _dropped, ...apiWithoutToken } = tlsApi;
+    expect(errorPaths(withTracker({ ...conflicting, http_api: apiWithoutToken }, { https }))).toEqual([expect.stringMatching(/^tracker\.http_api\.admin_token: missing required key/)]);
+  });
+
+  it('an unknown key (an error) does not hide the rules either', () => {
+    const config = withTracker(conflicting, { environment: { name: 'test-env', privte: true } });
+    expect(errorPaths(config)).toEqual([
+      expect.stringMatching(/^environment\.privte: unknown key "privte"/),
+      expect.stringMatching(/^https: /),
+      expect.stringMatching(/^tracker\.udp_trackers\[1\]\.bind_address: port conflict/),
+    ]);
+  });
+});

@@ -94,3 +94,55 @@ describe('ttd render', () => {
     expect(readFileSync(join(out, 'cloud-init.yml'), 'utf8')).toContain('REPLACE_WITH_THE_CONTENTS_OF');
   });
 });
+
+describe('ttd render --env-name (the Rust deployer\'s way to render an environment already created)', () => {
+  async function createdEnvironment(): Promise<{ workingDir: string; file: string }> {
+    const workingDir = temporaryDirectory('ttd-render-env-');
+    const file = configFile();
+    const created = await runBinary(['--working-dir', workingDir, 'create', 'environment', '--env-file', file]);
+    expect(created.code, created.stderr).toBe(0);
+    return { workingDir, file };
+  }
+
+  const filesOf = (dir: string) => (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length))
+    .sort();
+
+  it('renders the recorded config: the same files, byte for byte, as rendering its file', async () => {
+    const { workingDir, file } = await createdEnvironment();
+    const byName = join(workingDir, 'by-name');
+    const byFile = join(workingDir, 'by-file');
+    const result = await runBinary(['--working-dir', workingDir, 'render', '--env-name', 'test-env', '--instance-ip', '192.0.2.5', '--output-dir', byName]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Rendered');
+    expect(readFileSync(join(byName, 'run.sh'), 'utf8')).toContain('udp://192.0.2.5:6969/announce');
+    expect((await runBinary(['render', file, '--instance-ip', '192.0.2.5', '--output-dir', byFile])).code).toBe(0);
+    expect(filesOf(byName)).toEqual(filesOf(byFile));
+    for (const path of filesOf(byFile)) expect(readFileSync(join(byName, path), 'utf8'), path).toBe(readFileSync(join(byFile, path), 'utf8'));
+    expect(result.stdout + result.stderr).not.toContain('a-long-random-admin-token');
+  });
+
+  it('uses the address the state records when --instance-ip is left out', async () => {
+    const { workingDir } = await createdEnvironment();
+    const stateFile = join(workingDir, 'data', 'test-env', 'environment.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { instance: Record<string, unknown> };
+    state.instance = { address: '192.0.2.77', method: 'registered' };
+    writeFileSync(stateFile, JSON.stringify(state));
+    const out = join(workingDir, 'out');
+    const result = await runBinary(['--working-dir', workingDir, 'render', '--env-name', 'test-env', '--output-dir', out, '--force']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(out, 'run.sh'), 'utf8')).toContain('udp://192.0.2.77:6969/announce');
+  });
+
+  it('an unknown environment is exit 1 (environment.not_found); a file and --env-name together are exit 2', async () => {
+    const { workingDir, file } = await createdEnvironment();
+    const missing = await runBinary(['--working-dir', workingDir, '--json', 'render', '--env-name', 'nope', '--output-dir', join(workingDir, 'out')]);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).error.code).toBe('environment.not_found');
+    const both = await runBinary(['--working-dir', workingDir, 'render', file, '--env-name', 'test-env', '--output-dir', join(workingDir, 'out')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Both a config file and --env-name given');
+    expect(existsSync(join(workingDir, 'out'))).toBe(false);
+  });
+});
