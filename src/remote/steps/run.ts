@@ -26,8 +26,8 @@ const CADDY_LOG_LINES = 20;
  * file there is one Caddy serves. On timeout, Caddy's lines about obtaining them.
  */
 export function certificateWaitStep(domains: readonly string[], waitSeconds = CERTIFICATE_WAIT_SECONDS): HostStep {
-  const names = domains.map(shellQuote).join(' ');
-  const missing = `missing=''; for domain in ${names}; do ls ${DEPLOY_DIR}/storage/caddy/data/caddy/certificates/*/"$domain"/"$domain".crt >/dev/null 2>&1 || missing="$missing $domain"; done`;
+  const present = (domain: string) => `ls ${DEPLOY_DIR}/storage/caddy/data/caddy/certificates/*/${shellQuote(domain)}/${shellQuote(`${domain}.crt`)} >/dev/null 2>&1`;
+  const missing = ["missing=''", ...domains.map((domain) => `${present(domain)} || missing="$missing ${domain}"`)].join('; ');
   return {
     id: 'wait-certificates',
     title: `Wait until Caddy has a certificate for ${domains.join(', ')}`,
