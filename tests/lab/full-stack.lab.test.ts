@@ -113,7 +113,9 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
     const records = Object.values(DOMAINS).map((domain) => ({ type: 'A', name: domain, value: address() }));
     // The records, as soon as provision knew the address: long before the gate.
-    expect(events.find((event) => event.type === 'dns.records' && event.step === 'dns-records')?.records).toEqual(records);
+    const shown = events.find((event) => event.type === 'dns.records' && event.step === 'dns-records')?.records as typeof records | undefined;
+    expect(shown).toHaveLength(records.length);
+    expect(shown).toEqual(expect.arrayContaining(records));
     const gateLines = events.filter((event) => event.type === 'step.output' && event.step === 'dns-gate').map((event) => String(event.line));
     expect(gateLines.length, JSON.stringify(gateLines)).toBeGreaterThan(0);
     expect(gateLines[0]).toContain(`${DOMAINS.api} resolves to 127.0.0.1, not to the instance's ${address()}`);
@@ -225,7 +227,7 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
     const error = lines.at(-1)!.error as { code: string; message: string };
     expect(error.code).toBe('dns.not_ready');
     expect(error.message).toContain(`${DOMAINS.grafana} resolves to ${wrong}, not to the instance's ${address()}`);
-    expect(error.message).not.toContain(DOMAINS.api);
+    expect(error.message).not.toContain(`${DOMAINS.api} resolves`);
     // The records to create, in the fix the message carries.
     expect(error.message).toContain(`A ${DOMAINS.grafana} ${address()}`);
     expect(lines.some((line) => line.type === 'step.started' && line.step === 'pull-images')).toBe(false);
