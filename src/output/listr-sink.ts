@@ -1,5 +1,4 @@
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
-import { recordLines } from '../domain/dns-records.js';
 import type { EngineEvent, EventSink } from '../run/events.js';
 
 /**
@@ -71,10 +70,6 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
     if (target.task) target.task.output = text;
     else target.pending.push(text);
   };
-  const retitle = (step: string, title: string) => {
-    const target = view(step);
-    if (target.task) target.task.title = title;
-  };
   const end = (step: string, result: StepEnd) => {
     const target = view(step);
     if (target.end) return;
@@ -133,10 +128,6 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
         return;
       case 'step.output':
         output(event.step, event.line);
-        return;
-      case 'dns.records':
-        // In the step's title, so the records stay on screen (copyable) once the step is done.
-        retitle(event.step, [view(event.step).task?.title ?? '', ...recordLines(event.records)].join('\n'));
         return;
       case 'step.succeeded':
         end(event.step, { kind: 'succeeded' });
