@@ -346,7 +346,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
   {
     id: 'https', section: 'HTTPS', type: 'confirm', flag: '--https', keys: ['https'],
     text: 'Serve HTTP services over HTTPS (Caddy + Let\'s Encrypt)?',
-    help: 'Needs a domain whose DNS points at the server. UDP trackers never use TLS.',
+    help: 'Needs a domain for each service. Deploy shows the DNS records to create as soon as the server has an address, and waits until they resolve before Caddy asks for certificates. UDP trackers never use TLS.',
     default: false,
   },
   {

@@ -31,6 +31,16 @@ export type HttpGetResult =
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 
+/**
+ * Caddy answers the TLS handshake of a site it has no certificate for yet with an
+ * internal_error alert: it is still obtaining one from the ACME CA, or failing to.
+ */
+export function isNoCertificateAlert(error: NodeJS.ErrnoException): boolean {
+  // A TLS socket names the alert in its code; an HTTPS request reports EPROTO with the alert in its message.
+  return error.code === 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR' || (error.code === 'EPROTO' && error.message.includes('alert internal error'));
+}
+export const NO_CERTIFICATE_YET = 'no certificate yet: Caddy is still obtaining one, or failing to (`ttd logs ENV caddy` says which; ttd status shows when it arrives)';
+
 const TLS_ERROR_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -96,6 +106,7 @@ export function httpGet(url: URL, options: HttpGetOptions = {}): Promise<HttpGet
 
 function describeFailure(url: URL, origin: string, port: number, error: NodeJS.ErrnoException): HttpGetResult {
   const code = error.code ?? '';
+  if (isNoCertificateAlert(error)) return { ok: false, reason: 'tls', message: `${url.hostname}: ${NO_CERTIFICATE_YET}` };
   if (TLS_ERROR_CODES.has(code)) {
     return { ok: false, reason: 'tls', message: `the certificate of ${url.hostname} was not accepted (${code}: ${error.message})` };
   }

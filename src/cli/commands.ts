@@ -34,6 +34,8 @@ export const notImplemented = () => import('../commands/not-implemented.js');
 const env: ArgumentSpec = { name: 'env', description: 'environment name', required: true };
 const acceptHostKey: OptionSpec = { flags: '--accept-host-key <fingerprint>', description: 'trust this new SSH host key (SHA256:...) of a host you rebuilt; it is recorded' };
 const lockWait: OptionSpec = { flags: '--lock-wait <seconds>', description: 'wait this long for another command on the environment to finish' };
+const dnsWait: OptionSpec = { flags: '--dns-wait <seconds>', description: 'wait this long for the HTTPS domains to resolve to the instance before Caddy asks for certificates (default 900 on a terminal; without a terminal, ask once)' };
+const skipDnsWait: OptionSpec = { flags: '--skip-dns-wait', description: 'start Caddy without asking DNS first (split DNS, or records you know the CA sees)' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -114,14 +116,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'configure', summary: 'Install Docker and compose, firewall, security updates', states: 'Provisioned → Configured', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/configure.js') },
   { name: 'release', summary: 'Upload the artifacts, create storage, initialise the database, install backups', states: 'Configured → Released', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/release.js') },
-  { name: 'run', summary: 'Start the stack, wait until healthy, print the service URLs', states: 'Released → Running', arguments: [env], options: [acceptHostKey, lockWait], load: () => import('../commands/run.js') },
+  { name: 'run', summary: 'Start the stack, wait until healthy, print the service URLs', states: 'Released → Running', arguments: [env], options: [acceptHostKey, lockWait, dnsWait, skipDnsWait], load: () => import('../commands/run.js') },
   { name: 'test', summary: 'Smoke-test the running tracker from this machine (announces, health, HTTPS)', states: 'Running (unchanged)', arguments: [env], load: () => import('../commands/test.js') },
   {
     name: 'deploy',
     summary: 'Everything from the current state to a running, tested tracker; resumes after a failure',
     states: 'any → Running',
     arguments: [{ name: 'env-or-file', description: 'environment name, or a config file to create it from', required: true }],
-    options: [acceptHostKey, lockWait],
+    options: [acceptHostKey, lockWait, dnsWait, skipDnsWait],
     load: () => import('../commands/deploy.js'),
   },
   {

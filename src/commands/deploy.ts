@@ -21,6 +21,7 @@ import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecor
 import { loadValidConfig } from './load-valid-config.js';
 import { isConfigFile } from './config-file-argument.js';
 import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
+import { dnsGateOf } from './dns-gate-options.js';
 
 /**
  * `deploy ENV-or-FILE`: create → provision (or register) → configure → release
@@ -31,6 +32,7 @@ const deploy: CommandHandler = async (context, input) =>
   withJsonResult(context, 'deploy', async (json) => {
     const target = input.args['env-or-file'] ?? '';
     const lockWaitSeconds = lockWaitOf(input);
+    const dns = dnsGateOf(input, context.interactive);
     const source = isConfigFile(target) ? await fromFile(context, resolve(target)) : await fromEnvironment(context, target);
     const { config, secrets, record, isNew, configChanged } = source;
     const deployed = !isNew && record.reached !== 'created';
@@ -39,7 +41,7 @@ const deploy: CommandHandler = async (context, input) =>
     else if (record.state === 'running') context.output.info(`Nothing to change: '${record.name}' already runs this config; checking it again.`);
     const build = (current: EnvironmentRecord): Plan => {
       const artifacts = BUILT_IN.artifacts(config, current);
-      const plan = deployPlan({ config, record: current, artifacts, reapply });
+      const plan = deployPlan({ config, record: current, artifacts, reapply, dns });
       return withGaps(plan, config, current);
     };
     const plan = build(record);

@@ -13,6 +13,7 @@ import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
 import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
+import { dnsGateOf } from './dns-gate-options.js';
 
 export interface StageCommandOptions {
   /** The command as typed, when it is not the stage's own (register runs the provision stage). */
@@ -32,12 +33,13 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
     withJsonResult(context, command, async (json) => {
       const name = input.args['env'] ?? '';
       const lockWaitSeconds = lockWaitOf(input);
+      const dns = stage === 'run' ? dnsGateOf(input, context.interactive) : undefined;
       const update = options.update?.(input);
       const stored = await requireEnvironmentRecord(context.workingDir, name);
       const { config, secrets, unsetVariables } = configFromRecord(stored, context.env);
       const build = (record: EnvironmentRecord): Plan => {
         const artifacts = stage === 'release' ? BUILT_IN.artifacts(config, record) : undefined;
-        const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts })], gaps: [] };
+        const plan: Plan = { environment: name, command, stages: [stagePlan(stage, { config, record, artifacts, ...(dns ? { dns } : {}) })], gaps: [] };
         return withGaps(plan, config, record);
       };
       const current = update ? update(stored) : stored;

@@ -17,6 +17,14 @@ export function configuredDomains(config: EnvironmentConfig): { domain: string; 
   return domains;
 }
 
+/**
+ * The domains Caddy asks certificates for (each HTTPS site's), once: those the DNS gate
+ * waits for. A UDP tracker's domain needs no certificate, so it is only advised.
+ */
+export function httpsDomains(config: EnvironmentConfig): string[] {
+  return [...new Set(topologyOf(config).tlsSites.flatMap((site) => (site.domain === undefined ? [] : [site.domain])))];
+}
+
 export interface DnsRecord {
   readonly type: 'A' | 'AAAA';
   readonly name: string;
@@ -25,14 +33,23 @@ export interface DnsRecord {
 
 /** The records to create at the DNS provider so each domain reaches the instance. */
 export function dnsRecords(config: EnvironmentConfig, address: string | undefined): DnsRecord[] {
+  return recordsFor(configuredDomains(config).map(({ domain }) => domain), address);
+}
+
+/** An A record (AAAA for an IPv6 address) per domain; none without an IP address. */
+export function recordsFor(domains: readonly string[], address: string | undefined): DnsRecord[] {
   if (address === undefined || isIP(address) === 0) return [];
   const type = isIP(address) === 6 ? 'AAAA' : 'A';
-  return configuredDomains(config).map(({ domain }) => ({ type, name: domain, value: address }));
+  return domains.map((domain) => ({ type, name: domain, value: address }));
 }
 
 /** The records as lines for people, with why they matter; none when no domain is set. */
 export function dnsRecordLines(config: EnvironmentConfig, address: string | undefined): string[] {
-  const records = dnsRecords(config, address);
+  return recordLines(dnsRecords(config, address));
+}
+
+/** Records as aligned lines a user can copy into a DNS provider's form or zone file. */
+export function recordLines(records: readonly DnsRecord[]): string[] {
   if (records.length === 0) return [];
   const width = Math.max(...records.map((record) => record.name.length));
   return [

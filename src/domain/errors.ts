@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   'state.unsupported_version': { exit: 1, summary: 'The state file was written by a newer deployer.' },
   'state.rust_deployer': { exit: 1, summary: 'data/<env>/environment.json was written by the Rust deployer; the fix gives the commands that adopt its instance.' },
   'implementation.missing': { exit: 1, summary: 'A piece the command needs (provider, SSH host, renderer) is not available yet.' },
+  'dns.not_ready': { exit: 1, summary: 'An HTTPS domain does not resolve to the instance at the configured resolvers; each one is named with what it resolves to, and the records to create are in the fix.' },
   'step.failed': { exit: 1, summary: 'A step of the plan failed; the environment records where, and re-running resumes.' },
   'interrupted': { exit: 1, summary: 'The command was interrupted at a safe point; re-running resumes.' },
   'hetzner.unauthorized': { exit: 2, summary: 'The Hetzner Cloud API rejected the token (wrong, revoked or from another project).' },

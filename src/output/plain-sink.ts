@@ -1,3 +1,4 @@
+import { recordLines } from '../domain/dns-records.js';
 import type { EngineEvent, EventSink } from '../run/events.js';
 
 export interface PlainSinkOptions {
@@ -55,6 +56,9 @@ export function plainSink(options: PlainSinkOptions): EventSink {
         return;
       case 'step.undo.failed':
         write(`  ✗ undo of ${title} failed: ${event.error}`);
+        return;
+      case 'dns.records':
+        for (const line of recordLines(event.records)) write(`    ${line}`);
         return;
       case 'state.changed':
         if (verbosity >= 1) write(`  state: ${event.from} → ${event.to}`);

@@ -1,14 +1,17 @@
 import type { EnvironmentConfig } from '../config/schema.js';
+import { addressFromConfig } from '../run/lifecycle.js';
 import { remainingStages, STAGES, type Position, type Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configurePlan, destroyPlan, provisionPlan, releasePlan, runPlan, testPlan, type RenderedFile } from './stages.js';
-import type { Plan, StagePlan } from './types.js';
+import type { DnsGateOptions, Plan, StagePlan } from './types.js';
 
 export interface PlanInputs {
   readonly config: EnvironmentConfig;
   readonly record: EnvironmentRecord;
   /** The rendered artifacts `release` uploads; undefined while no renderer is available. */
   readonly artifacts: readonly RenderedFile[] | undefined;
+  /** --dns-wait and --skip-dns-wait; without them the gate asks once. */
+  readonly dns?: DnsGateOptions;
 }
 
 export function stagePlan(stage: Stage | 'test', inputs: PlanInputs): StagePlan {
@@ -20,7 +23,7 @@ export function stagePlan(stage: Stage | 'test', inputs: PlanInputs): StagePlan 
     case 'release':
       return releasePlan(inputs.config, inputs.artifacts, inputs.record.name);
     case 'run':
-      return runPlan();
+      return runPlan(inputs.config, inputs.record.instance.address ?? addressFromConfig(inputs.config), inputs.dns);
     case 'test':
       return testPlan(inputs.config);
     case 'destroy':

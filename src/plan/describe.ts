@@ -24,6 +24,16 @@ export function describeStep(step: Step): string[] {
         ...(step.call.action === 'create' ? ['skip if: the provider already has an instance with this name'] : []),
         ...(step.call.action === 'destroy' ? ['skip if: the provider has no such instance'] : []),
       ];
+    case 'dns-records':
+      return [`show the A/AAAA records that point ${step.domains.join(', ')} at the instance's address, once it is known`];
+    case 'dns-gate': {
+      const where = step.address ?? 'the address known after provisioning';
+      const how = step.timeoutSeconds === 0 ? 'ask once; fail at once with the records to create when one does not (no --dns-wait)' : `every ${step.intervalSeconds}s, up to ${step.timeoutSeconds}s`;
+      return [
+        `ask ${step.resolvers.join(', ')} until ${step.domains.join(', ')} resolve to ${where} (${how})`,
+        ...(step.skipped ? [`skipped: ${step.skipped}`] : []),
+      ];
+    }
     case 'wait':
       return [`wait until ${step.condition.type === 'ssh-reachable' ? 'SSH answers' : `$ ${step.condition.command}`} succeeds (every ${step.intervalSeconds}s, up to ${step.timeoutSeconds}s)`];
   }

@@ -6,7 +6,9 @@ import { runSteps } from '../remote/steps/run.js';
 import type { HostStep } from '../remote/steps/step.js';
 import { topologyOf } from '../domain/topology.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
-import type { RemoteCommandStep, StagePlan, Step, UploadStep } from './types.js';
+import { configuredDomains, httpsDomains } from '../domain/dns-records.js';
+import { DEFAULT_DNS_RESOLVERS } from '../checks/dns-gate.js';
+import type { DnsGateOptions, DnsGateStep, RemoteCommandStep, StagePlan, Step, UploadStep } from './types.js';
 
 /**
  * One pure function per stage: (config, state) → steps. Host steps come from
@@ -69,6 +71,11 @@ export function provisionPlan(config: EnvironmentConfig, record: EnvironmentReco
     sudo: true,
     changes: 'nothing; fails on a host the deployer cannot manage',
   });
+  const domains = configuredDomains(config).map(({ domain }) => domain);
+  if (domains.length > 0) {
+    // Shown as soon as the address is known: configure and release take minutes, time DNS needs anyway.
+    steps.push({ kind: 'dns-records', id: 'dns-records', title: 'Show the DNS records to create for the instance', domains, changes: 'nothing' });
+  }
   return { stage: 'provision', command: creates ? 'provision' : 'register', steps };
 }
 
@@ -92,8 +99,28 @@ export function releasePlan(config: EnvironmentConfig, artifacts: readonly Rende
   return { stage: 'release', command: 'release', steps };
 }
 
-export function runPlan(): StagePlan {
-  return { stage: 'run', command: 'run', steps: runSteps().map(remoteStep) };
+/** Without a terminal and without --dns-wait the gate asks once: a script must not hang for 15 minutes unasked. */
+export const DEFAULT_DNS_GATE: DnsGateOptions = { waitSeconds: 0, skip: false };
+
+export function runPlan(config: EnvironmentConfig, address: string | undefined, dns: DnsGateOptions = DEFAULT_DNS_GATE): StagePlan {
+  const domains = httpsDomains(config);
+  const gate: DnsGateStep[] = domains.length === 0 ? [] : [dnsGateStep(config, domains, address, dns)];
+  return { stage: 'run', command: 'run', steps: [...gate, ...runSteps({ certificateDomains: domains }).map(remoteStep)] };
+}
+
+function dnsGateStep(config: EnvironmentConfig, domains: readonly string[], address: string | undefined, dns: DnsGateOptions): DnsGateStep {
+  return {
+    kind: 'dns-gate',
+    id: 'dns-gate',
+    title: `Wait until ${domains.join(', ')} resolve${domains.length === 1 ? 's' : ''} to the instance`,
+    domains,
+    resolvers: config.https?.dns_resolvers ?? DEFAULT_DNS_RESOLVERS,
+    address,
+    timeoutSeconds: dns.waitSeconds,
+    intervalSeconds: 5,
+    ...(dns.skip ? { skipped: '--skip-dns-wait' } : {}),
+    changes: 'nothing; Caddy asks for certificates only once every HTTPS domain points at the instance',
+  };
 }
 
 /** The host steps the rendered scripts print, as plan steps: the same command lines, run as root. */

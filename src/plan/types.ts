@@ -73,7 +73,37 @@ export interface WaitStep extends StepBase {
   readonly intervalSeconds: number;
 }
 
-export type Step = RemoteCommandStep | UploadStep | ProviderStep | LocalWriteStep | WaitStep;
+/** Shows the DNS records to create for the instance's address (a `dns.records` event). Changes nothing. */
+export interface DnsRecordsStep extends StepBase {
+  readonly kind: 'dns-records';
+  readonly domains: readonly string[];
+}
+
+/**
+ * The DNS gate: waits until every HTTPS domain resolves to the instance at the
+ * resolvers, so Caddy's first certificate requests do not fail. Changes nothing.
+ */
+export interface DnsGateStep extends StepBase {
+  readonly kind: 'dns-gate';
+  readonly domains: readonly string[];
+  readonly resolvers: readonly string[];
+  /** The address as the plan knew it, for the dry run; the run asks the environment. */
+  readonly address: string | undefined;
+  /** 0: ask once and fail at once when a domain is not ready. */
+  readonly timeoutSeconds: number;
+  readonly intervalSeconds: number;
+  /** Why the gate is not asked (--skip-dns-wait). */
+  readonly skipped?: string;
+}
+
+/** How the DNS gate behaves, from --dns-wait and --skip-dns-wait. */
+export interface DnsGateOptions {
+  /** 0: ask once and fail at once (a run without a terminal and without --dns-wait). */
+  readonly waitSeconds: number;
+  readonly skip: boolean;
+}
+
+export type Step = RemoteCommandStep | UploadStep | ProviderStep | LocalWriteStep | WaitStep | DnsRecordsStep | DnsGateStep;
 export type StepKind = Step['kind'];
 
 /**

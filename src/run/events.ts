@@ -1,6 +1,7 @@
 import { maskSecretsDeep } from '../domain/mask-secrets.js';
 import type { StateName } from '../domain/states.js';
 import type { StepKind } from '../plan/types.js';
+import type { DnsRecord } from '../domain/dns-records.js';
 
 /**
  * What the executor reports while it runs a plan. Every sink (listr2 tree,
@@ -25,6 +26,8 @@ export type EngineEvent =
   | { readonly type: 'step.undo.succeeded'; readonly step: string }
   /** The undo failed; the undos of the steps before it still run. */
   | { readonly type: 'step.undo.failed'; readonly step: string; readonly error: string }
+  /** The records that point the domains at the instance: shown once its address is known, and when the DNS gate waits for them. */
+  | { readonly type: 'dns.records'; readonly step: string; readonly address: string; readonly records: readonly DnsRecord[] }
   | { readonly type: 'state.changed'; readonly environment: string; readonly from: StateName; readonly to: StateName }
   | { readonly type: 'plan.finished'; readonly outcome: 'succeeded' | 'failed' | 'interrupted' };
 

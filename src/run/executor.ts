@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.js';
 import { sha256 } from '../plan/describe.js';
-import type { LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
+import type { DnsGateStep, DnsRecordsStep, LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { EventSink } from './events.js';
 import type { Provider, RemoteConnector } from './ports.js';
@@ -12,6 +12,8 @@ import { shellQuote } from '../render/quote.js';
 import { remoteCommandLine } from '../plan/command-line.js';
 import { batchScript } from './remote-batch.js';
 import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
+import { waitForDns } from '../checks/dns-gate.js';
+import { recordsFor } from '../domain/dns-records.js';
 
 /** What a step learned that the environment must remember at once (so nothing created is forgotten). */
 export type Discovery =
@@ -238,7 +240,38 @@ export class Executor {
         return this.callProvider(step);
       case 'wait':
         return this.wait(step);
+      case 'dns-records':
+        return this.showDnsRecords(step, step.domains);
+      case 'dns-gate':
+        return this.dnsGate(step);
     }
+  }
+
+  private showDnsRecords(step: DnsRecordsStep | DnsGateStep, domains: readonly string[]): string | undefined {
+    const address = this.context.address;
+    if (!address) throw new StepFailure('the instance address is not known yet (provision or register first)');
+    const records = recordsFor(domains, address);
+    if (records.length === 0) return `${address} is not an IP address: point the domains at it with CNAME records`;
+    this.context.emit({ type: 'dns.records', step: step.id, address, records });
+    return undefined;
+  }
+
+  private async dnsGate(step: DnsGateStep): Promise<string | undefined> {
+    if (step.skipped) return step.skipped;
+    const address = this.context.address;
+    if (!address) throw new StepFailure('the instance address is not known yet (provision or register first)');
+    const { emit, signal } = this.context;
+    await waitForDns({
+      domains: step.domains,
+      address,
+      resolvers: step.resolvers,
+      timeoutSeconds: step.timeoutSeconds,
+      intervalSeconds: step.intervalSeconds,
+      signal,
+      onNotReady: (waiting) => this.showDnsRecords(step, waiting.map((answer) => answer.domain)),
+      progress: (line) => emit({ type: 'step.output', step: step.id, stream: 'stderr', line }),
+    });
+    return undefined;
   }
 
   private async runRemoteBatch(stage: string, steps: readonly RemoteCommandStep[]): Promise<StageStop | undefined> {

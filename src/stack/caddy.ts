@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailProblem } from '../config/fields.js';
+import { DEFAULT_DNS_RESOLVERS, resolverProblem } from '../checks/dns-gate.js';
 import { nonEmpty, parseUrl, validated } from '../config/schema-parts.js';
 import type { StackService } from './types.js';
 
@@ -20,6 +21,11 @@ export const HttpsSection = z
     acme_ca_root: nonEmpty('acme_ca_root')
       .optional()
       .describe('CA certificate (PEM) Caddy trusts when talking to acme_ca, when that CA\'s HTTPS certificate is not publicly trusted. Path on this machine: absolute, ~/..., or relative to the config file; uploaded next to the Caddyfile.'),
+    dns_resolvers: z
+      .array(validated(resolverProblem, 'dns_resolvers entry', 'write a resolver\'s IP address, optionally with a port: "9.9.9.9", "192.0.2.53:5353" or "[2001:db8::53]:53"'))
+      .min(1, 'dns_resolvers must name at least one resolver')
+      .optional()
+      .describe(`DNS resolvers deploy asks whether each HTTPS domain points at the instance before Caddy asks for certificates (IP or IP:PORT). Default: ${DEFAULT_DNS_RESOLVERS.join(', ')}.`),
   })
   .superRefine((https, ctx) => {
     const conflict = (key: string, message: string, fix: string) => ctx.addIssue({ code: 'custom', path: [key], message, params: { code: 'config.conflict', fix } });

@@ -1,5 +1,6 @@
 import { connect } from 'node:tls';
 import type { CertificateInfo } from './snapshot.js';
+import { isNoCertificateAlert, NO_CERTIFICATE_YET } from '../checks/http-get.js';
 
 /**
  * The certificate a domain is served with, read from the instance's port 443
@@ -32,7 +33,9 @@ export function readCertificate(domain: string, address: string, options: { time
         trusted: socket.authorized,
       });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ domain, error: `${where}: ${error.code ? `${error.code}: ` : ''}${error.message}` }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish({ domain, error: isNoCertificateAlert(error) ? `${where}: ${NO_CERTIFICATE_YET}` : `${where}: ${error.code ? `${error.code}: ` : ''}${error.message}` }),
+    );
   });
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,9 +45,12 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
     ]);
     // The edits a user of a private CA makes: its directory and the root its endpoint uses.
     const config = parse(readFileSync(env.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-    config['https'] = { ...config['https'], acme_ca: lab.acme.ca, acme_ca_root: lab.acme.root };
+    // And the resolver the DNS gate asks: the one pebble resolves with (challtestsrv), never a public one.
+    config['https'] = { ...config['https'], acme_ca: lab.acme.ca, acme_ca_root: lab.acme.root, dns_resolvers: [lab.acme.resolver] };
     writeFileSync(env.configPath, stringify(config), { mode: 0o600 });
 
+    // No domain points anywhere yet: challtestsrv answers them with its default (127.0.0.1).
+    await pointDomains(lab, undefined);
     issuingRoot = await fetchText(`${new URL(lab.acme.ca).origin.replace(':14000', ':15000')}/roots/0`, readFileSync(lab.acme.root));
     issuingRootPath = join(env.workingDir, 'pebble-issuing-root.pem');
     writeFileSync(issuingRootPath, issuingRoot);
@@ -76,37 +79,59 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
     expect(config.backup).toBeDefined();
   });
 
-  it('deploys: Caddy gets certificates from pebble, every service runs, and deploy\'s own smoke test passes', async () => {
+  it('deploys: shows the DNS records, waits for them at the gate, then Caddy gets every certificate on the first try; every service runs and the smoke test passes', async () => {
     explainFailure();
-    // Like a user pointing DNS at the instance as soon as provision gives it an address:
-    // here, the DNS pebble asks (challtestsrv) answers the four domains with it.
+    // Like a user who creates the records only once deploy shows them and waits: here, a
+    // while after the run stage (whose first step is the DNS gate) has begun, the DNS
+    // pebble asks (challtestsrv) is told to answer the four domains with the instance.
     let pointed: string | undefined;
     let deploying = true;
     const pointDns = (async () => {
       while (deploying && pointed === undefined) {
-        let current: string | undefined;
+        let record: ReturnType<LabEnvironment['record']> | undefined;
         try {
-          current = env.record().instance.address;
+          record = env.record();
         } catch {
           // not created yet
         }
-        if (current) {
-          await pointDomains(lab, current);
-          pointed = current;
+        if (record?.state === 'starting' && record.instance.address) {
+          await sleep(8000);
+          await pointDomains(lab, record.instance.address);
+          pointed = record.instance.address;
         }
         await sleep(1000);
       }
     })();
-    const result = await env.ttdWith(withRoot(), 'deploy', env.configPath);
+    const pebbleLogBefore = statSync(lab.acme.log).size;
+    const result = await env.ttdWith(withRoot(), 'deploy', env.configPath, '--json', '--dns-wait', '300');
     deploying = false;
     await pointDns;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(env.record().state).toBe('running');
     expect(pointed).toBe(address());
 
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const records = Object.values(DOMAINS).map((domain) => ({ type: 'A', name: domain, value: address() }));
+    // The records, as soon as provision knew the address: long before the gate.
+    const shown = events.find((event) => event.type === 'dns.records' && event.step === 'dns-records')?.records as typeof records | undefined;
+    expect(shown).toHaveLength(records.length);
+    expect(shown).toEqual(expect.arrayContaining(records));
+    const gateLines = events.filter((event) => event.type === 'step.output' && event.step === 'dns-gate').map((event) => String(event.line));
+    expect(gateLines.length, JSON.stringify(gateLines)).toBeGreaterThan(0);
+    expect(gateLines[0]).toContain(`${DOMAINS.api} resolves to 127.0.0.1, not to the instance's ${address()}`);
+    const order = (type: string, step: string) => events.findIndex((event) => event.type === type && event.step === step);
+    expect(order('step.succeeded', 'dns-gate')).toBeGreaterThan(-1);
+    expect(order('step.succeeded', 'dns-gate')).toBeLessThan(order('step.started', 'start-stack'));
+    expect(order('step.succeeded', 'wait-certificates')).toBeGreaterThan(order('step.succeeded', 'start-stack'));
+    // Caddy asked only once DNS was right: pebble validated every name on the first try.
+    const pebbleLog = readFileSync(lab.acme.log, 'utf8').slice(pebbleLogBefore);
+    expect(pebbleLog).not.toMatch(/set INVALID/);
+    expect(pebbleLog.match(/authz \S+ set VALID/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+    for (const domain of Object.values(DOMAINS)) expect(pebbleLog).toContain(`Attempting to validate w/ HTTP: http://${domain}:80/`);
+
     const services = (await env.onInstance('cd /opt/torrust && docker compose ps --format "{{.Service}} {{.State}}"')).split('\n').sort();
     expect(services).toEqual(['caddy running', 'grafana running', 'mysql running', 'prometheus running', 'tracker running']);
-    const output = result.stdout + result.stderr;
+    const output = result.stdout;
     for (const port of [6969, 6868]) expect(output).toContain(`udp://${address()}:${port}/announce`);
     for (const domain of [DOMAINS.http1, DOMAINS.http2]) expect(output).toContain(`https://${domain}/announce`);
     // The custom CA's root went up next to the Caddyfile and Caddy was told to use both.
@@ -189,6 +214,24 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
       'data/storage/caddy/etc/acme-ca-root.pem',
       'data/storage/backup/etc/backup.conf',
     ]));
+  });
+
+  it('a record pointing elsewhere: the DNS gate stops run before the stack is touched, naming both addresses', async () => {
+    explainFailure();
+    const wrong = '10.254.254.254';
+    await postJson(`${lab.acme.dns}/clear-a`, { host: DOMAINS.grafana });
+    await postJson(`${lab.acme.dns}/add-a`, { host: DOMAINS.grafana, addresses: [wrong] });
+    const result = await env.ttd('run', NAME, '--json', '--dns-wait', '6');
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const error = lines.at(-1)!.error as { code: string; message: string };
+    expect(error.code).toBe('dns.not_ready');
+    expect(error.message).toContain(`${DOMAINS.grafana} resolves to ${wrong}, not to the instance's ${address()}`);
+    expect(error.message).not.toContain(`${DOMAINS.api} resolves`);
+    // The records to create, in the fix the message carries.
+    expect(error.message).toContain(`A ${DOMAINS.grafana} ${address()}`);
+    expect(lines.some((line) => line.type === 'step.started' && line.step === 'pull-images')).toBe(false);
+    expect((await env.onInstance('cd /opt/torrust && docker compose ps --format "{{.Service}}"')).split('\n')).toContain('caddy');
   });
 
   it('destroy removes the container and its profile', async () => {

@@ -32,6 +32,10 @@ export interface LabAcme {
   readonly root: string;
   /** pebble-challtestsrv's management API: the DNS pebble resolves domains with (`add-a`). */
   readonly dns: string;
+  /** challtestsrv's DNS server, for https.dns_resolvers: the gate asks what pebble will see. */
+  readonly resolver: string;
+  /** pebble's log: how each validation went. */
+  readonly log: string;
 }
 
 export async function labUp(): Promise<Lab> {
@@ -46,7 +50,7 @@ export async function labUp(): Promise<Lab> {
     return {
       mirror: value('TTD_LAB_MIRROR'),
       lxdImage: value('TTD_LAB_IMAGE'),
-      acme: { ca: value('TTD_LAB_ACME_CA'), root: value('TTD_LAB_ACME_ROOT'), dns: value('TTD_LAB_ACME_DNS') },
+      acme: { ca: value('TTD_LAB_ACME_CA'), root: value('TTD_LAB_ACME_ROOT'), dns: value('TTD_LAB_ACME_DNS'), resolver: value('TTD_LAB_DNS_RESOLVER'), log: value('TTD_LAB_ACME_LOG') },
     };
   } catch (error) {
     const failure = error as { stderr?: string; message: string };

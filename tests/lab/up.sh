@@ -12,7 +12,8 @@
 # Prints shell assignments on stdout: TTD_LAB_MIRROR=..., TTD_LAB_IMAGE=...,
 # TTD_LAB_ACME_CA=... (the directory URL), TTD_LAB_ACME_ROOT=... (the CA certificate of
 # pebble's own HTTPS endpoint, for Caddy's acme_ca_root) and TTD_LAB_ACME_DNS=... (the
-# challtestsrv management URL). The root that signs the certificates pebble issues is
+# challtestsrv management URL), TTD_LAB_DNS_RESOLVER=... (its DNS server, for https.dns_resolvers)
+# and TTD_LAB_ACME_LOG=... (pebble's log). The root that signs the certificates pebble issues is
 # made anew at each start: fetch it from https://GATEWAY:15000/roots/0.
 # Everything started is recorded by PID under /run/ttd-lab; tests/lab/down.sh stops it.
 set -euo pipefail
@@ -142,3 +143,5 @@ echo "TTD_LAB_IMAGE=$image_alias"
 echo "TTD_LAB_ACME_CA=$acme_ca"
 echo "TTD_LAB_ACME_ROOT=$acme_root"
 echo "TTD_LAB_ACME_DNS=$acme_dns"
+echo "TTD_LAB_DNS_RESOLVER=127.0.0.1:18053"
+echo "TTD_LAB_ACME_LOG=$run_dir/pebble.log"

@@ -1,3 +1,4 @@
+import { shellQuote } from '../../render/quote.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 
 const LOG_LINES_PER_SERVICE = 8;
@@ -15,9 +16,43 @@ const FAILING_SERVICES_LOGS = [
   'fi; done',
 ].join(' ');
 
-/** `run`: pull the images, start the stack and wait until every service with a health check is healthy. */
-export function runSteps(options: { waitSeconds?: number } = {}): HostStep[] {
+/** How long run waits for Caddy to obtain the certificates once the stack is up. */
+const CERTIFICATE_WAIT_SECONDS = 180;
+const CADDY_LOG_LINES = 20;
+
+/**
+ * Caddy keeps what it obtained in its data directory (/data in the container,
+ * storage/caddy/data on the host), one directory per CA and domain: a certificate
+ * file there is one Caddy serves. On timeout, Caddy's lines about obtaining them.
+ */
+export function certificateWaitStep(domains: readonly string[], waitSeconds = CERTIFICATE_WAIT_SECONDS): HostStep {
+  const present = (domain: string) => `ls ${DEPLOY_DIR}/storage/caddy/data/caddy/certificates/*/${shellQuote(domain)}/${shellQuote(`${domain}.crt`)} >/dev/null 2>&1`;
+  const missing = ["missing=''", ...domains.map((domain) => `${present(domain)} || missing="$missing ${domain}"`)].join('; ');
+  return {
+    id: 'wait-certificates',
+    title: `Wait until Caddy has a certificate for ${domains.join(', ')}`,
+    commands: [
+      [
+        `waited=0; while :; do ${missing};`,
+        `[ -z "$missing" ] && break;`,
+        `if [ "$waited" -ge ${waitSeconds} ]; then`,
+        `echo "${DIAGNOSIS_MARKER} Caddy has no certificate after ${waitSeconds} s for:$missing. Check that each name resolves to this host and that ports 80 and 443 are open to the internet; Caddy keeps retrying on its own (ttd status shows when the certificate arrives). Caddy's last lines about certificates:" >&2;`,
+        `cd ${DEPLOY_DIR} && docker compose logs --no-color --no-log-prefix caddy 2>&1 | grep -iE 'error|challenge|obtain|certificate|acme' | tail -n ${CADDY_LOG_LINES} | sed 's/^/    /' >&2;`,
+        'exit 1; fi;',
+        'sleep 2; waited=$((waited + 2)); done',
+        `&& echo "certificates in place for: ${domains.join(' ')}"`,
+      ].join(' '),
+    ],
+  };
+}
+
+/**
+ * `run`: pull the images, start the stack and wait until every service with a health check
+ * is healthy, then, with HTTPS sites, until Caddy has their certificates.
+ */
+export function runSteps(options: { waitSeconds?: number; certificateDomains?: readonly string[] } = {}): HostStep[] {
   const wait = options.waitSeconds ?? 300;
+  const domains = options.certificateDomains ?? [];
   return [
     { id: 'pull-images', title: 'Pull the images', commands: [`cd ${DEPLOY_DIR} && docker compose pull --quiet`] },
     {
@@ -25,6 +60,7 @@ export function runSteps(options: { waitSeconds?: number } = {}): HostStep[] {
       title: 'Start the stack and wait until it is healthy',
       commands: [`cd ${DEPLOY_DIR} && { docker compose up --detach --remove-orphans --wait --wait-timeout ${wait} || { status=$?; ${FAILING_SERVICES_LOGS}; exit $status; }; }`],
     },
+    ...(domains.length > 0 ? [certificateWaitStep(domains)] : []),
     { id: 'show-stack', title: 'Show the running services', commands: [`cd ${DEPLOY_DIR} && docker compose ps`] },
   ];
 }

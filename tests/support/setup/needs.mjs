@@ -64,6 +64,13 @@ export const NEEDS = [
     missing: () => (onPath('openssl') ? undefined : 'openssl is not installed'),
   },
   {
+    tag: 'needs-challtestsrv',
+    title: 'the DNS gate against a real DNS server on loopback (pebble-challtestsrv)',
+    install: 'apt',
+    packages: ['pebble'],
+    missing: () => (onPath('pebble-challtestsrv') ? undefined : 'pebble-challtestsrv is not installed'),
+  },
+  {
     tag: 'needs-ssh-target',
     title: 'SSH against a real OpenSSH server (Debian 13 in a network namespace)',
     install: 'debian',
