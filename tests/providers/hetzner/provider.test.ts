@@ -15,7 +15,7 @@ function hetznerConfig(publicKey: string): EnvironmentConfig {
     minimalConfig({
       environment: { name: 'hetzner-env' },
       ssh_credentials: { private_key_path: join(keys, 'id'), public_key_path: join(keys, 'id.pub') },
-      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' },
+      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' },
     }),
   );
 }
