@@ -337,7 +337,7 @@ export class HetznerApiStandIn {
       case 'GET /images/{id}':
         return { status: 200, body: { image: this.find(new Map(this.images.map((image) => [image.id, image])), 'image', id) } };
       case 'GET /images':
-        return this.list('images', query.get('include_deprecated') === 'true' ? this.images : this.images.filter((image) => image.deprecated === null), query, {
+        return this.list('images', queryFlag(query, 'include_deprecated') ? this.images : this.images.filter((image) => image.deprecated === null), query, {
           name: (item, value) => item.name === value,
           type: (item, value) => item.type === value,
           architecture: (item, value) => item.architecture === value,
@@ -688,6 +688,11 @@ function storedRules(rules: unknown): Record<string, unknown>[] {
     destination_ips: rule['destination_ips'] ?? [],
     description: rule['description'] ?? null,
   }));
+}
+
+/** A boolean query parameter as clients send it: `true` (Go, curl) or `True` (python-requests). */
+function queryFlag(query: URLSearchParams, name: string): boolean {
+  return ['true', '1'].includes((query.get(name) ?? '').toLowerCase());
 }
 
 function object(body: unknown): Record<string, unknown> {

@@ -64,6 +64,18 @@ export const NEEDS = [
     missing: () => (onPath('openssl') ? undefined : 'openssl is not installed'),
   },
   {
+    tag: 'needs-hcloud-clients',
+    title: "the Hetzner API stand-in checked by Hetzner's own clients (the hcloud CLI and python3-hcloud)",
+    install: 'apt',
+    packages: ['hcloud-cli', 'python3-hcloud'],
+    missing: () => {
+      if (!onPath('hcloud')) return 'hcloud is not installed';
+      // Debian's interpreter: python3-hcloud lives in its dist-packages, not in a pyenv's.
+      if (!runs('/usr/bin/python3', ['-c', 'import hcloud'])) return '/usr/bin/python3 cannot import hcloud';
+      return undefined;
+    },
+  },
+  {
     tag: 'needs-ssh-target',
     title: 'SSH against a real OpenSSH server (Debian 13 in a network namespace)',
     install: 'debian',
