@@ -21,13 +21,6 @@ export function serverTypeNotice(type: ServerType, location: string, now: number
   return `The Hetzner server type "${type.name}" is deprecated: it can be ordered until ${day(deprecation)}, after that provisioning with it fails; choose a current type for provider.server_type.`;
 }
 
-/** The gross price of the type in the location, as the API states it (EUR). */
-export function priceLine(type: ServerType, location: string): string | undefined {
-  const price = type.prices?.find((entry) => entry.location === location);
-  if (!price) return undefined;
-  return `${type.name} in ${location} costs €${Number(price.price_monthly.gross).toFixed(2)} per month at most, €${Number(price.price_hourly.gross).toFixed(4)} per hour (gross, from GET /server_types)`;
-}
-
 function ended(deprecation: Deprecation, now: number): boolean {
   return Date.parse(deprecation.unavailable_after) <= now;
 }
