@@ -1,3 +1,4 @@
+import { HETZNER_DEFAULTS, HETZNER_SERVER_TYPE_CHOICES } from '../src/providers/hetzner/defaults.js';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
@@ -140,12 +141,8 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     text: 'Hetzner server type',
     help: 'CPU and memory of the server; the flag takes any Hetzner server type.',
     when: is('provider', 'hetzner'),
-    choices: [
-      { value: 'cx22', label: 'cx22 (2 vCPU, 4 GB)' },
-      { value: 'cx32', label: 'cx32 (4 vCPU, 8 GB)' },
-      { value: 'cx42', label: 'cx42 (8 vCPU, 16 GB)' },
-    ],
-    default: 'cx22',
+    choices: HETZNER_SERVER_TYPE_CHOICES.map((choice) => ({ ...choice })),
+    default: HETZNER_DEFAULTS.server_type,
     check: { field: 'hetzner.server_type' },
   },
   {
@@ -159,7 +156,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
       { value: 'hel1', label: 'hel1 (Helsinki)' },
       { value: 'ash', label: 'ash (Ashburn, VA)' },
     ],
-    default: 'nbg1',
+    default: HETZNER_DEFAULTS.location,
     check: { field: 'hetzner.location' },
   },
   {
@@ -167,7 +164,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     text: 'Hetzner image',
     help: 'The operating system of the server.',
     when: is('provider', 'hetzner'),
-    default: 'ubuntu-24.04',
+    default: HETZNER_DEFAULTS.image,
     check: { field: 'hetzner.image' },
   },
   {

@@ -88,7 +88,7 @@ describe('Wizard', () => {
     await finish(instance, onExit);
 
     const written = parse(readFileSync(join(workingDir, 'envs', 'prod.toml'), 'utf8')) as Record<string, any>;
-    expect(written['provider']).toEqual({ provider: 'hetzner', api_token: 'hcloud-secret-token-xyz', server_type: 'cx32', location: 'fsn1', image: 'ubuntu-24.04' });
+    expect(written['provider']).toEqual({ provider: 'hetzner', api_token: 'hcloud-secret-token-xyz', server_type: 'cx33', location: 'fsn1', image: 'ubuntu-24.04' });
     expect(written['tracker'].core.database).toMatchObject({ driver: 'mysql', host: 'mysql', password: 'typed-mysql-password', root_password: 'generated-mysql-root-0003' });
     expect(written['tracker'].http_trackers).toEqual([{ bind_address: '0.0.0.0:7070', domain: 'tracker.example.org', use_tls_proxy: true }]);
     expect(written['tracker'].http_api).toMatchObject({ domain: 'api.example.org', use_tls_proxy: true });

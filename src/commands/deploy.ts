@@ -48,7 +48,7 @@ const deploy: CommandHandler = async (context, input) =>
     await planPreflight({ workingDir: context.workingDir, command: 'deploy', plan, config, position: record, registered: !isNew, configFile: record.config.source_file, unsetVariables: source.unsetVariables, lockWaitSeconds });
     if (context.dryRun) {
       if (isNew) context.output.info(`(dry run) would create environment '${record.name}' in data/${record.name}/ first`);
-      return printDryRun(context, plan);
+      return printDryRun(context, plan, BUILT_IN.provider(config));
     }
 
     if (isNew && !(await createEnvironmentRecord(context.workingDir, record))) {

@@ -25,7 +25,7 @@ const destroy: CommandHandler = async (context, input) =>
     };
     const plan = build(record);
     await planPreflight({ workingDir: context.workingDir, command: 'destroy', plan, config, position: record, registered: true, configFile: record.config.source_file, unsetVariables, lockWaitSeconds });
-    if (context.dryRun) return printDryRun(context, plan);
+    if (context.dryRun) return printDryRun(context, plan, BUILT_IN.provider(config));
     if (input.options['yes'] !== true) {
       await confirmOrRefuse(context, `Destroy environment '${name}' (${config.provider.provider}${record.instance.address ? `, ${record.instance.address}` : ''}) and everything created for it?`, '--yes');
     }

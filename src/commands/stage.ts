@@ -45,7 +45,7 @@ export function stageCommand(stage: Exclude<Stage, 'destroy'>, options: StageCom
       const current = update ? update(stored) : stored;
       const plan = build(current);
       await planPreflight({ workingDir: context.workingDir, command, plan, config, position: current, registered: true, configFile: stored.config.source_file, unsetVariables, lockWaitSeconds });
-      if (context.dryRun) return printDryRun(context, plan);
+      if (context.dryRun) return printDryRun(context, plan, BUILT_IN.provider(config));
 
       const result = await runPlanCommand(context, json, {
         command,

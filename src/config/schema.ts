@@ -75,7 +75,7 @@ export const HetznerProvider = z.strictObject({
   api_token: nonEmpty('api_token')
     .optional()
     .describe('Hetzner Cloud API token (read & write). Leave it out to use HCLOUD_TOKEN.'),
-  server_type: nonEmpty('server_type').describe('Hetzner server type, for example "cx22".'),
+  server_type: nonEmpty('server_type').describe('Hetzner server type, for example "cx23".'),
   location: nonEmpty('location').describe('Hetzner location, for example "nbg1".'),
   image: nonEmpty('image').describe('Hetzner image, for example "ubuntu-24.04".'),
 });

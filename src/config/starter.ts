@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
+import { HETZNER_DEFAULTS } from '../providers/hetzner/defaults.js';
 import { EnvironmentConfigShape, type EnvironmentConfig, type EnvironmentConfigInput, type ProviderName } from './schema.js';
 
 /** Fresh random secret, URL- and shell-safe. */
@@ -9,7 +10,7 @@ export function generateSecret(bytes = 24): string {
 
 const PROVIDERS: Record<ProviderName, EnvironmentConfig['provider'] | Record<string, unknown>> = {
   lxd: { provider: 'lxd', profile_name: 'torrust-profile-my-tracker' },
-  hetzner: { provider: 'hetzner', server_type: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' },
+  hetzner: { provider: 'hetzner', ...HETZNER_DEFAULTS },
   existing: { provider: 'existing' },
 };
 

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   'hetzner.server_type_unavailable': { exit: 2, summary: 'The configured Hetzner server type does not exist, is deprecated, or is not offered in the location.' },
   'hetzner.location_unknown': { exit: 2, summary: 'The configured Hetzner location does not exist.' },
   'hetzner.image_unknown': { exit: 2, summary: 'The configured Hetzner image does not exist for the server type\'s architecture.' },
+  'hetzner.user_data_too_large': { exit: 2, summary: 'The cloud-init user data is larger than the 32 KiB Hetzner accepts.' },
   'hetzner.name_taken': { exit: 1, summary: 'A Hetzner resource with the name the deployer needs exists and was not created for this environment.' },
   'hetzner.quota_exceeded': { exit: 1, summary: 'The Hetzner Cloud project reached a resource limit (servers, firewalls, ...).' },
   'hetzner.action_failed': { exit: 1, summary: 'A Hetzner Cloud action (create, delete, ...) ended in error or did not finish in time.' },

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { remoteCommandLine } from './command-line.js';
-import type { Plan, Step } from './types.js';
+import type { Plan, ProviderStep, Step } from './types.js';
+
+/** The requests (Hetzner) or commands (LXD) a provider step makes, from the provider. */
+export type ProviderRequests = (step: ProviderStep) => readonly string[];
 
 /** How a step is shown in a dry run: everything it would do, and never a file's content (it may hold secrets). */
-export function describeStep(step: Step): string[] {
+export function describeStep(step: Step, requests?: ProviderRequests): string[] {
   switch (step.kind) {
     case 'remote':
       return [
@@ -23,6 +26,7 @@ export function describeStep(step: Step): string[] {
           : `API: ${step.provider} ${step.call.action} ${step.call.instanceName}`,
         ...(step.call.action === 'create' ? ['skip if: the provider already has an instance with this name'] : []),
         ...(step.call.action === 'destroy' ? ['skip if: the provider has no such instance'] : []),
+        ...(requests?.(step) ?? []).map((line) => `→ ${line}`),
       ];
     case 'dns-records':
       return [`show the A/AAAA records that point ${step.domains.join(', ')} at the instance's address, once it is known`];
@@ -39,7 +43,7 @@ export function describeStep(step: Step): string[] {
   }
 }
 
-export function planText(plan: Plan): string {
+export function planText(plan: Plan, requests?: ProviderRequests): string {
   const count = plan.stages.reduce((total, stage) => total + stage.steps.length, 0);
   const lines = [`Plan for '${plan.environment}' (${plan.command}): ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, ${count} step${count === 1 ? '' : 's'}`];
   let number = 0;
@@ -48,7 +52,7 @@ export function planText(plan: Plan): string {
     if (stage.steps.length === 0) lines.push('  nothing to do');
     for (const step of stage.steps) {
       number += 1;
-      lines.push(`  ${number}. ${step.title}`, ...describeStep(step).map((line) => `     ${line}`), `     changes: ${step.changes}`);
+      lines.push(`  ${number}. ${step.title}`, ...describeStep(step, requests).map((line) => `     ${line}`), `     changes: ${step.changes}`);
     }
   }
   if (plan.gaps.length > 0) lines.push('', 'Not available in this build, so the plan cannot run yet:', ...plan.gaps.map((gap) => `  - ${gap}`));
@@ -56,7 +60,7 @@ export function planText(plan: Plan): string {
 }
 
 /** The plan as JSON: file contents are replaced by their size and SHA-256. */
-export function planJson(plan: Plan): Record<string, unknown> {
+export function planJson(plan: Plan, requests?: ProviderRequests): Record<string, unknown> {
   return {
     environment: plan.environment,
     command: plan.command,
@@ -69,6 +73,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
           const { content, ...rest } = step;
           return { ...rest, mode: octal(step.mode), size: byteLength(content), sha256: sha256(content) };
         }
+        if (step.kind === 'provider' && requests) return { ...step, requests: requests(step) };
         return step;
       }),
     })),

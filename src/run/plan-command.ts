@@ -1,6 +1,6 @@
 import type { RunContext } from './context.js';
 import { planJson, planText } from '../plan/describe.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, ProviderStep } from '../plan/types.js';
 import type { NdjsonWriter } from '../output/ndjson-sink.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { environmentDir } from '../state/store.js';
@@ -10,12 +10,13 @@ import type { Provider, RemoteConnector } from './ports.js';
 import { openSession } from './session.js';
 
 /** --dry-run: the plan on stdout (text, or one NDJSON plan line and the result), nothing changed anywhere. */
-export function printDryRun(context: RunContext, plan: Plan): number {
+export function printDryRun(context: RunContext, plan: Plan, provider?: Provider): number {
+  const requests = provider && ((step: ProviderStep) => provider.plan(step.call.action, step.call.instanceName));
   if (context.json) {
-    context.output.record({ type: 'plan', ...planJson(plan) });
+    context.output.record({ type: 'plan', ...planJson(plan, requests) });
     context.output.resultJson({ dry_run: true, environment_name: plan.environment, runnable: plan.gaps.length === 0 });
   } else {
-    context.output.result(planText(plan));
+    context.output.result(planText(plan, requests));
   }
   return 0;
 }

@@ -73,7 +73,7 @@ private_key_path = "id"
 public_key_path = "id.pub"
 [provider]
 provider = "hetzner"
-server_type = "cx22"
+server_type = "cx23"
 location = "nbg1"
 image = "debian-13"
 [tracker.core.database]

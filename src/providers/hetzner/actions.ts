@@ -26,7 +26,16 @@ export async function waitForActions(http: HetznerHttp, actions: readonly Action
     const updated: Action[] = [];
     for (let start = 0; start < running.length; start += BATCH) {
       const ids = running.slice(start, start + BATCH).map((action) => action.id);
-      updated.push(...(await http.list<Action>('/actions', 'actions', { id: ids, sort: ['status', 'id'] }, signal)));
+      // GET /actions takes ids, not pages: one request per batch, no page or per_page.
+      const body = await http.request<{ actions: Action[] }>('GET', '/actions', { query: { id: ids, sort: ['status', 'id'] }, signal });
+      const missing = ids.filter((id) => !body.actions.some((action) => action.id === id));
+      if (missing.length > 0) {
+        throw new DeployerError('hetzner.action_failed', `The Hetzner API does not know the action${missing.length > 1 ? 's' : ''} ${missing.map((id) => `#${id}`).join(', ')} it returned earlier, so whether ${missing.length > 1 ? 'they' : 'it'} finished is unknown.`, {
+          fix: 'check the resource in the Hetzner Console; run the command again: it resumes from what exists',
+          data: { action_ids: missing },
+        });
+      }
+      updated.push(...body.actions);
     }
     for (const action of updated) throwIfFailed(action);
     const stillRunning = new Set(updated.filter((action) => action.status === 'running').map((action) => action.id));

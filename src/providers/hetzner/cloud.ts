@@ -2,8 +2,10 @@ import { DeployerError } from '../../domain/errors.js';
 import { waitForActions, ACTION_TIMEOUT_MS, POLL_INTERVAL_MS } from './actions.js';
 import { HetznerApiError } from './errors.js';
 import { HetznerHttp, type HetznerHttpOptions } from './http.js';
-import { belongsTo, environmentLabels, environmentSelector } from './labels.js';
+import { belongsTo, environmentSelector } from './labels.js';
+import { firewallBody, serverBody, sshKeyBody, USER_DATA_LIMIT, type ServerBodySpec } from './requests.js';
 import type { Action, Firewall, FirewallRule, Image, Location, Server, ServerType, SshKey } from './schema.js';
+import { serverTypeNotice, serverTypeProblem } from './server-type.js';
 import { sshKeyFingerprint } from './ssh-key.js';
 
 export type ResourceKind = 'server' | 'firewall' | 'ssh_key';
@@ -33,19 +35,14 @@ export interface Addresses {
   readonly ipv6: string | undefined;
 }
 
-export interface ServerSpec {
-  readonly environment: string;
-  readonly name: string;
-  readonly serverType: string;
-  readonly location: string;
-  readonly image: string;
-  /** cloud-init user data (at most 32 KiB). */
-  readonly userData: string;
+export interface ServerSpec extends ServerBodySpec {
   readonly sshKeyIds: readonly number[];
   readonly firewallIds: readonly number[];
 }
 
-export interface ProvisionSpec extends Omit<ServerSpec, 'sshKeyIds' | 'firewallIds'> {
+export interface ProvisionSpec extends Omit<ServerSpec, 'sshKeyIds' | 'firewallIds' | 'image'> {
+  /** The image's name; provisioning looks it up and creates the server with its id. */
+  readonly image: string;
   readonly sshKey: { readonly name: string; readonly publicKey: string };
   readonly firewall: { readonly name: string; readonly rules: readonly FirewallRule[] };
 }
@@ -82,20 +79,22 @@ export class HetznerCloud {
     });
   }
 
-  /** The server type, if it exists, is not deprecated and is offered in the location. */
+  /** The server type, if it exists and can be ordered in the location today (a deprecated one until its unavailable_after date). */
   async serverType(name: string, location: string, signal?: AbortSignal): Promise<ServerType> {
+    const now = this.http.time.now();
     const [found] = await this.http.list<ServerType>('/server_types', 'server_types', { name }, signal);
-    const problem = found === undefined ? `Hetzner has no server type "${name}".` : serverTypeProblem(found, location);
+    const problem = found === undefined ? `Hetzner has no server type "${name}".` : serverTypeProblem(found, location, now);
     if (found && problem === undefined) return found;
-    const offered = (await this.http.list<ServerType>('/server_types', 'server_types', {}, signal)).filter((type) => serverTypeProblem(type, location) === undefined);
+    const offered = (await this.http.list<ServerType>('/server_types', 'server_types', {}, signal)).filter((type) => serverTypeProblem(type, location, now) === undefined && serverTypeNotice(type, location, now) === undefined);
     throw new DeployerError('hetzner.server_type_unavailable', problem ?? `Hetzner has no server type "${name}".`, {
       where: 'provider.server_type',
       fix: offered.length > 0 ? `use one of the types offered in ${location}: ${offered.map((type) => `${type.name} (${type.cores} vCPU, ${type.memory} GB)`).join(', ')}` : `no server type is offered in ${location}; choose another provider.location`,
     });
   }
 
+  /** A deprecated image can still be used (the API lists it only with include_deprecated). */
   async image(name: string, architecture: ServerType['architecture'], signal?: AbortSignal): Promise<Image> {
-    const [found] = await this.http.list<Image>('/images', 'images', { name, architecture }, signal);
+    const [found] = await this.http.list<Image>('/images', 'images', { name, architecture, include_deprecated: 'true' }, signal);
     if (found && found.status === 'available') return found;
     const system = await this.http.list<Image>('/images', 'images', { type: 'system', architecture, status: 'available' }, signal);
     throw new DeployerError('hetzner.image_unknown', `Hetzner has no available ${architecture} image "${name}".`, {
@@ -105,21 +104,19 @@ export class HetznerCloud {
   }
 
   /** Checks the configured location, server type and image before anything is created. */
-  async validate(choice: { serverType: string; location: string; image: string }, signal?: AbortSignal): Promise<{ location: Location; serverType: ServerType; image: Image }> {
+  async validate(choice: { serverType: string; location: string; image: string }, signal?: AbortSignal): Promise<{ location: Location; serverType: ServerType; image: Image; warnings: string[] }> {
     const location = await this.location(choice.location, signal);
     const serverType = await this.serverType(choice.serverType, location.name, signal);
     const image = await this.image(choice.image, serverType.architecture, signal);
-    return { location, serverType, image };
+    const warnings = [serverTypeNotice(serverType, location.name, this.http.time.now()), image.deprecated ? `The Hetzner image "${choice.image}" is deprecated (since ${image.deprecated.slice(0, 10)}); choose a current one for provider.image.` : undefined];
+    return { location, serverType, image, warnings: warnings.filter((warning) => warning !== undefined) };
   }
 
   /** Uploads the key, or reuses the project's key with the same fingerprint (which destroy then leaves alone unless it is ours). */
   async ensureSshKey(spec: { environment: string; name: string; publicKey: string }, signal?: AbortSignal): Promise<{ key: SshKey; created: boolean }> {
     const fingerprint = sshKeyFingerprint(spec.publicKey);
     try {
-      const body = await this.http.request<{ ssh_key: SshKey }>('POST', '/ssh_keys', {
-        body: { name: spec.name, public_key: spec.publicKey.trim(), labels: environmentLabels(spec.environment) },
-        signal,
-      });
+      const body = await this.http.request<{ ssh_key: SshKey }>('POST', '/ssh_keys', { body: sshKeyBody(spec), signal });
       return { key: body.ssh_key, created: true };
     } catch (error) {
       if (!isApiError(error, 'uniqueness_error')) throw error;
@@ -132,10 +129,7 @@ export class HetznerCloud {
   /** A firewall with exactly these inbound rules; an existing one of this environment gets its rules set again. */
   async ensureFirewall(spec: { environment: string; name: string; rules: readonly FirewallRule[] }, signal?: AbortSignal): Promise<{ firewall: Firewall; created: boolean }> {
     try {
-      const body = await this.http.request<{ firewall: Firewall; actions: Action[] }>('POST', '/firewalls', {
-        body: { name: spec.name, labels: environmentLabels(spec.environment), rules: spec.rules },
-        signal,
-      });
+      const body = await this.http.request<{ firewall: Firewall; actions: Action[] }>('POST', '/firewalls', { body: firewallBody(spec), signal });
       await waitForActions(this.http, body.actions, signal);
       return { firewall: body.firewall, created: true };
     } catch (error) {
@@ -154,22 +148,9 @@ export class HetznerCloud {
    * same name (a run that crashed before recording it) is adopted.
    */
   async createServer(spec: ServerSpec, signal?: AbortSignal): Promise<{ server: Server; actions: Action[]; created: boolean }> {
+    checkUserDataSize(spec.userData);
     try {
-      const body = await this.http.request<{ server: Server; action: Action; next_actions: Action[] }>('POST', '/servers', {
-        body: {
-          name: spec.name,
-          server_type: spec.serverType,
-          location: spec.location,
-          image: spec.image,
-          user_data: spec.userData,
-          ssh_keys: spec.sshKeyIds,
-          firewalls: spec.firewallIds.map((firewall) => ({ firewall })),
-          labels: environmentLabels(spec.environment),
-          public_net: { enable_ipv4: true, enable_ipv6: true },
-          start_after_create: true,
-        },
-        signal,
-      });
+      const body = await this.http.request<{ server: Server; action: Action; next_actions: Action[] }>('POST', '/servers', { body: serverBody(spec), signal });
       return { server: body.server, actions: [body.action, ...body.next_actions], created: true };
     } catch (error) {
       if (!isApiError(error, 'uniqueness_error')) throw error;
@@ -200,12 +181,13 @@ export class HetznerCloud {
    * API returns it, so a crash later still leaves the id in the caller's state.
    */
   async provision(spec: ProvisionSpec, onCreated: (resource: ResourceRef) => void | Promise<void>, signal?: AbortSignal): Promise<{ server: Server; addresses: Addresses }> {
-    await this.validate(spec, signal);
+    checkUserDataSize(spec.userData);
+    const { image } = await this.validate(spec, signal);
     const { key, created: keyCreated } = await this.ensureSshKey({ environment: spec.environment, ...spec.sshKey }, signal);
     if (keyCreated || belongsTo(key.labels, spec.environment)) await onCreated({ kind: 'ssh_key', id: key.id, name: key.name });
     const { firewall } = await this.ensureFirewall({ environment: spec.environment, ...spec.firewall }, signal);
     await onCreated({ kind: 'firewall', id: firewall.id, name: firewall.name });
-    const { server, actions } = await this.createServer({ ...spec, sshKeyIds: [key.id], firewallIds: [firewall.id] }, signal);
+    const { server, actions } = await this.createServer({ ...spec, image: image.id, sshKeyIds: [key.id], firewallIds: [firewall.id] }, signal);
     await onCreated({ kind: 'server', id: server.id, name: server.name });
     return { server, addresses: await this.waitUntilRunning(server.id, actions, signal) };
   }
@@ -267,7 +249,8 @@ export class HetznerCloud {
       const firewall = await this.getIfExists<Firewall>(`/firewalls/${id}`, 'firewall', signal);
       if (!firewall) return false;
       if (firewall.applied_to.length > 0) {
-        const detached = await this.ignoreNotFound(this.http.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/remove_from_resources`, { body: { remove_from: firewall.applied_to }, signal }));
+        // firewall_resource_not_found: the server is already gone, so the firewall is detached from it.
+        const detached = await this.ignoreNotFound(this.http.request<{ actions: Action[] }>('POST', `/firewalls/${id}/actions/remove_from_resources`, { body: { remove_from: firewall.applied_to }, signal }), 'firewall_resource_not_found');
         if (detached) await waitForActions(this.http, detached.actions, signal);
       }
       try {
@@ -292,11 +275,11 @@ export class HetznerCloud {
     return body?.[key];
   }
 
-  private async ignoreNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  private async ignoreNotFound<T>(request: Promise<T>, alsoGone?: string): Promise<T | undefined> {
     try {
       return await request;
     } catch (error) {
-      if (isApiError(error, 'not_found')) return undefined;
+      if (isApiError(error, 'not_found') || (alsoGone !== undefined && isApiError(error, alsoGone))) return undefined;
       throw error;
     }
   }
@@ -307,13 +290,15 @@ export function addressesOf(server: Server): Addresses {
   return { ipv4: server.public_net.ipv4?.ip, ipv6: network ? `${network.split('/')[0]}1` : undefined };
 }
 
-function serverTypeProblem(type: ServerType, location: string): string | undefined {
-  if (type.deprecation) return `The Hetzner server type "${type.name}" is deprecated (announced ${type.deprecation.announced}, unavailable after ${type.deprecation.unavailable_after}).`;
-  if (type.locations === undefined) return undefined;
-  const offered = type.locations.find((entry) => entry.name === location);
-  if (!offered) return `The Hetzner server type "${type.name}" is not offered in ${location}.`;
-  if (offered.deprecation) return `The Hetzner server type "${type.name}" is being withdrawn from ${location} (unavailable after ${offered.deprecation.unavailable_after}).`;
-  return undefined;
+/** Refused before anything is created: Hetzner's limit, and what makes the user data big. */
+function checkUserDataSize(userData: string): void {
+  const size = Buffer.byteLength(userData, 'utf8');
+  if (size <= USER_DATA_LIMIT) return;
+  throw new DeployerError('hetzner.user_data_too_large', `The cloud-init user data is ${size} bytes; Hetzner accepts at most ${USER_DATA_LIMIT} bytes (32 KiB).`, {
+    where: 'ssh_credentials.public_key_path',
+    fix: 'the user data holds the rendered cloud-init.yml with your SSH public key: use a single, short key line (an ed25519 key is about 100 bytes) and check that public_key_path points at a .pub file, not a key bundle',
+    data: { size, limit: USER_DATA_LIMIT },
+  });
 }
 
 function isApiError(error: unknown, apiCode: string): error is HetznerApiError {

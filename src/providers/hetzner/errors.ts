@@ -43,10 +43,17 @@ export function apiErrorFrom(request: FailedRequest, status: number, apiCode: st
       const fields = (details?.fields ?? []).map((field) => ({ name: field.name, messages: [...(field.messages ?? [])] }));
       const listed = fields.map((field) => `${field.name}: ${field.messages.join('; ') || 'invalid'}`).join(', ');
       return new HetznerApiError('hetzner.invalid_input', `The Hetzner Cloud API rejected ${what}: ${apiMessage}${listed ? ` (${listed})` : ''}.`, apiCode, status, {
-        fix: 'correct the provider settings named in the fields (server_type, location, image, SSH key) and run the command again',
+        fix: fields.some((field) => field.name === 'user_data')
+          ? 'the cloud-init user data (the rendered cloud-init.yml with your SSH public key) must be at most 32 KiB: use one short key line in the file ssh_credentials.public_key_path names'
+          : 'correct the provider settings named in the fields (server_type, location, image, SSH key) and run the command again',
         data: { fields },
       });
     }
+    case 'placement_error':
+      return new HetznerApiError('hetzner.api_error', `Hetzner could not place the server (${what}: ${apiMessage}).`, apiCode, status, {
+        where: 'provider.location',
+        fix: 'the location has no room for this server type right now: set another provider.location (or provider.server_type) and run the command again, or wait and retry later',
+      });
     case 'resource_limit_exceeded':
       return new HetznerApiError('hetzner.quota_exceeded', `The Hetzner Cloud project reached a resource limit (${what}: ${apiMessage}).`, apiCode, status, {
         fix: 'delete servers, firewalls or keys the project no longer needs, or ask Hetzner to raise the limit (Hetzner Console → Limits)',

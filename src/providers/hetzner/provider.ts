@@ -1,10 +1,13 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { Provider, ProviderInstance } from '../../run/ports.js';
+import { readFileSync } from 'node:fs';
+import { renderArtifacts } from '../../render/render.js';
 import { cloudInitUserData, readPublicKey } from '../user-data.js';
 import { addressesOf, HetznerCloud, resourceNames } from './cloud.js';
 import { missingTokenError } from './errors.js';
 import { firewallRules } from './firewall-rules.js';
 import { endpointFrom } from './http.js';
+import { firewallBody, labelQuery, maskedUserData, serverBody, sshKeyBody } from './requests.js';
 import type { Server } from './schema.js';
 
 export interface HetznerProviderOptions {
@@ -77,22 +80,37 @@ export class HetznerProvider implements Provider {
     await this.cloud.destroyEnvironment(this.environment, { servers }, signal);
   }
 
+  /** The requests a call makes, with their bodies (user data as size and sha256, never the token). */
   plan(action: 'create' | 'address' | 'destroy', instanceName: string): readonly string[] {
     const names = resourceNames(instanceName);
-    const selector = `label_selector=managed-by=torrust-tracker-deployer,environment=${this.environment}`;
+    const selector = labelQuery(this.environment);
+    const list = (path: string, query: Record<string, string>) => `GET ${path}?${new URLSearchParams({ ...query, page: '1', per_page: '50' }).toString()}`;
     switch (action) {
-      case 'create':
+      case 'create': {
+        const publicKey = publicKeySync(this.config);
+        const { server_type: serverType, location, image } = this.settings;
         return [
-          `GET /locations, /server_types, /images: check ${this.settings.location}, ${this.settings.server_type}, ${this.settings.image}`,
-          `POST /ssh_keys ${names.sshKey} (or reuse the key with the same fingerprint)`,
-          `POST /firewalls ${names.firewall}: ${firewallRules(this.config).map((rule) => `${rule.port}/${rule.protocol}`).join(', ')}`,
-          `POST /servers ${names.server} (${this.settings.server_type} in ${this.settings.location}, ${this.settings.image}, cloud-init user data)`,
-          'GET /actions until the server runs',
+          list('/locations', { name: location }),
+          list('/server_types', { name: serverType }),
+          list('/images', { name: image, architecture: '<the server type\'s>', include_deprecated: 'true' }),
+          `POST /ssh_keys ${JSON.stringify(sshKeyBody({ environment: this.environment, name: names.sshKey, publicKey }))} (on uniqueness_error: ${list('/ssh_keys', { fingerprint: '<of the key>' })})`,
+          `POST /firewalls ${JSON.stringify(firewallBody({ environment: this.environment, name: names.firewall, rules: firewallRules(this.config) }))}`,
+          `POST /servers ${JSON.stringify(serverBody({ environment: this.environment, name: names.server, serverType, location, image: `<id of ${image}>`, userData: '', sshKeyIds: ['<id of the SSH key>'], firewallIds: ['<id of the firewall>'] })).replace('"user_data":""', `"user_data":"${maskedUserData(userDataSync(this.config, publicKey))}"`)}`,
+          'GET /actions?id=<create_server>&id=<start_server>&sort=status&sort=id every 0.5 s until both succeed',
+          'GET /servers/<id> until its status is running',
         ];
+      }
       case 'address':
-        return [`GET /servers?name=${names.server}&${selector}`];
+        return [list('/servers', selector)];
       case 'destroy':
-        return [`GET /servers, /firewalls, /ssh_keys?${selector}`, 'DELETE each server (waiting for it), then each firewall (after remove_from_resources), then each SSH key'];
+        return [
+          list('/servers', selector),
+          list('/firewalls', selector),
+          list('/ssh_keys', selector),
+          'DELETE /servers/<id> for each server found (and each recorded id that is still this environment\'s), then GET /actions?id=<delete_server> until it succeeds',
+          'GET /firewalls/<id>, POST /firewalls/<id>/actions/remove_from_resources {"remove_from":<its applied_to>} while applied (firewall_resource_not_found counts as done), DELETE /firewalls/<id>',
+          'DELETE /ssh_keys/<id> for each SSH key found',
+        ];
     }
   }
 
@@ -110,4 +128,17 @@ export class HetznerProvider implements Provider {
 
 function instanceOf(server: Server): ProviderInstance {
   return { id: String(server.id), name: server.name, kind: 'server' };
+}
+
+/** For the plan, which is synchronous: the key line, or a placeholder the real run would fail on. */
+function publicKeySync(config: EnvironmentConfig): string {
+  try {
+    return readFileSync(config.ssh_credentials.public_key_path, 'utf8').trim();
+  } catch {
+    return `<${config.ssh_credentials.public_key_path}: unreadable>`;
+  }
+}
+
+function userDataSync(config: EnvironmentConfig, publicKey: string): string {
+  return renderArtifacts(config, { sshPublicKey: publicKey }).get('cloud-init.yml')?.content ?? '';
 }

@@ -36,6 +36,11 @@ export interface Deprecation {
   readonly unavailable_after: string;
 }
 
+export interface Money {
+  readonly net: string;
+  readonly gross: string;
+}
+
 export interface Location {
   readonly id: number;
   readonly name: string;
@@ -54,6 +59,8 @@ export interface ServerType {
   readonly disk: number;
   readonly architecture: 'x86' | 'arm';
   readonly deprecation: Deprecation | null;
+  /** Per location, net and gross, as decimal strings. */
+  readonly prices?: readonly { readonly location: string; readonly price_hourly: Money; readonly price_monthly: Money }[];
   /** Where the type is offered; each entry may carry its own deprecation. */
   readonly locations?: readonly { readonly id: number; readonly name: string; readonly deprecation: Deprecation | null }[];
 }

@@ -25,7 +25,7 @@ describe('Hetzner API errors become messages that say what to do', () => {
 
   it('a read-only token: reads work, the first write says a Read & Write token is needed', async () => {
     const h = await harness({ standIn: { tokens: { [STAND_IN_TOKEN]: 'read_write', [READ_ONLY]: 'read' } }, client: { token: READ_ONLY } });
-    await h.cloud.validate({ serverType: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' });
+    await h.cloud.validate({ serverType: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' });
     const error = await failure(h.cloud.ensureSshKey({ environment: 'ro', name: 'ro-key', publicKey: newPublicKey() }));
     expect(error.code).toBe('hetzner.token_readonly');
     expect(error.fix).toContain('Read & Write');
@@ -33,7 +33,7 @@ describe('Hetzner API errors become messages that say what to do', () => {
 
   it('an unknown location lists the real ones', async () => {
     const h = await harness();
-    const error = await failure(h.cloud.validate({ serverType: 'cx22', location: 'mars1', image: 'ubuntu-24.04' }));
+    const error = await failure(h.cloud.validate({ serverType: 'cx23', location: 'mars1', image: 'ubuntu-24.04' }));
     expect(error).toMatchObject({ code: 'hetzner.location_unknown', where: 'provider.location', exitCode: 2 });
     expect(error.fix).toContain('nbg1 (Nuremberg)');
   });
@@ -42,48 +42,38 @@ describe('Hetzner API errors become messages that say what to do', () => {
     const h = await harness();
     const error = await failure(h.cloud.validate({ serverType: 'cx9000', location: 'nbg1', image: 'ubuntu-24.04' }));
     expect(error).toMatchObject({ code: 'hetzner.server_type_unavailable', where: 'provider.server_type' });
-    expect(error.fix).toContain('cx22 (2 vCPU, 4 GB)');
+    expect(error.fix).toContain('cx23 (2 vCPU, 4 GB)');
     expect(error.fix).not.toContain('cx11');
-  });
-
-  it('a deprecated server type is refused before anything is created, with its date', async () => {
-    const h = await harness();
-    h.standIn.deprecateServerType('cx32');
-    const error = await failure(h.cloud.validate({ serverType: 'cx32', location: 'nbg1', image: 'ubuntu-24.04' }));
-    expect(error.code).toBe('hetzner.server_type_unavailable');
-    expect(error.message).toContain('deprecated');
-    expect(error.message).toContain('2025-09-01');
-    expect(h.standIn.requests.every((request) => request.method === 'GET')).toBe(true);
   });
 
   it('a server type not offered in the location says so', async () => {
     const h = await harness();
-    const error = await failure(h.cloud.validate({ serverType: 'cx22', location: 'ash', image: 'ubuntu-24.04' }));
+    const error = await failure(h.cloud.validate({ serverType: 'cx23', location: 'ash', image: 'ubuntu-24.04' }));
     expect(error.message).toContain('not offered in ash');
-    expect(error.fix).toContain('cpx21');
+    expect(error.fix).toContain('cpx22');
   });
 
   it('an unknown image lists the system images', async () => {
     const h = await harness();
-    const error = await failure(h.cloud.validate({ serverType: 'cx22', location: 'nbg1', image: 'windows-95' }));
+    const error = await failure(h.cloud.validate({ serverType: 'cx23', location: 'nbg1', image: 'windows-95' }));
     expect(error).toMatchObject({ code: 'hetzner.image_unknown', where: 'provider.image' });
     expect(error.fix).toContain('ubuntu-24.04');
   });
 
   it('invalid input carries the fields the API named', async () => {
     const h = await harness();
-    const error = await failure(h.cloud.createServer({ environment: 'inv', name: 'bad_name!', serverType: 'cx22', location: 'nbg1', image: 'ubuntu-24.04', userData: 'x'.repeat(33 * 1024), sshKeyIds: [], firewallIds: [] }));
+    const error = await failure(h.cloud.createServer({ environment: 'inv', name: 'bad_name!', serverType: 'cx23', location: 'nbg1', image: 'windows-95', userData: '', sshKeyIds: [], firewallIds: [] }));
     expect(error.code).toBe('hetzner.invalid_input');
     expect(error.data?.['fields']).toEqual([
       { name: 'name', messages: ['must be a valid hostname'] },
-      { name: 'user_data', messages: ['must be a string of at most 32 KiB'] },
+      { name: 'image', messages: ['image not found'] },
     ]);
-    expect(error.message).toContain('user_data: must be a string of at most 32 KiB');
+    expect(error.message).toContain('image: image not found');
   });
 
   it('the project\'s server limit is reported as a quota with what to do', async () => {
     const h = await harness({ standIn: { serverLimit: 0 } });
-    const error = await failure(h.cloud.createServer({ environment: 'q', name: 'q1', serverType: 'cx22', location: 'nbg1', image: 'ubuntu-24.04', userData: '', sshKeyIds: [], firewallIds: [] }));
+    const error = await failure(h.cloud.createServer({ environment: 'q', name: 'q1', serverType: 'cx23', location: 'nbg1', image: 'ubuntu-24.04', userData: '', sshKeyIds: [], firewallIds: [] }));
     expect(error).toMatchObject({ code: 'hetzner.quota_exceeded', apiCode: 'resource_limit_exceeded' });
     expect(error.fix).toContain('Limits');
   });
@@ -99,7 +89,7 @@ describe('Hetzner API errors become messages that say what to do', () => {
   it('the token never appears in errors or in the log', async () => {
     const secret = 'very-secret-token-value-7c1e';
     const h = await harness({ standIn: { tokens: { [secret]: 'read_write' } }, client: { token: secret } });
-    await h.cloud.validate({ serverType: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' });
+    await h.cloud.validate({ serverType: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' });
     h.standIn.inject({ kind: 'bad_gateway', times: 2 });
     await h.cloud.findEnvironment('leak');
     const wrong = new HetznerCloud({ token: `${secret}-revoked`, endpoint: h.standIn.url, clock: fakeClock(), log: (line) => h.log.push(line) });

@@ -9,7 +9,7 @@ const hetznerConfig = (name: string): EnvironmentConfig =>
   EnvironmentConfigSchema.parse(
     minimalConfig({
       environment: { name },
-      provider: { provider: 'hetzner', server_type: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' },
+      provider: { provider: 'hetzner', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' },
     }),
   );
 
@@ -18,7 +18,7 @@ function provisionSpec(config: EnvironmentConfig, publicKey: string) {
   return {
     environment: config.environment.name,
     name: names.server,
-    serverType: 'cx22',
+    serverType: 'cx23',
     location: 'nbg1',
     image: 'ubuntu-24.04',
     userData: '#cloud-config\nusers: []\n',

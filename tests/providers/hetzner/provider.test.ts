@@ -15,7 +15,7 @@ function hetznerConfig(publicKey: string): EnvironmentConfig {
     minimalConfig({
       environment: { name: 'hetzner-env' },
       ssh_credentials: { private_key_path: join(keys, 'id'), public_key_path: join(keys, 'id.pub') },
-      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx22', location: 'nbg1', image: 'ubuntu-24.04' },
+      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' },
     }),
   );
 }
@@ -49,9 +49,13 @@ describe('the Hetzner provider behind the engine\'s Provider interface (against 
   it('plans its API calls for --dry-run, with the firewall\'s ports from the config', () => {
     const config = hetznerConfig(newPublicKey());
     const provider = new HetznerProvider(config, { env: {} });
-    const lines = provider.plan('create', instanceNameOf(config)).join('\n');
-    expect(lines).toContain('POST /servers torrust-tracker-vm-hetzner-env (cx22 in nbg1');
-    expect(lines).toMatch(/POST \/firewalls .*22\/tcp.*6969\/udp.*7070\/tcp.*1212\/tcp/);
+    const planned = provider.plan('create', instanceNameOf(config));
+    expect(planned.map((line) => line.split(' ').slice(0, 2).join(' ').split('?')[0])).toEqual(['GET /locations', 'GET /server_types', 'GET /images', 'POST /ssh_keys', 'POST /firewalls', 'POST /servers', 'GET /actions', 'GET /servers/<id>']);
+    const lines = planned.join('\n');
+    expect(lines).toContain('include_deprecated=true');
+    expect(lines).toMatch(/POST \/servers \{"name":"torrust-tracker-vm-hetzner-env","server_type":"cx23","location":"nbg1","image":"<id of ubuntu-24.04>","user_data":"<\d+ bytes, sha256 [0-9a-f]{64}>"/);
+    expect(lines).toMatch(/POST \/firewalls .*"port":"22".*"port":"6969".*"port":"7070".*"port":"1212"/);
+    expect(lines).not.toContain('#cloud-config');
   });
 
   it('plans without a token; calling the API without one says where to put it', async () => {

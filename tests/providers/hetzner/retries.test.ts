@@ -62,8 +62,8 @@ describe('Hetzner client retries and rate limits (virtual clock)', () => {
   it('a 429 waits at least until the budget refills (RateLimit-Reset), then the request goes through', async () => {
     const h = await harness({ standIn: { rateLimit: 60 } });
     h.standIn.inject({ kind: 'rate_limited', path: '/server_types' });
-    const type = await h.cloud.serverType('cx22', 'nbg1');
-    expect(type.name).toBe('cx22');
+    const type = await h.cloud.serverType('cx23', 'nbg1');
+    expect(type.name).toBe('cx23');
     // 60 per hour refill one every 60 s, longer than the 1 s backoff.
     expect(h.clock.sleeps).toEqual([60_000]);
   });

@@ -41,10 +41,10 @@ describe('Hetzner API stand-in: the documented behaviour the client relies on', 
     expect((await call(standIn.url, 'GET', '/servers?label_selector=a%20in%20(b')).body?.['error']).toMatchObject({ code: 'invalid_input', details: { fields: [{ name: 'label_selector' }] } });
   });
 
-  it('a server is initializing, then running after its actions were polled; the firewall cannot be deleted while applied', async () => {
-    const { standIn } = await harness();
+  it('a server is initializing, then running once its actions ran on the stand-in\'s clock; the firewall cannot be deleted while applied', async () => {
+    const { standIn, clock } = await harness();
     const firewall = (await call(standIn.url, 'POST', '/firewalls', { name: 'fw', rules: [{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['0.0.0.0/0'] }] })).body!;
-    const created = await call(standIn.url, 'POST', '/servers', { name: 'srv', server_type: 'cx22', location: 'fsn1', image: 'debian-13', firewalls: [{ firewall: firewall['firewall'].id }] });
+    const created = await call(standIn.url, 'POST', '/servers', { name: 'srv', server_type: 'cx23', location: 'fsn1', image: 'debian-13', firewalls: [{ firewall: firewall['firewall'].id }] });
     expect(created.status).toBe(201);
     expect(created.body?.['server'].status).toBe('initializing');
     expect(created.body?.['action']).toMatchObject({ command: 'create_server', status: 'running' });
@@ -59,6 +59,7 @@ describe('Hetzner API stand-in: the documented behaviour the client relies on', 
     for (let poll = 0; poll < 4; poll++) {
       const actions = (await call(standIn.url, 'GET', `/actions?id=${ids[0]}&id=${ids[1]}`)).body?.['actions'] as { status: string }[];
       statuses.push(actions.map((action) => action.status).join('+'));
+      await clock.sleep(500);
     }
     expect(statuses[0]).toBe('running+running');
     expect(statuses.at(-1)).toBe('success+success');

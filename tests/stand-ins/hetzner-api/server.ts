@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InMemoryServerBackend, type ServerBackend } from './backend.js';
-import { IMAGES, LOCATIONS, serverTypeCatalog, type ServerTypeEntry } from './catalog.js';
+import { deprecationAt, imageCatalog, isoTime, LOCATIONS, serverTypeCatalog, type ImageEntry, type LocationEntry, type ServerTypeEntry } from './catalog.js';
 import { matches, parseSelector, SelectorSyntaxError } from './label-selector.js';
 import { fingerprintOf, firewallRuleProblems, labelProblems, type FieldProblem } from './resources.js';
 
@@ -20,8 +20,8 @@ export interface StandInOptions {
   readonly backend?: ServerBackend;
   /** Time for action timestamps and the rate limit; share it with the client's clock in tests. */
   readonly clock?: { now(): number };
-  /** How many reads an action stays "running" before it finishes (default 2). */
-  readonly actionPolls?: number;
+  /** How long an action runs on the stand-in's clock (default 1000 ms), and at least until the backend's work is done. */
+  readonly actionMs?: number;
   /** Requests per hour (default 3600, refilled evenly). */
   readonly rateLimit?: number;
   /** Servers the project may have (default 10). */
@@ -38,7 +38,9 @@ export type FaultKind =
   | 'connection_reset'
   | 'token_readonly'
   | 'unauthorized'
-  | 'resource_limit_exceeded';
+  | 'resource_limit_exceeded'
+  | 'placement_error'
+  | 'firewall_resource_not_found';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -55,6 +57,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly authorization: string | undefined;
+  /** The JSON body, parsed (undefined when there was none). */
+  readonly body: unknown;
 }
 
 type Labels = Record<string, string>;
@@ -68,7 +72,7 @@ interface ActionState {
   finished: string | null;
   error: { code: string; message: string } | null;
   resources: { id: number; type: string }[];
-  readsLeft: number;
+  startedAt: number;
   workDone: boolean;
   workError: { code: string; message: string } | undefined;
   onSuccess: (() => void) | undefined;
@@ -83,9 +87,9 @@ interface ServerState {
   created: string;
   labels: Labels;
   server_type: ServerTypeEntry;
-  location: (typeof LOCATIONS)[number];
-  image: (typeof IMAGES)[number];
-  public_net: { ipv4: { id: number; ip: string; blocked: boolean; dns_ptr: string } | null; ipv6: { id: number; ip: string; blocked: boolean; dns_ptr: [] } | null; firewalls: { id: number; status: string }[] };
+  location: LocationEntry;
+  image: ImageEntry;
+  public_net: { ipv4: { id: number; ip: string; blocked: boolean; dns_ptr: string } | null; ipv6: { id: number; ip: string; blocked: boolean; dns_ptr: [] } | null; floating_ips: number[]; firewalls: { id: number; status: string }[] };
 }
 
 interface FirewallState {
@@ -130,6 +134,8 @@ const FAULTS: Record<Exclude<FaultKind, 'connection_reset'>, { status: number; c
   token_readonly: { status: 403, code: 'token_readonly', message: 'The token you are using is read-only' },
   unauthorized: { status: 401, code: 'unauthorized', message: 'unable to authenticate' },
   resource_limit_exceeded: { status: 403, code: 'resource_limit_exceeded', message: 'project limit exceeded' },
+  placement_error: { status: 412, code: 'placement_error', message: 'error during placement' },
+  firewall_resource_not_found: { status: 404, code: 'firewall_resource_not_found', message: 'the resource the firewall should be removed from was not found' },
 };
 
 export const STAND_IN_TOKEN = 'stand-in-token';
@@ -139,10 +145,11 @@ export class HetznerApiStandIn {
   readonly requests: RecordedRequest[] = [];
   private readonly tokens: Readonly<Record<string, TokenPermission>>;
   private readonly clock: { now(): number };
-  private readonly actionPolls: number;
+  private readonly actionMs: number;
   private readonly rateLimit: number;
   private readonly serverLimit: number;
-  private readonly catalog = serverTypeCatalog();
+  private readonly catalog: ServerTypeEntry[];
+  private readonly images: ImageEntry[];
   private readonly faults: { fault: Fault; left: number }[] = [];
   private readonly actionFailures = new Map<string, { code: string; message: string }>();
   private readonly actions = new Map<number, ActionState>();
@@ -160,7 +167,9 @@ export class HetznerApiStandIn {
     this.tokens = options.tokens ?? { [STAND_IN_TOKEN]: 'read_write' };
     this.backend = options.backend ?? new InMemoryServerBackend();
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.actionPolls = options.actionPolls ?? 2;
+    this.actionMs = options.actionMs ?? 1000;
+    this.catalog = serverTypeCatalog(this.clock.now());
+    this.images = imageCatalog(this.clock.now());
     this.rateLimit = options.rateLimit ?? 3600;
     this.serverLimit = options.serverLimit ?? 10;
     this.budget = this.rateLimit;
@@ -197,11 +206,24 @@ export class HetznerApiStandIn {
     this.actionFailures.set(command, error);
   }
 
-  deprecateServerType(name: string): void {
+  /**
+   * Announces the type's end `daysLeft` days from now (default 30: deprecated but
+   * still orderable). With `location`, only that location's offer ends, as the API
+   * does when a type leaves one location: the type stays listed.
+   */
+  deprecateServerType(name: string, options: { daysLeft?: number; location?: string } = {}): void {
     const type = this.catalog.find((entry) => entry.name === name);
     if (!type) throw new Error(`stand-in: no server type ${name}`);
+    const deprecation = deprecationAt(this.clock.now(), options.daysLeft ?? 30);
+    if (options.location) {
+      const offer = type.locations.find((entry) => entry.name === options.location);
+      if (!offer) throw new Error(`stand-in: ${name} is not offered in ${options.location}`);
+      offer.deprecation = deprecation;
+      return;
+    }
     type.deprecated = true;
-    type.deprecation = { announced: '2025-06-01T00:00:00+00:00', unavailable_after: '2025-09-01T00:00:00+00:00' };
+    type.deprecation = deprecation;
+    for (const offer of type.locations) offer.deprecation = deprecation;
   }
 
   /** Adds an SSH key as if someone had uploaded it by hand (no labels unless given). */
@@ -228,10 +250,12 @@ export class HetznerApiStandIn {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const method = request.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1(?=\/|$)/, '');
-    this.requests.push({ method, path, query: url.searchParams, authorization: request.headers.authorization });
     const headers: Record<string, string> = {};
+    const recorded = { method, path, query: url.searchParams, authorization: request.headers.authorization, body: undefined as unknown };
+    this.requests.push(recorded);
     try {
       const body = await readBody(request);
+      recorded.body = body;
       const fault = this.takeFault(method, path);
       if (fault === 'connection_reset') {
         request.socket.destroy();
@@ -246,6 +270,7 @@ export class HetznerApiStandIn {
         if (fault === 'rate_limited') Object.assign(headers, this.exhaustedHeaders());
         throw new ApiError(status, code, message);
       }
+      this.settleActions();
       const result = this.route(method, path, url.searchParams, body);
       send(response, result.status, result.body, headers);
     } catch (error) {
@@ -304,18 +329,22 @@ export class HetznerApiStandIn {
       case 'GET /locations':
         return this.list('locations', LOCATIONS, query, { name: (item, value) => item.name === value });
       case 'GET /server_types':
-        return this.list('server_types', this.catalog, query, { name: (item, value) => item.name === value });
+        return this.list('server_types', this.orderableTypes(), query, { name: (item, value) => item.name === value });
+      case 'GET /server_types/{id}':
+        return { status: 200, body: { server_type: this.find(new Map(this.orderableTypes().map((type) => [type.id, type])), 'server_type', id) } };
+      case 'GET /locations/{id}':
+        return { status: 200, body: { location: this.find(new Map(LOCATIONS.map((location) => [location.id, location])), 'location', id) } };
+      case 'GET /images/{id}':
+        return { status: 200, body: { image: this.find(new Map(this.images.map((image) => [image.id, image])), 'image', id) } };
       case 'GET /images':
-        return this.list('images', IMAGES, query, {
+        return this.list('images', queryFlag(query, 'include_deprecated') ? this.images : this.images.filter((image) => image.deprecated === null), query, {
           name: (item, value) => item.name === value,
           type: (item, value) => item.type === value,
           architecture: (item, value) => item.architecture === value,
           status: (item, value) => item.status === value,
         });
       case 'GET /actions':
-        return this.list('actions', query.getAll('id').map((actionId) => this.readAction(Number(actionId))), query, {
-          status: (item, value) => item.status === value,
-        });
+        return this.listActions(query);
       case 'GET /actions/{id}':
         return { status: 200, body: { action: this.readAction(Number(id)) } };
       case 'GET /ssh_keys':
@@ -345,11 +374,11 @@ export class HetznerApiStandIn {
         return this.list('servers', [...this.servers.values()], query, {
           name: (item, value) => item.name === value,
           status: (item, value) => item.status === value,
-        });
+        }, (server) => this.serverView(server));
       case 'POST /servers':
         return { status: 201, body: this.createServer(object(body)) };
       case 'GET /servers/{id}':
-        return { status: 200, body: { server: this.find(this.servers, 'server', id) } };
+        return { status: 200, body: { server: this.serverView(this.find(this.servers, 'server', id)) } };
       case 'DELETE /servers/{id}':
         return { status: 200, body: { action: this.deleteServer(this.find(this.servers, 'server', id)) } };
       default:
@@ -358,7 +387,7 @@ export class HetznerApiStandIn {
   }
 
   /** Filters (including label_selector), sorts by id and pages: per_page defaults to 25, at most 50. */
-  private list<T extends { id: number; labels?: Labels }>(key: string, items: readonly T[], query: URLSearchParams, filters: Record<string, (item: T, value: string) => boolean>): { status: number; body: unknown } {
+  private list<T extends { id: number; labels?: Labels }>(key: string, items: readonly T[], query: URLSearchParams, filters: Record<string, (item: T, value: string) => boolean>, view: (item: T) => unknown = (item) => item): { status: number; body: unknown } {
     let selected = [...items];
     for (const [name, keep] of Object.entries(filters)) {
       const values = query.getAll(name);
@@ -375,14 +404,14 @@ export class HetznerApiStandIn {
       }
       selected = selected.filter((item) => matches(parsed, item.labels ?? {}));
     }
-    if (key !== 'actions') selected.sort((a, b) => a.id - b.id);
+    selected.sort((a, b) => a.id - b.id);
     const perPage = Math.min(50, Math.max(1, Number(query.get('per_page') ?? 25) || 25));
     const lastPage = Math.max(1, Math.ceil(selected.length / perPage));
     const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
     return {
       status: 200,
       body: {
-        [key]: selected.slice((page - 1) * perPage, page * perPage),
+        [key]: selected.slice((page - 1) * perPage, page * perPage).map(view),
         meta: { pagination: { page, per_page: perPage, previous_page: page > 1 ? page - 1 : null, next_page: page < lastPage ? page + 1 : null, last_page: lastPage, total_entries: selected.length } },
       },
     };
@@ -416,7 +445,7 @@ export class HetznerApiStandIn {
     if (problems.length > 0) throw invalidInput('invalid input in fields', problems);
     if ([...this.firewalls.values()].some((firewall) => firewall.name === body['name'])) throw new ApiError(409, 'uniqueness_error', 'name is already used', { fields: [{ name: 'name' }] });
     const id = this.id();
-    const firewall: FirewallState = { id, name: body['name'] as string, labels: (body['labels'] as Labels | undefined) ?? {}, created: this.timestamp(), rules: (body['rules'] as Record<string, unknown>[] | undefined) ?? [], applied_to: [] };
+    const firewall: FirewallState = { id, name: body['name'] as string, labels: (body['labels'] as Labels | undefined) ?? {}, created: this.timestamp(), rules: storedRules(body['rules']), applied_to: [] };
     this.firewalls.set(id, firewall);
     return { firewall, actions: [] };
   }
@@ -432,7 +461,7 @@ export class HetznerApiStandIn {
     if (command === 'set_rules') {
       const problems = firewallRuleProblems(body['rules']);
       if (problems.length > 0) throw invalidInput('invalid input in fields', problems);
-      firewall.rules = (body['rules'] as Record<string, unknown>[] | undefined) ?? [];
+      firewall.rules = storedRules(body['rules']);
       return [this.action('set_firewall_rules', [resource])];
     }
     if (command === 'remove_from_resources') {
@@ -440,7 +469,8 @@ export class HetznerApiStandIn {
       return targets.map((target) => {
         const serverId = target.server?.id;
         if (target.type !== 'server' || !firewall.applied_to.some((applied) => applied.server.id === serverId)) {
-          throw new ApiError(422, 'firewall_resource_not_found', `firewall is not applied to server ${serverId}`);
+          // The API documents 404 for a resource the firewall is not (or no longer) applied to.
+          throw new ApiError(404, 'firewall_resource_not_found', `firewall is not applied to server ${serverId}`);
         }
         return this.action('remove_firewall', [resource, { id: serverId!, type: 'server' }], Promise.resolve(), () => {
           firewall.applied_to = firewall.applied_to.filter((applied) => applied.server.id !== serverId);
@@ -452,22 +482,31 @@ export class HetznerApiStandIn {
     throw new ApiError(404, 'not_found', `no route for POST /firewalls/${firewall.id}/actions/${command}`);
   }
 
-  private createServer(body: Record<string, unknown>): { server: ServerState; action: ActionState; next_actions: ActionState[]; root_password: string | null } {
+  /** Types whose `unavailable_after` has passed are no longer listed, as in the API. */
+  private orderableTypes(): ServerTypeEntry[] {
+    const now = this.clock.now();
+    return this.catalog.filter((type) => type.deprecation === null || Date.parse(type.deprecation.unavailable_after) > now);
+  }
+
+  private createServer(body: Record<string, unknown>): { server: unknown; action: ActionState; next_actions: ActionState[]; root_password: string | null } {
     const problems: FieldProblem[] = [...labelProblems(body['labels'])];
     const name = body['name'];
     if (typeof name !== 'string' || !/^[a-zA-Z0-9]([a-zA-Z0-9-.]{0,61}[a-zA-Z0-9])?$/.test(name)) problems.push({ name: 'name', messages: ['must be a valid hostname'] });
-    const serverType = this.catalog.find((type) => type.name === body['server_type'] || type.id === body['server_type']);
+    const serverType = this.orderableTypes().find((type) => type.name === body['server_type'] || type.id === body['server_type']);
     if (!serverType) problems.push({ name: 'server_type', messages: ['server type not found'] });
-    else if (serverType.deprecation) problems.push({ name: 'server_type', messages: ['server type is deprecated and no longer available for new servers'] });
-    const location = LOCATIONS.find((entry) => entry.name === body['location'] || entry.id === body['location']);
-    if (!location) problems.push({ name: 'location', messages: ['location not found'] });
-    else if (serverType && !serverType.locations.some((entry) => entry.name === location.name && entry.deprecation === null)) problems.push({ name: 'server_type', messages: [`server type is not available in ${location.name}`] });
-    const image = IMAGES.find((entry) => (entry.name === body['image'] || entry.id === body['image']) && entry.architecture === (serverType?.architecture ?? 'x86'));
+    // location (and datacenter) are optional: without them the API picks a location that offers the type.
+    const now = this.clock.now();
+    const offeredIn = (location: LocationEntry) => serverType?.locations.some((entry) => entry.name === location.name && (entry.deprecation === null || Date.parse(entry.deprecation.unavailable_after) > now)) ?? false;
+    const location = body['location'] === undefined ? LOCATIONS.find(offeredIn) : LOCATIONS.find((entry) => entry.name === body['location'] || entry.id === body['location']);
+    if (!location) {
+      if (body['location'] !== undefined) problems.push({ name: 'location', messages: ['location not found'] });
+    } else if (serverType && !offeredIn(location)) problems.push({ name: 'server_type', messages: [`server type is not available in ${location.name}`] });
+    const image = this.images.find((entry) => (entry.name === body['image'] || entry.id === body['image']) && entry.architecture === (serverType?.architecture ?? 'x86'));
     if (!image) problems.push({ name: 'image', messages: ['image not found'] });
     const userData = body['user_data'] ?? '';
     if (typeof userData !== 'string' || Buffer.byteLength(userData) > 32 * 1024) problems.push({ name: 'user_data', messages: ['must be a string of at most 32 KiB'] });
     const keyRefs = Array.isArray(body['ssh_keys']) ? (body['ssh_keys'] as unknown[]) : [];
-    const keys = keyRefs.map((ref) => [...this.sshKeys.values()].find((key) => key.id === ref || key.name === ref));
+    const keys = keyRefs.map((ref) => [...this.sshKeys.values()].find((key) => key.id === ref || key.name === ref || String(key.id) === ref));
     if (keys.some((key) => key === undefined)) problems.push({ name: 'ssh_keys', messages: ['ssh key not found'] });
     const firewallRefs = Array.isArray(body['firewalls']) ? (body['firewalls'] as { firewall?: number }[]) : [];
     const firewalls = firewallRefs.map((ref) => this.firewalls.get(Number(ref.firewall)));
@@ -486,7 +525,7 @@ export class HetznerApiStandIn {
       server_type: serverType!,
       location: location!,
       image: image!,
-      public_net: { ipv4: null, ipv6: null, firewalls: firewalls.map((firewall) => ({ id: firewall!.id, status: 'applied' })) },
+      public_net: { ipv4: null, ipv6: null, floating_ips: [], firewalls: firewalls.map((firewall) => ({ id: firewall!.id, status: 'applied' })) },
     };
     this.servers.set(id, server);
     for (const firewall of firewalls) firewall!.applied_to.push({ type: 'server', server: { id } });
@@ -504,7 +543,42 @@ export class HetznerApiStandIn {
       server.status = 'running';
     });
     start.after = create;
-    return { server, action: create, next_actions: [start], root_password: keys.length > 0 ? null : 'stand-in-root-password' };
+    return { server: this.serverView(server), action: create, next_actions: [start], root_password: keys.length > 0 ? null : 'stand-in-root-password' };
+  }
+
+  /** The server as the API shows it: every documented field, the ones the stand-in does not model at their empty values. */
+  private serverView(server: ServerState): Record<string, unknown> {
+    const { location, server_type: type } = server;
+    return {
+      id: server.id,
+      name: server.name,
+      status: server.status,
+      created: server.created,
+      public_net: server.public_net,
+      private_net: [],
+      server_type: type,
+      datacenter: {
+        id: location.id,
+        name: `${location.name}-dc${location.id}`,
+        description: `${location.city} DC ${location.id}`,
+        location,
+        server_types: { supported: this.catalog.map((entry) => entry.id), available: this.orderableTypes().map((entry) => entry.id), available_for_migration: this.orderableTypes().map((entry) => entry.id) },
+      },
+      image: server.image,
+      iso: null,
+      rescue_enabled: false,
+      locked: false,
+      backup_window: null,
+      outgoing_traffic: 0,
+      ingoing_traffic: 0,
+      included_traffic: type.prices.find((price) => price.location === location.name)?.included_traffic ?? type.included_traffic,
+      protection: { delete: false, rebuild: false },
+      labels: server.labels,
+      volumes: [],
+      load_balancers: [],
+      primary_disk_size: type.disk,
+      placement_group: null,
+    };
   }
 
   private deleteServer(server: ServerState): ActionState {
@@ -515,7 +589,7 @@ export class HetznerApiStandIn {
     });
   }
 
-  /** An action that stays running for `actionPolls` reads and until its work is done, then succeeds (or fails as told). */
+  /** An action that runs for `actionMs` on the stand-in's clock and until its work is done, then succeeds (or fails as told). */
   private action(command: string, resources: { id: number; type: string }[], work: Promise<void> = Promise.resolve(), onSuccess?: () => void): ActionState {
     const action: ActionState = {
       id: this.id(),
@@ -526,7 +600,7 @@ export class HetznerApiStandIn {
       finished: null,
       error: null,
       resources,
-      readsLeft: this.actionPolls,
+      startedAt: this.clock.now(),
       workDone: false,
       workError: undefined,
       onSuccess,
@@ -542,21 +616,37 @@ export class HetznerApiStandIn {
     return action;
   }
 
+  /**
+   * Moves every running action on by the clock, oldest first (a start finishes after
+   * its create). Called before each request: between requests nobody can tell.
+   */
+  private settleActions(): void {
+    const now = this.clock.now();
+    for (const action of this.actions.values()) {
+      if (action.status !== 'running') continue;
+      const elapsed = now - action.startedAt;
+      action.progress = Math.min(90, Math.floor((elapsed / this.actionMs) * 90));
+      if (elapsed < this.actionMs || !action.workDone || action.after?.status === 'running') continue;
+      const failure = this.actionFailures.get(action.command) ?? action.workError ?? (action.after?.status === 'error' ? { code: 'action_failed', message: `${action.after.command} failed` } : undefined);
+      action.status = failure ? 'error' : 'success';
+      action.error = failure ?? null;
+      action.progress = 100;
+      action.finished = this.timestamp();
+      if (!failure) action.onSuccess?.();
+    }
+  }
+
+  /** `id` is required; ids that name no action are left out (clients must notice). */
+  private listActions(query: URLSearchParams): { status: number; body: unknown } {
+    const ids = query.getAll('id').map(Number);
+    if (ids.length === 0) throw invalidInput('invalid input in field id', [{ name: 'id', messages: ['at least one id is required'] }]);
+    const found = ids.flatMap((actionId) => this.actions.get(actionId) ?? []);
+    return this.list('actions', found, query, { status: (item, value) => item.status === value });
+  }
+
   private readAction(id: number): ActionState {
     const action = this.actions.get(id);
     if (!action) throw notFound('action', String(id));
-    if (action.status === 'running') {
-      action.readsLeft--;
-      action.progress = Math.min(90, action.progress + 45);
-      if (action.readsLeft <= 0 && action.workDone && (action.after === undefined || action.after.status !== 'running')) {
-        const failure = this.actionFailures.get(action.command) ?? action.workError ?? (action.after?.status === 'error' ? { code: 'action_failed', message: `${action.after.command} failed` } : undefined);
-        action.status = failure ? 'error' : 'success';
-        action.error = failure ?? null;
-        action.progress = 100;
-        action.finished = this.timestamp();
-        if (!failure) action.onSuccess?.();
-      }
-    }
     return action;
   }
 
@@ -565,7 +655,7 @@ export class HetznerApiStandIn {
   }
 
   private timestamp(): string {
-    return new Date(this.clock.now()).toISOString().replace('Z', '+00:00');
+    return isoTime(this.clock.now());
   }
 }
 
@@ -588,13 +678,30 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Rules as the API stores and shows them: every field present, empty lists and nulls for what was not given. */
+function storedRules(rules: unknown): Record<string, unknown>[] {
+  return ((rules as Record<string, unknown>[] | undefined) ?? []).map((rule) => ({
+    direction: rule['direction'],
+    protocol: rule['protocol'],
+    port: rule['port'] ?? null,
+    source_ips: rule['source_ips'] ?? [],
+    destination_ips: rule['destination_ips'] ?? [],
+    description: rule['description'] ?? null,
+  }));
+}
+
+/** A boolean query parameter as clients send it: `true` (Go, curl) or `True` (python-requests). */
+function queryFlag(query: URLSearchParams, name: string): boolean {
+  return ['true', '1'].includes((query.get(name) ?? '').toLowerCase());
+}
+
 function object(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'json_error', 'request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = body === undefined ? '' : JSON.stringify(body, (key, value: unknown) => (['readsLeft', 'workDone', 'workError', 'onSuccess', 'after'].includes(key) ? undefined : value));
+  const text = body === undefined ? '' : JSON.stringify(body, (key, value: unknown) => (['startedAt', 'workDone', 'workError', 'onSuccess', 'after'].includes(key) ? undefined : value));
   response.writeHead(status, { ...headers, ...(text ? { 'Content-Type': 'application/json' } : {}) });
   response.end(text);
 }

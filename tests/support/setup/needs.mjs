@@ -69,6 +69,16 @@ export const NEEDS = [
     install: 'apt',
     packages: ['pebble'],
     missing: () => (onPath('pebble-challtestsrv') ? undefined : 'pebble-challtestsrv is not installed'),
+    tag: 'needs-hcloud-clients',
+    title: "the Hetzner API stand-in checked by Hetzner's own clients (the hcloud CLI and python3-hcloud)",
+    install: 'apt',
+    packages: ['hcloud-cli', 'python3-hcloud'],
+    missing: () => {
+      if (!onPath('hcloud')) return 'hcloud is not installed';
+      // Debian's interpreter: python3-hcloud lives in its dist-packages, not in a pyenv's.
+      if (!runs('/usr/bin/python3', ['-c', 'import hcloud'])) return '/usr/bin/python3 cannot import hcloud';
+      return undefined;
+    },
   },
   {
     tag: 'needs-ssh-target',
