@@ -15,8 +15,6 @@ import { openSession, type EngineSession } from './session.js';
  * file and masking as the stage commands.
  */
 interface OperationBase {
-  /** The command's name: the log file is named after it. */
-  readonly name: string;
   readonly environment: string;
   readonly secrets: readonly string[];
   readonly connect: RemoteConnector | undefined;
@@ -43,7 +41,7 @@ export interface OperationRun<T> {
 }
 
 function sessionFor(context: RunContext, request: OperationBase): { session: EngineSession; emit: EventSink } {
-  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.name });
+  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment) });
   const tap = request.tap;
   return { session, emit: tap ? (event) => (tap(event), session.emit(event)) : session.emit };
 }
