@@ -27,8 +27,13 @@ export interface Output {
   result(text: string): void;
   /** With --json, the result line: `fields` with type, ok, exit_code and command; ignored in text mode. */
   resultJson(fields: Record<string, unknown>, exitCode?: number): void;
-  /** With --json, one line on stdout; ignored in text mode. A `result` record ends the output. */
-  record(record: JsonRecord): void;
+  /**
+   * With --json, one line on stdout; ignored in text mode. A `result` record ends the output.
+   * Logged too, unless `logged` says the log has it already (an engine event).
+   */
+  record(record: JsonRecord, options?: { readonly logged?: boolean }): void;
+  /** When stdout has more queued than it can take: resolves once it drained (a stream reader pauses meanwhile). */
+  stdoutDrained(): Promise<void> | undefined;
   /** Whether the result line has been printed. */
   readonly ended: boolean;
   success(text: string): void;
@@ -53,6 +58,8 @@ export interface Output {
 export interface OutputStreams {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Backpressure: a promise of stdout's drain when it is full (none: never full). */
+  readonly stdoutDrained?: () => Promise<void> | undefined;
 }
 
 export interface OutputOptions {
@@ -71,6 +78,7 @@ export interface OutputOptions {
 export const PROCESS_STREAMS: OutputStreams = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutDrained: () => (process.stdout.writableNeedDrain ? new Promise((drained) => process.stdout.once('drain', () => drained())) : undefined),
 };
 
 /** Secrets shorter than this are not masked: they would blank out ordinary words. */
@@ -96,8 +104,8 @@ export function createOutput(options: OutputOptions): Output {
   const command = options.command ?? '';
   let ended = false;
 
-  const record = (value: JsonRecord) => {
-    if (value.type === 'result') log.write(mask(value));
+  const record = (value: JsonRecord, { logged = false }: { logged?: boolean } = {}) => {
+    if (!logged) log.write(mask(value));
     if (!options.json) return;
     // One object per line, so every command's --json output is NDJSON.
     line(streams.stdout, JSON.stringify(mask(value)));
@@ -120,6 +128,7 @@ export function createOutput(options: OutputOptions): Output {
       record(result);
     },
     record,
+    stdoutDrained: () => streams.stdoutDrained?.(),
     success: (text) => logged('success', `${color.green('✓')} ${text}`, chatty),
     info: (text) => logged('info', text, chatty),
     warn: (text) => logged('warn', `${color.yellow('⚠')} ${text}`, chatty),
