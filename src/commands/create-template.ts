@@ -5,7 +5,7 @@ import { environmentJsonSchema, SCHEMA_FILE_NAME } from '../config/json-schema.j
 import type { ProviderName } from '../config/schema.js';
 import { starterConfig } from '../config/starter.js';
 import { environmentToml } from '../config/write-toml.js';
-import { refuseExistingFile, writeNewFile } from './write-file.js';
+import { refuseExistingFile, writeNewFile } from '../state/new-file.js';
 
 /** `create template [PATH] --provider P`: a commented TOML starter, plus the JSON Schema beside it for editors. */
 const createTemplate: CommandHandler = async (context, input) => {

@@ -11,7 +11,7 @@ import { withJsonResult } from '../run/session.js';
 import { connectWithRetry } from '../ssh/connect.js';
 import { LineSplitter, LineTail } from '../ssh/lines.js';
 import { configFromRecord } from '../state/snapshot-config.js';
-import { requireEnvironmentRecord } from '../state/store.js';
+import { environmentDir, requireEnvironmentRecord } from '../state/store.js';
 import { withoutTerminalControls } from '../status/log-line.js';
 import { hostConnectOptions, requireInstanceAddress } from './host-access.js';
 
@@ -55,6 +55,7 @@ const logs: CommandHandler = async (context, input) =>
     if (context.dryRun) return printDryRun(context, logsPlan(name, command));
     const commandLine = remoteCommandLine(command, false);
     context.output.debug(`$ ${commandLine}`);
+    context.output.log.placeIn(environmentDir(context.workingDir, name));
     const connection = await connectWithRetry(hostConnectOptions(context, config, record, address, secrets));
     try {
       const write = (stream: 'stdout' | 'stderr') => (line: string) => {
@@ -62,9 +63,12 @@ const logs: CommandHandler = async (context, input) =>
         const logLine = { type: 'log', stream, line: clean };
         if (json) context.output.record(logLine);
         else if (stream === 'stdout') context.output.result(clean);
-        else context.output.progress(clean);
+        else {
+          context.output.progress(clean);
+          context.output.log.write({ type: 'output', level: 'stderr', text: context.output.mask(clean) });
+        }
         // Backpressure: the channel pauses while stdout has more queued than it can take.
-        return !process.stdout.writableNeedDrain;
+        return context.output.stdoutDrained();
       };
       const ending = await streamCommand(connection.ssh.connection, commandLine, write('stdout'), write('stderr'));
       if (ending.stopped || ending.code === 0) {
@@ -107,7 +111,7 @@ type Client = { exec(command: string, callback: (error: Error | undefined, chann
  * stdout honours backpressure (a slow pipe pauses the channel). The first
  * SIGINT stops the remote process and closes the channel.
  */
-export function streamCommand(client: Client, command: string, onStdout: (line: string) => boolean, onStderr: (line: string) => void): Promise<Ending> {
+export function streamCommand(client: Client, command: string, onStdout: (line: string) => Promise<void> | undefined, onStderr: (line: string) => void): Promise<Ending> {
   return new Promise((resolve, reject) => {
     if (!client) return reject(new DeployerError('ssh.connection_lost', 'The SSH connection closed before the logs could be read'));
     client.exec(command, (error, channel) => {
@@ -118,10 +122,11 @@ export function streamCommand(client: Client, command: string, onStdout: (line: 
       const tail = new LineTail(20);
       let paused = false;
       const stdout = new LineSplitter((line) => {
-        if (!onStdout(line) && !paused) {
+        const drained = onStdout(line);
+        if (drained && !paused) {
           paused = true;
           channel.pause();
-          process.stdout.once('drain', () => {
+          void drained.then(() => {
             paused = false;
             channel.resume();
           });

@@ -145,6 +145,9 @@ export function createOutput(options: OutputOptions): Output {
   };
 }
 
+/** Where a yes/no question is asked: stderr, so stdout keeps only results. */
+export const PROMPT_STREAM: NodeJS.WritableStream = process.stderr;
+
 /** process.stderr, when the task tree may draw on it. */
 export function stderrTerminal(env: NodeJS.ProcessEnv): NodeJS.WriteStream | undefined {
   return process.stderr.isTTY === true && env['TERM'] !== 'dumb' ? process.stderr : undefined;
