@@ -24,13 +24,16 @@ export interface SessionOptions {
   readonly secrets: readonly string[];
   /** data/<env>: the command's log file goes under it (unless --log-dir); none in a dry run. */
   readonly environmentDirectory: string | undefined;
+  /** A step whose output is the command's result (printed by the command): the view does not repeat it; the log has it. */
+  readonly resultStep?: string;
 }
 
 export function openSession(context: RunContext, options: SessionOptions): EngineSession {
   const { output } = context;
   output.addSecrets(options.secrets);
   const view = eventView(output);
-  const sinks: EventSink[] = [view.sink, (event) => output.log.write(event)];
+  const shown: EventSink = options.resultStep === undefined ? view.sink : (event) => (event.type === 'step.output' && event.step === options.resultStep ? undefined : view.sink(event));
+  const sinks: EventSink[] = [shown, (event) => output.log.write(event)];
   const logFile = options.environmentDirectory === undefined ? undefined : output.log.placeIn(options.environmentDirectory);
 
   const abort = new AbortController();
