@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { Chalk } from 'chalk';
 import { DeployerError } from '../domain/errors.js';
-import { colorWanted, createOutput, stderrTerminal, type Output } from '../output/console.js';
+import { NO_LOG, openCommandLog, type CommandLog, type LogFormat } from '../output/command-log.js';
+import { colorWanted, createOutput, PROCESS_STREAMS, stderrTerminal, type Output } from '../output/console.js';
 
 /** Flags every command accepts (DESIGN.md, plus the Rust deployer's spellings). */
 export interface GlobalOptions {
@@ -14,6 +16,8 @@ export interface GlobalOptions {
   readonly color: boolean;
   readonly logDir?: string;
   readonly logOutput?: 'file-only' | 'file-and-stderr';
+  readonly logFileFormat?: LogFormat;
+  readonly logStderrFormat?: LogFormat;
 }
 
 export interface CommandContext {
@@ -67,10 +71,15 @@ export function checkOutputFormatVariable(env: NodeJS.ProcessEnv): void {
 export function createContext(options: GlobalOptions, command: string, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const json = isJson(options, command, env);
   const verbosity = options.quiet ? 0 : options.verbose;
-  const terminal = stderrTerminal(env);
+  const workingDir = resolve(options.workingDir ?? process.cwd());
+  const color = colorWanted(options.color, env, process.stderr);
+  const logToStderr = options.logOutput === 'file-and-stderr';
+  // The log's own lines on stderr would tear the task tree: plain progress lines then.
+  const terminal = logToStderr ? undefined : stderrTerminal(env);
+  const log = options.dryRun === true ? NO_LOG : commandLog(options, command, workingDir, color);
   return {
-    output: createOutput({ json, quiet: options.quiet === true, verbosity, command, color: colorWanted(options.color, env, process.stderr), ...(terminal ? { terminal } : {}) }),
-    workingDir: resolve(options.workingDir ?? process.cwd()),
+    output: createOutput({ json, quiet: options.quiet === true, verbosity, command, color, log, ...(terminal ? { terminal } : {}) }),
+    workingDir,
     verbosity,
     quiet: options.quiet === true,
     json,
@@ -83,4 +92,20 @@ export function createContext(options: GlobalOptions, command: string, env: Node
 export function isInteractive(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
   const ci = (env['CI'] ?? '') !== '' && env['CI'] !== 'false';
   return !options.nonInteractive && !ci && process.stdin.isTTY === true && process.stdout.isTTY === true && env['TERM'] !== 'dumb';
+}
+
+/**
+ * The Rust deployer's logging flags: --log-dir (default <working dir>/data/logs, or
+ * data/<env>/logs for a command on an environment), --log-output file-and-stderr,
+ * --log-file-format (default compact) and --log-stderr-format (default pretty).
+ * A dry run changes nothing anywhere, so it writes no log.
+ */
+function commandLog(options: GlobalOptions, command: string, workingDir: string, color: boolean): CommandLog {
+  return openCommandLog({
+    command,
+    directory: options.logDir === undefined ? undefined : resolve(options.logDir),
+    defaultDirectory: join(workingDir, 'data', 'logs'),
+    fileFormat: options.logFileFormat ?? 'compact',
+    ...(options.logOutput === 'file-and-stderr' ? { stderr: { write: PROCESS_STREAMS.stderr, format: options.logStderrFormat ?? 'pretty', color: new Chalk({ level: color ? 1 : 0 }) } } : {}),
+  });
 }

@@ -3,6 +3,7 @@ import { PACKAGE } from '../package-info.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { checkOutputFormatVariable, createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
+import { LOG_FORMATS } from '../output/command-log.js';
 import type { Output } from '../output/console.js';
 import { endOutput, reportError } from '../output/report-error.js';
 
@@ -24,10 +25,10 @@ export function buildProgram(run: (handler: () => Promise<{ default: CommandHand
     .option('--non-interactive', 'never prompt; a missing answer is an error naming the flag to pass')
     .option('--working-dir <dir>', 'where data/ and envs/ live (default: the current directory)')
     .option('--no-color', 'no colours (NO_COLOR works too)')
-    .addOption(new Option('--log-dir <dir>', 'directory for the log file (Rust deployer compatibility)').hideHelp())
-    .addOption(new Option('--log-output <where>', 'log destination (Rust deployer compatibility)').choices(['file-only', 'file-and-stderr']).hideHelp())
-    .addOption(new Option('--log-file-format <format>', 'log file format (Rust deployer compatibility)').choices(['pretty', 'json', 'compact']).hideHelp())
-    .addOption(new Option('--log-stderr-format <format>', 'stderr log format (Rust deployer compatibility)').choices(['pretty', 'json', 'compact']).hideHelp())
+    .option('--log-dir <dir>', 'where log files go (default: data/<env>/logs, or data/logs for a command on no environment)')
+    .addOption(new Option('--log-output <where>', 'file-and-stderr: the log\'s lines on stderr too').choices(['file-only', 'file-and-stderr']).default('file-only'))
+    .addOption(new Option('--log-file-format <format>', 'the log file\'s format').choices(LOG_FORMATS).default('compact'))
+    .addOption(new Option('--log-stderr-format <format>', 'the format of the log\'s lines on stderr').choices(LOG_FORMATS).default('pretty'))
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
@@ -93,6 +94,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       return 2;
     }
     return reportError(output, error);
+  } finally {
+    output.log.close();
   }
 }
 

@@ -58,7 +58,7 @@ export async function backupEnvironment(context: CommandContext, name: string, c
 /** The backups on the host, newest first, read by a read plan (no lock). */
 export async function listBackups(context: CommandContext, environment: ReachableEnvironment): Promise<Backup[]> {
   const listing = outputOf(LIST_BACKUPS_STEP);
-  const { result } = await runReadPlan(context, { name: 'backup-list', environment: environment.name, secrets: environment.secrets, connect: environment.connect, address: environment.address, plan: backupListPlan(environment.name), tap: listing.tap });
+  const { result } = await runReadPlan(context, { environment: environment.name, secrets: environment.secrets, connect: environment.connect, address: environment.address, plan: backupListPlan(environment.name), tap: listing.tap });
   if (result.outcome === 'interrupted') throw new DeployerError('interrupted', 'Stopped by Ctrl-C while listing the backups');
   if (result.outcome === 'failed') {
     throw knownCause(result.cause) ?? new DeployerError('ssh.command_failed', `Listing the backups on ${environment.address} failed: ${result.error}`, { where: environment.address, fix: `check that the stack was deployed (ttd status ${environment.name})` });
@@ -116,7 +116,6 @@ const backup: CommandHandler = async (context, input) => {
     const job = outputOf(RUN_BACKUP_STEP);
     const after = outputOf(LIST_AFTER_BACKUP_STEP);
     const { result, logFile } = await runOperation(context, {
-      name: 'backup',
       command: 'backup',
       environment: name,
       secrets: environment.secrets,

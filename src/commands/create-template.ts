@@ -7,7 +7,7 @@ import type { ProviderName } from '../config/schema.js';
 import { starterConfig, starterInput } from '../config/starter.js';
 import { environmentToml } from '../config/write-toml.js';
 import { DeployerError } from '../domain/errors.js';
-import { refuseExistingFile, writeNewFile } from './write-file.js';
+import { refuseExistingFile, writeNewFile } from '../state/new-file.js';
 
 /**
  * `create template [PATH] --provider P [--format toml|json]`: a starter config, plus the JSON

@@ -3,22 +3,25 @@ import { DeployerError } from '../domain/errors.js';
 import { maskSecrets } from '../domain/mask-secrets.js';
 import { topologyOf } from '../domain/topology.js';
 import { remoteCommandLine } from '../plan/command-line.js';
-import { logsPlan } from '../plan/day-two.js';
+import { logsPlan, READ_LOGS_STEP } from '../plan/day-two.js';
 import { logsCommand, parseTail, sinceProblem } from '../remote/steps/logs.js';
+import { BUILT_IN } from '../run/implementations.js';
+import { knownCause, runReadPlan } from '../run/operation.js';
 import { printDryRun } from '../run/plan-command.js';
 import { preflight } from '../run/preflight.js';
 import { withJsonResult } from '../run/session.js';
 import { connectWithRetry } from '../ssh/connect.js';
 import { LineSplitter, LineTail } from '../ssh/lines.js';
 import { configFromRecord } from '../state/snapshot-config.js';
-import { requireEnvironmentRecord } from '../state/store.js';
+import { environmentDir, requireEnvironmentRecord } from '../state/store.js';
 import { withoutTerminalControls } from '../status/log-line.js';
+import { DAY_TWO_CONNECT_DEADLINE_MS } from './backup.js';
 import { hostConnectOptions, requireInstanceAddress } from './host-access.js';
 
 /**
  * `logs ENV [SERVICE] [--follow] [--since D] [--tail N]`: `docker compose logs`
  * on the host, streamed line by line to stdout as it arrives (secrets masked,
- * nothing kept). Ctrl-C stops a --follow: docker gets TERM, the channel is
+ * logged). Without --follow it is a read plan run by the executor. Ctrl-C stops a --follow: docker gets TERM, the channel is
  * closed, and the command exits 0. A read command: no lock.
  * With --json, each line is {"type":"log","stream":...,"line":...}, then a result.
  */
@@ -53,19 +56,42 @@ const logs: CommandHandler = async (context, input) =>
     await preflight(context.workingDir, name, config, context.env, undefined);
     const command = logsCommand({ service, follow, since, tail });
     if (context.dryRun) return printDryRun(context, logsPlan(name, command));
+    const write = (stream: 'stdout' | 'stderr') => (line: string) => {
+      const clean = withoutTerminalControls(line);
+      const logLine = { type: 'log', stream, line: clean };
+      if (json) context.output.record(logLine);
+      else if (stream === 'stdout') context.output.result(clean);
+      else {
+        context.output.progress(clean);
+        context.output.log.write({ type: 'output', level: 'stderr', text: context.output.mask(clean) });
+      }
+      // Backpressure: the channel pauses while stdout has more queued than it can take.
+      return context.output.stdoutDrained();
+    };
+    if (!follow) {
+      // A bounded read: a read plan, run by the executor (events, the log file, no lock).
+      const { result } = await runReadPlan(context, {
+        environment: name,
+        secrets,
+        connect: BUILT_IN.connect(config, record, { connectDeadlineMs: DAY_TWO_CONNECT_DEADLINE_MS }),
+        address,
+        plan: logsPlan(name, command),
+        resultStep: READ_LOGS_STEP,
+        tap: (event) => void (event.type === 'step.output' && event.step === READ_LOGS_STEP && write(event.stream)(event.line)),
+      });
+      if (result.outcome === 'interrupted') throw new DeployerError('interrupted', 'Stopped by Ctrl-C while reading the logs');
+      if (result.outcome === 'failed') {
+        throw knownCause(result.cause) ?? new DeployerError('ssh.command_failed', `docker compose logs on ${address} failed: ${result.error}`, { where: address, fix: `check that the stack was released and docker works on the host (ttd status ${name})` });
+      }
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', environment_name: name, service: service ?? null, stopped_by_user: false });
+      return 0;
+    }
+    // --follow streams until Ctrl-C: its own channel, its lines through the reporter (masked, logged).
     const commandLine = remoteCommandLine(command, false);
     context.output.debug(`$ ${commandLine}`);
+    context.output.log.placeIn(environmentDir(context.workingDir, name));
     const connection = await connectWithRetry(hostConnectOptions(context, config, record, address, secrets));
     try {
-      const write = (stream: 'stdout' | 'stderr') => (line: string) => {
-        const clean = withoutTerminalControls(line);
-        const logLine = { type: 'log', stream, line: clean };
-        if (json) context.output.record(logLine);
-        else if (stream === 'stdout') context.output.result(clean);
-        else context.output.progress(clean);
-        // Backpressure: the channel pauses while stdout has more queued than it can take.
-        return !process.stdout.writableNeedDrain;
-      };
       const ending = await streamCommand(connection.ssh.connection, commandLine, write('stdout'), write('stderr'));
       if (ending.stopped || ending.code === 0) {
         json?.line({ type: 'result', ok: true, exit_code: 0, command: 'logs', environment_name: name, service: service ?? null, stopped_by_user: ending.stopped });
@@ -107,7 +133,7 @@ type Client = { exec(command: string, callback: (error: Error | undefined, chann
  * stdout honours backpressure (a slow pipe pauses the channel). The first
  * SIGINT stops the remote process and closes the channel.
  */
-export function streamCommand(client: Client, command: string, onStdout: (line: string) => boolean, onStderr: (line: string) => void): Promise<Ending> {
+export function streamCommand(client: Client, command: string, onStdout: (line: string) => Promise<void> | undefined, onStderr: (line: string) => void): Promise<Ending> {
   return new Promise((resolve, reject) => {
     if (!client) return reject(new DeployerError('ssh.connection_lost', 'The SSH connection closed before the logs could be read'));
     client.exec(command, (error, channel) => {
@@ -118,10 +144,11 @@ export function streamCommand(client: Client, command: string, onStdout: (line: 
       const tail = new LineTail(20);
       let paused = false;
       const stdout = new LineSplitter((line) => {
-        if (!onStdout(line) && !paused) {
+        const drained = onStdout(line);
+        if (drained && !paused) {
           paused = true;
           channel.pause();
-          process.stdout.once('drain', () => {
+          void drained.then(() => {
             paused = false;
             channel.resume();
           });

@@ -147,7 +147,6 @@ const restore: CommandHandler = async (context, input) =>
     }
     const target = planned(chosen.files.some((file) => file.path === files.config));
     const { result, logFile } = await runOperation(context, {
-      name: 'restore',
       command: `restore --from ${from}`,
       environment: name,
       secrets: environment.secrets,

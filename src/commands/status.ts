@@ -10,7 +10,7 @@ import { StatusSshSource } from '../status/ssh-source.js';
 import { statusTarget } from '../status/target.js';
 import { snapshotJson } from '../status/view.js';
 import { configFromRecord } from '../state/snapshot-config.js';
-import { requireEnvironmentRecord } from '../state/store.js';
+import { environmentDir, requireEnvironmentRecord } from '../state/store.js';
 import { requireInstanceAddress } from './host-access.js';
 
 /**
@@ -29,6 +29,8 @@ const status: CommandHandler = async (context, input) =>
     const address = requireInstanceAddress(name, record, config, 'so there is nothing to read the status of');
     // A read: no lock to check; a key problem is one of the things the status reports.
     if (context.dryRun) return printDryRun(context, statusPlan(name, hostProbeScript()));
+    context.output.addSecrets(secrets);
+    context.output.log.placeIn(environmentDir(context.workingDir, name));
     const target = statusTarget(config, name, address, record.instance.ssh_port === undefined ? {} : { sshPort: record.instance.ssh_port });
     const ssh = new StatusSshSource({
       host: address,

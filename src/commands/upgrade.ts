@@ -186,7 +186,6 @@ const upgrade: CommandHandler = async (context, input) =>
     if (context.dryRun) return printDryRun(context, steps);
 
     const { result, logFile } = await runOperation(context, {
-      name: 'upgrade',
       command: 'upgrade',
       environment: name,
       secrets: plan.secrets,

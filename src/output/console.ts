@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
+import { NO_LOG, type CommandLog } from './command-log.js';
 
 /** One line of --json output: an object that says what it is. */
 export interface JsonRecord {
@@ -26,8 +27,13 @@ export interface Output {
   result(text: string): void;
   /** With --json, the result line: `fields` with type, ok, exit_code and command; ignored in text mode. */
   resultJson(fields: Record<string, unknown>, exitCode?: number): void;
-  /** With --json, one line on stdout; ignored in text mode. A `result` record ends the output. */
-  record(record: JsonRecord): void;
+  /**
+   * With --json, one line on stdout; ignored in text mode. A `result` record ends the output.
+   * Logged too, unless `logged` says the log has it already (an engine event).
+   */
+  record(record: JsonRecord, options?: { readonly logged?: boolean }): void;
+  /** When stdout has more queued than it can take: resolves once it drained (a stream reader pauses meanwhile). */
+  stdoutDrained(): Promise<void> | undefined;
   /** Whether the result line has been printed. */
   readonly ended: boolean;
   success(text: string): void;
@@ -44,12 +50,16 @@ export interface Output {
   addSecrets(values: readonly string[]): void;
   /** A value with every known secret masked in each of its strings. */
   mask<T>(value: T): T;
+  /** The command's log file: every line printed here is in it (masked), shown or not. */
+  readonly log: CommandLog;
 }
 
 /** Where the reporter's lines end up: the process's streams, or a sink of its own (the MCP server's). */
 export interface OutputStreams {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Backpressure: a promise of stdout's drain when it is full (none: never full). */
+  readonly stdoutDrained?: () => Promise<void> | undefined;
 }
 
 export interface OutputOptions {
@@ -61,11 +71,14 @@ export interface OutputOptions {
   /** Default: process.stdout and process.stderr, looked up at each write. */
   readonly streams?: OutputStreams;
   readonly terminal?: NodeJS.WriteStream;
+  /** Default: none (the MCP server's calls, tests). */
+  readonly log?: CommandLog;
 }
 
 export const PROCESS_STREAMS: OutputStreams = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutDrained: () => (process.stdout.writableNeedDrain ? new Promise((drained) => process.stdout.once('drain', () => drained())) : undefined),
 };
 
 /** Secrets shorter than this are not masked: they would blank out ordinary words. */
@@ -76,15 +89,23 @@ export function createOutput(options: OutputOptions): Output {
   const color = new Chalk({ level: options.color ? 1 : 0 });
   const secrets: string[] = [];
   const mask = <T>(value: T): T => (secrets.length === 0 ? value : maskSecretsDeep(value, secrets));
+  const log = options.log ?? NO_LOG;
+  const masked = (text: string) => (secrets.length === 0 ? text : maskSecrets(text, secrets));
   const line = (write: (text: string) => void, text: string) => {
-    const masked = secrets.length === 0 ? text : maskSecrets(text, secrets);
-    write(masked.endsWith('\n') ? masked : `${masked}\n`);
+    const shown = masked(text);
+    write(shown.endsWith('\n') ? shown : `${shown}\n`);
+  };
+  /** A line for the log file, shown or not; `shown` prints it. */
+  const logged = (level: string, text: string, shown: boolean, write: (text: string) => void = streams.stderr) => {
+    log.write({ type: 'output', level, text: masked(text) });
+    if (shown) line(write, text);
   };
   const chatty = !options.quiet;
   const command = options.command ?? '';
   let ended = false;
 
-  const record = (value: JsonRecord) => {
+  const record = (value: JsonRecord, { logged = false }: { logged?: boolean } = {}) => {
+    if (!logged) log.write(mask(value));
     if (!options.json) return;
     // One object per line, so every command's --json output is NDJSON.
     line(streams.stdout, JSON.stringify(mask(value)));
@@ -101,27 +122,31 @@ export function createOutput(options: OutputOptions): Output {
     get ended() {
       return ended;
     },
-    result: (text) => {
-      if (!options.json) line(streams.stdout, text);
-    },
+    result: (text) => logged('result', text, !options.json, streams.stdout),
     resultJson: (fields, exitCode = 0) => {
       const result = { type: 'result', ok: exitCode === 0, exit_code: exitCode, command, ...fields };
       record(result);
     },
     record,
-    success: (text) => chatty && line(streams.stderr, `${color.green('✓')} ${text}`),
-    info: (text) => chatty && line(streams.stderr, text),
-    warn: (text) => chatty && line(streams.stderr, `${color.yellow('⚠')} ${text}`),
-    error: (text) => line(streams.stderr, `${color.red('✗')} ${text}`),
-    detail: (text) => chatty && options.verbosity >= 1 && line(streams.stderr, color.dim(text)),
-    debug: (text) => chatty && options.verbosity >= 3 && line(streams.stderr, color.dim(text)),
+    stdoutDrained: () => streams.stdoutDrained?.(),
+    success: (text) => logged('success', `${color.green('✓')} ${text}`, chatty),
+    info: (text) => logged('info', text, chatty),
+    warn: (text) => logged('warn', `${color.yellow('⚠')} ${text}`, chatty),
+    error: (text) => logged('error', `${color.red('✗')} ${text}`, true),
+    detail: (text) => logged('detail', color.dim(text), chatty && options.verbosity >= 1),
+    debug: (text) => logged('debug', color.dim(text), chatty && options.verbosity >= 3),
+    // Event sinks' lines: the log has the events themselves.
     progress: (text) => line(streams.stderr, text),
     addSecrets: (values) => {
       for (const value of values) if (value.length >= SHORTEST_SECRET && !secrets.includes(value)) secrets.push(value);
     },
     mask,
+    log,
   };
 }
+
+/** Where a yes/no question is asked: stderr, so stdout keeps only results. */
+export const PROMPT_STREAM: NodeJS.WritableStream = process.stderr;
 
 /** process.stderr, when the task tree may draw on it. */
 export function stderrTerminal(env: NodeJS.ProcessEnv): NodeJS.WriteStream | undefined {

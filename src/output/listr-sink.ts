@@ -53,6 +53,7 @@ export function listrOptionsFor(verbosity: number, stable: boolean) {
 
 export function listrSink(options: ListrSinkOptions): ListrSink {
   const views = new Map<string, StepView>();
+  const titles = new Map<string, string>();
   const logger = new ListrLogger({ processOutput: new ProcessOutput(options.stream, options.stream) });
   let running: Promise<void> = Promise.resolve();
   const chosen = listrOptionsFor(options.verbosity, options.stable === true);
@@ -115,6 +116,11 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
     );
   };
 
+  // Undos run after the failure that ended the tree: their lines follow its last frame.
+  const after = (line: string) => {
+    running = running.then(() => void options.stream.write(`${line}\n`));
+  };
+
   const sink: EventSink = (event) => {
     switch (event.type) {
       case 'plan.started':
@@ -141,6 +147,15 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
       case 'step.warned':
         end(event.step, { kind: 'skipped', reason: `failed after the commit point, left as it is: ${event.error}` });
         return;
+      case 'step.undo.started':
+        if (options.verbosity >= 1) after(`  … undo: ${event.title}`);
+        return;
+      case 'step.undo.succeeded':
+        after(`  ↶ undone: ${titles.get(event.step) ?? event.step}`);
+        return;
+      case 'step.undo.failed':
+        after(`  ✗ undo of ${titles.get(event.step) ?? event.step} failed: ${event.error}`);
+        return;
       case 'plan.finished':
         for (const step of views.keys()) end(step, { kind: 'not-run' });
         return;
@@ -151,7 +166,14 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
 
   return {
     sink: (event) => {
-      if (event.type === 'plan.started') for (const stage of event.stages) for (const step of stage.steps) view(step.id);
+      if (event.type === 'plan.started') {
+        for (const stage of event.stages) {
+          for (const step of stage.steps) {
+            view(step.id);
+            titles.set(step.id, step.title);
+          }
+        }
+      }
       sink(event);
     },
     finished: () => running,

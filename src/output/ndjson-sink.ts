@@ -41,7 +41,11 @@ export class NdjsonWriter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  readonly sink: EventSink = (event) => this.line({ ...event, at: this.now().toISOString() });
+  /** Events: the session has logged them already. */
+  readonly sink: EventSink = (event) => {
+    const record: NdjsonRecord = { ...event, at: this.now().toISOString() };
+    this.output.record(record, { logged: true });
+  };
 
   line(record: NdjsonRecord): void {
     this.output.record(record);

@@ -64,9 +64,11 @@ export function upgradePlan(environment: string, target: UpgradeTarget, compose:
   ]);
 }
 
+export const READ_LOGS_STEP = 'read-logs';
+
 /** `logs`: docker compose logs, as the deploy user (in the docker group), streamed. */
 export function logsPlan(environment: string, command: string): Plan {
-  return operationPlan(environment, 'logs', [{ kind: 'remote', id: 'read-logs', title: 'Read the logs of the stack (docker compose logs)', changes: 'nothing (it reads)', command, check: undefined, sudo: false }]);
+  return operationPlan(environment, 'logs', [{ kind: 'remote', id: READ_LOGS_STEP, title: 'Read the logs of the stack (docker compose logs)', changes: 'nothing (it reads)', command, check: undefined, sudo: false }]);
 }
 
 /** `status`: one read-only probe of the host per refresh; the tracker's API is read from here, or through an SSH forward. */

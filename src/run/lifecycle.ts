@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { DeployerError } from '../domain/errors.js';
+import { DeployerError, wrongStateError } from '../domain/errors.js';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
 import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
 import { isOperation, type Plan } from '../plan/types.js';
@@ -116,10 +116,10 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
         break;
       }
       if (isOperation(stage.stage)) {
-        if (record.reached !== 'running' || record.state === 'destroyed') throw wrongState(environment, `${stage.command} needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
+        if (record.reached !== 'running' || record.state === 'destroyed') throw wrongStateError(environment, `${stage.command} needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
       } else {
         const admission = admit(stage.stage, record, environment);
-        if (!admission.ok) throw wrongState(environment, admission.reason, admission.next);
+        if (!admission.ok) throw wrongStateError(environment, admission.reason, admission.next);
       }
       const startedAt = new Date().toISOString();
       emit({ type: 'stage.started', stage: stage.stage });
@@ -219,10 +219,6 @@ export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): 
     case 'resources-destroyed':
       return { ...record, resources: [] };
   }
-}
-
-function wrongState(environment: string, reason: string, next: string): DeployerError {
-  return new DeployerError('environment.wrong_state', reason.charAt(0).toUpperCase() + reason.slice(1), { where: `data/${environment}/environment.json`, fix: next });
 }
 
 /** Seeds the address for an environment on an existing host, from the config or a register. */

@@ -15,8 +15,6 @@ import { openSession, type EngineSession } from './session.js';
  * file and masking as the stage commands.
  */
 interface OperationBase {
-  /** The command's name: the log file is named after it. */
-  readonly name: string;
   readonly environment: string;
   readonly secrets: readonly string[];
   readonly connect: RemoteConnector | undefined;
@@ -35,6 +33,8 @@ export interface OperationRequest extends OperationBase {
 
 export interface ReadRequest extends OperationBase {
   readonly plan: Plan;
+  /** The step whose output the command prints as its result (through `tap`): the progress view leaves it out. */
+  readonly resultStep?: string;
 }
 
 export interface OperationRun<T> {
@@ -42,8 +42,8 @@ export interface OperationRun<T> {
   readonly logFile: string | undefined;
 }
 
-function sessionFor(context: RunContext, request: OperationBase): { session: EngineSession; emit: EventSink } {
-  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.name });
+function sessionFor(context: RunContext, request: OperationBase & { readonly resultStep?: string }): { session: EngineSession; emit: EventSink } {
+  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), ...(request.resultStep === undefined ? {} : { resultStep: request.resultStep }) });
   const tap = request.tap;
   return { session, emit: tap ? (event) => (tap(event), session.emit(event)) : session.emit };
 }

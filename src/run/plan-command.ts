@@ -37,7 +37,7 @@ export interface PlanCommand {
 
 /** Runs a plan through the lifecycle with the session's sinks; a failure becomes the error the user sees. */
 export async function runPlanCommand(context: RunContext, json: NdjsonWriter | undefined, request: PlanCommand): Promise<LifecycleResult> {
-  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment), command: request.command });
+  const session = openSession(context, { secrets: request.secrets, environmentDirectory: environmentDir(context.workingDir, request.environment) });
   let result: LifecycleResult;
   try {
     result = await runLifecycle({ ...request, workingDir: context.workingDir, emit: session.emit, signal: session.signal, stopRequested: () => session.stopRequested() });

@@ -1,7 +1,6 @@
 import type { RunContext } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import { eventView } from '../output/event-view.js';
-import { logFileSink } from '../output/log-sink.js';
 import { NdjsonWriter } from '../output/ndjson-sink.js';
 import { reportError } from '../output/report-error.js';
 import { fanOut, type EventSink } from './events.js';
@@ -23,22 +22,19 @@ export interface EngineSession {
 
 export interface SessionOptions {
   readonly secrets: readonly string[];
-  /** data/<env>: where the log file goes; none in a dry run. */
+  /** data/<env>: the command's log file goes under it (unless --log-dir); none in a dry run. */
   readonly environmentDirectory: string | undefined;
-  readonly command: string;
+  /** A step whose output is the command's result (printed by the command): the view does not repeat it; the log has it. */
+  readonly resultStep?: string;
 }
 
 export function openSession(context: RunContext, options: SessionOptions): EngineSession {
   const { output } = context;
   output.addSecrets(options.secrets);
   const view = eventView(output);
-  const sinks: EventSink[] = [view.sink];
-  let logFile: string | undefined;
-  if (options.environmentDirectory !== undefined) {
-    const log = logFileSink(options.environmentDirectory, options.command);
-    sinks.push(log.sink);
-    logFile = log.path;
-  }
+  const shown: EventSink = options.resultStep === undefined ? view.sink : (event) => (event.type === 'step.output' && event.step === options.resultStep ? undefined : view.sink(event));
+  const sinks: EventSink[] = [shown, (event) => output.log.write(event)];
+  const logFile = options.environmentDirectory === undefined ? undefined : output.log.placeIn(options.environmentDirectory);
 
   const abort = new AbortController();
   let stop = false;

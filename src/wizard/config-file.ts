@@ -8,7 +8,7 @@ import { environmentToml, tomlLiteral } from '../config/write-toml.js';
 import { valueAt } from '../config/schema-walk.js';
 import { WHOLE_REFERENCE } from '../config/interpolate.js';
 import { DeployerError } from '../domain/errors.js';
-import { writeNewFile } from '../commands/write-file.js';
+import { writeNewFile } from '../state/new-file.js';
 
 /** Where the wizard writes an environment's config. */
 export function configPathFor(workingDir: string, name: string): string {

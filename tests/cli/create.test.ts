@@ -163,12 +163,12 @@ describe('create environment', () => {
     expect(again.stderr).toContain("Environment 'test-env' already exists");
   });
 
-  it('an invalid config is exit 2 and creates nothing', async () => {
+  it('an invalid config is exit 2 and creates no environment (only the command\'s log)', async () => {
     const workingDir = temporaryDirectory();
     const file = configFile(minimalConfig({ environment: { name: 'Bad Name' } }));
     const result = await runBinary(['--working-dir', workingDir, 'create', 'environment', '--env-file', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('environment.name');
-    expect(existsSync(join(workingDir, 'data'))).toBe(false);
+    expect(readdirSync(join(workingDir, 'data'))).toEqual(['logs']);
   });
 });

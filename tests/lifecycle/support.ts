@@ -46,12 +46,13 @@ export async function provisionedEnvironment(workingDir: string, name = 'race'):
   return record;
 }
 
-/** Every file under a directory with its content and mode, for before/after comparisons. */
+/** Every file under a directory with its content and mode, for before/after comparisons; log files (every command writes one) left out. */
 export function treeOf(directory: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
+      if (entry.isDirectory() && entry.name === 'logs') continue;
       if (entry.isDirectory()) {
         files[`${relative(directory, path)}/`] = (statSync(path).mode & 0o777).toString(8);
         walk(path);

@@ -66,6 +66,24 @@ describe('the listr2 task tree at each verbosity', () => {
     await tree.finished();
     expect(lastFrame(raw)).toBe(['❯ configure', '  ↓ Install Docker (already done)', '  ✖ Firewall: exited with code 1: ufw: not found'].join('\n'));
   });
+
+  it('the undos after a failure follow the tree, last first, a failed undo named', async () => {
+    let raw = '';
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
+    const tree = listrSink({ verbosity: 1, stream, forceTty: true, stable: true });
+    const undos: EngineEvent[] = [
+      { type: 'step.failed', step: 'firewall', error: 'exited with code 1' },
+      { type: 'step.undo.started', step: 'firewall', title: 'Firewall' },
+      { type: 'step.undo.succeeded', step: 'firewall' },
+      { type: 'step.undo.started', step: 'docker', title: 'Install Docker' },
+      { type: 'step.undo.failed', step: 'docker', error: 'apt is locked' },
+      { type: 'plan.finished', outcome: 'failed' },
+    ];
+    for (const event of [...EVENTS.slice(0, 7), ...undos]) tree.sink(event);
+    await tree.finished();
+    expect(lastFrame(raw).split('\n').slice(-4)).toEqual(['  ✖ Firewall: exited with code 1', '  … undo: Firewall', '  ↶ undone: Firewall', '  … undo: Install Docker', '  ✗ undo of Install Docker failed: apt is locked'].slice(-4));
+    expect(raw).toContain('  ↶ undone: Firewall\n');
+  });
 });
 
 describe('plain lines (stderr is not a terminal)', () => {

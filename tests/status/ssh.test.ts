@@ -7,7 +7,7 @@
  * where the test serves a stats endpoint: status must reach it through an SSH forward.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -155,6 +155,13 @@ describe('logs over SSH', () => {
     expect(logs.stdout()).toContain('tracker-1  | first line token=***\n');
     expect(logs.stdout()).toContain('tracker-1  | last line\n');
     expect(logs.stdout() + logs.stderr()).not.toContain(TOKEN);
+    // A read plan: the executor's events in the environment's log file, masked.
+    const logDir = join(workingDir, 'data', 'demo', 'logs');
+    const file = readdirSync(logDir).filter((name) => name.endsWith('-logs.log')).sort().at(-1)!;
+    const log = await readFile(join(logDir, file), 'utf8');
+    expect(log).toMatch(/ step\.command \{"step":"read-logs","command":"sh -c 'cd \/opt\/torrust && exec docker compose logs/);
+    expect(log).toContain('first line token=***');
+    expect(log).not.toContain(TOKEN);
   });
 
   it('--follow keeps streaming until Ctrl-C, which stops docker on the host and exits 0', async () => {
