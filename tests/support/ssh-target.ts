@@ -80,9 +80,12 @@ export async function startSshTarget(): Promise<SshTarget> {
     await writeFile(join(rootfs, home, '.ssh', 'authorized_keys'), authorized, { mode: 0o600 });
     await run('chroot', [rootfs, 'chown', '-R', `${user}:${user}`, `${home}/.ssh`]);
   }
+  // The host's ssh-keygen writes into the copy (-f is the prefix): inside a container where
+  // root may not mknod, debootstrap leaves the rootfs's /dev empty, and a chrooted ssh-keygen
+  // fails on the missing /dev/null (sshd itself runs with /dev bind-mounted).
   const regenerateHostKeys = async () => {
     await run('sh', ['-c', `rm -f ${rootfs}/etc/ssh/ssh_host_*`]);
-    await run('chroot', [rootfs, 'ssh-keygen', '-A']);
+    await run('ssh-keygen', ['-A', '-f', rootfs]);
   };
   await regenerateHostKeys();
   // sudo looks its own host name up, as on any Debian host.
