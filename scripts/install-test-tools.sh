@@ -31,6 +31,7 @@ lxd|lxd|the LXD daemon the LXD provider tests create containers on
 lxd|lxd-client|the lxc client the LXD provider drives
 lxd|dnsmasq-base|DHCP and DNS on lxdbr0 (only a Recommends of lxd)
 lxd|iptables|lets lxdbr0 through Docker'"'"'s FORWARD drop
+lxd|iproute2|setup-lxd.sh checks that the lxdbr0 subnet is free (ip route)
 lxd|debootstrap|builds the Debian 13 image the LXD tests launch
 '
 

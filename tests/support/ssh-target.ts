@@ -9,7 +9,6 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +53,11 @@ export async function startSshTarget(): Promise<SshTarget> {
   const namespace = `ttd-ssh-${id}`;
   const hostVeth = `vh${id}`;
   const targetVeth = `vt${id}`;
-  const work = await mkdtemp(join(tmpdir(), 'ttd-ssh-target-'));
+  // Beside the cached rootfs, not in /tmp: Debian 13 mounts /tmp as a nosuid tmpfs, where the
+  // target's sudo cannot become root (and each copy would take 280 MB of memory).
+  const copies = join(dirname(cachedRootfs), 'ssh-targets');
+  await mkdir(copies, { recursive: true, mode: 0o700 });
+  const work = await mkdtemp(join(copies, 'target-'));
   const rootfs = join(work, 'rootfs');
   let sshd: ChildProcess | undefined;
   let log = '';
@@ -80,9 +83,12 @@ export async function startSshTarget(): Promise<SshTarget> {
     await writeFile(join(rootfs, home, '.ssh', 'authorized_keys'), authorized, { mode: 0o600 });
     await run('chroot', [rootfs, 'chown', '-R', `${user}:${user}`, `${home}/.ssh`]);
   }
+  // The host's ssh-keygen writes into the copy (-f is the prefix): inside a container where
+  // root may not mknod, debootstrap leaves the rootfs's /dev empty, and a chrooted ssh-keygen
+  // fails on the missing /dev/null (sshd itself runs with /dev bind-mounted).
   const regenerateHostKeys = async () => {
     await run('sh', ['-c', `rm -f ${rootfs}/etc/ssh/ssh_host_*`]);
-    await run('chroot', [rootfs, 'ssh-keygen', '-A']);
+    await run('ssh-keygen', ['-A', '-f', rootfs]);
   };
   await regenerateHostKeys();
   // sudo looks its own host name up, as on any Debian host.

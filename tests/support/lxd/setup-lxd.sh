@@ -43,6 +43,13 @@ if ! { [[ -S $socket ]] && lxc query /1.0 >/dev/null 2>&1; }; then
 fi
 
 if ! lxc network show lxdbr0 >/dev/null 2>&1; then
+  # A bridge on a subnet the machine already reaches (its own LAN, or an outer LXD when this
+  # machine is itself a container on 10.210.0.0/24) would cut it off its gateway.
+  taken=$(ip -4 route show to match "${subnet%/*}" | grep -v '^default' || true)
+  if [[ -n "$taken" ]]; then
+    echo "setup-lxd: $subnet is already routed on this machine ($taken): choose a free one, e.g. TTD_LXD_SUBNET=10.211.0.1/24 npm test" >&2
+    exit 1
+  fi
   echo "setup-lxd: initialising LXD (bridge lxdbr0 on $subnet, dir storage pool)" >&2
   lxd init --preseed <<PRESEED
 networks:

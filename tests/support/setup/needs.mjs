@@ -95,7 +95,7 @@ export const NEEDS = [
     tag: 'needs-lxd',
     title: 'the LXD provider against a real LXD',
     install: 'debian',
-    packages: ['lxd', 'lxd-client', 'dnsmasq-base', 'iptables', 'debootstrap'],
+    packages: ['lxd', 'lxd-client', 'dnsmasq-base', 'iptables', 'iproute2', 'debootstrap'],
     missing: () => {
       if (!isRoot()) return 'it needs root (it starts LXD)';
       const command = firstMissing(['lxc', 'lxd', 'debootstrap']);
