@@ -1,4 +1,5 @@
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import { recordLines } from '../domain/dns-records.js';
 import type { EngineEvent, EventSink } from '../run/events.js';
 
 /**
@@ -54,6 +55,8 @@ export function listrOptionsFor(verbosity: number, stable: boolean) {
 export function listrSink(options: ListrSinkOptions): ListrSink {
   const views = new Map<string, StepView>();
   const titles = new Map<string, string>();
+  // The DNS records a step asked for stay above its later output lines (the gate's countdown).
+  const records = new Map<string, string>();
   const logger = new ListrLogger({ processOutput: new ProcessOutput(options.stream, options.stream) });
   let running: Promise<void> = Promise.resolve();
   const chosen = listrOptionsFor(options.verbosity, options.stable === true);
@@ -132,9 +135,17 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
       case 'step.command':
         if (options.verbosity >= 1) output(event.step, `$ ${event.command}`);
         return;
-      case 'step.output':
-        output(event.step, event.line);
+      case 'step.output': {
+        const above = records.get(event.step);
+        output(event.step, above ? `${above}\n${event.line}` : event.line);
         return;
+      }
+      case 'dns.records': {
+        const lines = recordLines(event.records).join('\n');
+        records.set(event.step, lines);
+        output(event.step, lines);
+        return;
+      }
       case 'step.succeeded':
         end(event.step, { kind: 'succeeded' });
         return;

@@ -84,6 +84,27 @@ describe('the listr2 task tree at each verbosity', () => {
     expect(lastFrame(raw).split('\n').slice(-4)).toEqual(['  ✖ Firewall: exited with code 1', '  … undo: Firewall', '  ↶ undone: Firewall', '  … undo: Install Docker', '  ✗ undo of Install Docker failed: apt is locked'].slice(-4));
     expect(raw).toContain('  ↶ undone: Firewall\n');
   });
+  it('the DNS gate keeps the records to create above its countdown, at the default verbosity', async () => {
+    let raw = '';
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
+    const tree = listrSink({ verbosity: 0, stream, forceTty: true, stable: true });
+    const events: EngineEvent[] = [
+      { type: 'plan.started', environment: 'demo', stages: [{ stage: 'run', steps: [{ id: 'dns-gate', title: 'Wait for DNS' }] }] },
+      { type: 'step.started', stage: 'run', step: 'dns-gate', title: 'Wait for DNS', kind: 'dns-gate' },
+      { type: 'dns.records', step: 'dns-gate', address: '10.0.0.7', records: [{ type: 'A', name: 'tracker.example.org', value: '10.0.0.7' }] },
+      { type: 'step.output', step: 'dns-gate', stream: 'stderr', line: 'waiting for DNS (14:59 left)' },
+    ];
+    for (const event of events) {
+      tree.sink(event);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const frame = lastFrame(raw);
+    tree.sink({ type: 'step.succeeded', step: 'dns-gate' });
+    tree.sink({ type: 'plan.finished', outcome: 'succeeded' });
+    await tree.finished();
+    expect(frame).toContain('A    tracker.example.org  10.0.0.7');
+    expect(frame).toContain('waiting for DNS (14:59 left)');
+  });
 });
 
 describe('plain lines (stderr is not a terminal)', () => {
