@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
 import { minimalConfig } from '../support/configs.js';
+import { HETZNER_DEFAULTS } from '../../src/providers/hetzner/defaults.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -51,7 +52,7 @@ describe('create template', () => {
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ format, template_file: file });
     const text = readFileSync(file, 'utf8');
     if (format === 'json') {
-      expect(JSON.parse(text)).toMatchObject({ $schema: './environment-config.schema.json', provider: { provider: 'hetzner', server_type: 'cx22' } });
+      expect(JSON.parse(text)).toMatchObject({ $schema: './environment-config.schema.json', provider: { provider: 'hetzner', server_type: HETZNER_DEFAULTS.server_type } });
     } else {
       expect(text.split('\n')[0]).toBe('#:schema ./environment-config.schema.json');
     }

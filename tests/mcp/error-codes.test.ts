@@ -12,6 +12,8 @@ import { BINARY } from './support.js';
  * need infrastructure: a provider, an SSH host, a terminal, a failing step).
  */
 const COVERED_ELSEWHERE: Record<string, string> = {
+  'state.rust_deployer': 'tests/cli/rust-deployer-state.test.ts (a state directory in the Rust deployer\'s format, for show and create environment)',
+  'dns.not_ready': 'tests/checks/dns-gate.test.ts (against pebble-challtestsrv on loopback) and the full-stack lab scenario',
   'config.not_regular_file': 'tests/config/hostile-files.test.ts (a FIFO, /dev/zero and a directory, with validate, render and deploy --dry-run)',
   'config.too_large': 'tests/config/hostile-files.test.ts (an 11 MiB file)',
   'config.too_deep': 'tests/config/hostile-files.test.ts (TOML and JSON nested 100,000 levels)',

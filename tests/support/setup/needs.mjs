@@ -69,6 +69,8 @@ export const NEEDS = [
     install: 'apt',
     packages: ['pebble'],
     missing: () => (onPath('pebble-challtestsrv') ? undefined : 'pebble-challtestsrv is not installed'),
+  },
+  {
     tag: 'needs-hcloud-clients',
     title: "the Hetzner API stand-in checked by Hetzner's own clients (the hcloud CLI and python3-hcloud)",
     install: 'apt',
