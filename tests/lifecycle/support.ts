@@ -49,16 +49,16 @@ export async function provisionedEnvironment(workingDir: string, name = 'race'):
 /** Every file under a directory with its content and mode, for before/after comparisons; log files (every command writes one) left out. */
 export function treeOf(directory: string): Record<string, string> {
   const files: Record<string, string> = {};
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
+  // Every command writes a log file: a directory that holds only logs/ (data/ after validate) is left out too.
+  const walk = (current: string): void => {
+    const entries = readdirSync(current, { withFileTypes: true });
+    const kept = entries.filter((entry) => !(entry.isDirectory() && entry.name === 'logs'));
+    if (entries.length > 0 && kept.length === 0) return;
+    if (current !== directory) files[`${relative(directory, current)}/`] = (statSync(current).mode & 0o777).toString(8);
+    for (const entry of kept) {
       const path = join(current, entry.name);
-      if (entry.isDirectory() && entry.name === 'logs') continue;
-      if (entry.isDirectory()) {
-        files[`${relative(directory, path)}/`] = (statSync(path).mode & 0o777).toString(8);
-        walk(path);
-      } else {
-        files[relative(directory, path)] = `${(statSync(path).mode & 0o777).toString(8)} ${readFileSync(path, 'utf8')}`;
-      }
+      if (entry.isDirectory()) walk(path);
+      else files[relative(directory, path)] = `${(statSync(path).mode & 0o777).toString(8)} ${readFileSync(path, 'utf8')}`;
     }
   };
   walk(directory);
