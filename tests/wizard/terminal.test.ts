@@ -13,13 +13,15 @@ import { homeWithKey } from './support.js';
  */
 
 let servers: string[] = [];
+/** Never reused: a killed tmux server may still be exiting when the next test starts one. */
+let sessionsStarted = 0;
 
 function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
 function startInTerminal(workingDir: string, home: string): { socket: string; exitFile: string } {
-  const socket = `ttd-wizard-${process.pid}-${servers.length}`;
+  const socket = `ttd-wizard-${process.pid}-${sessionsStarted++}`;
   servers.push(socket);
   const exitFile = join(workingDir, 'exit-code');
   const command = `cd '${workingDir}' && env -u CI HOME='${home}' TERM=xterm-256color NO_COLOR=1 '${process.execPath}' '${BINARY}'; echo $? > '${exitFile}'; sleep 60`;
