@@ -3,12 +3,12 @@ import type { Money } from './schema.js';
 
 /** What a server of one type costs in one location, gross (VAT included), in the project owner's currency (`GET /pricing`). */
 export interface ServerCost {
-  readonly serverType: string;
+  readonly server_type: string;
   readonly location: string;
   readonly currency: string;
-  readonly vatRate: string;
-  readonly hourlyGross: string;
-  readonly monthlyGross: string;
+  readonly vat_rate: string;
+  readonly hourly_gross: string;
+  readonly monthly_gross: string;
 }
 
 interface PricingBody {
@@ -24,12 +24,12 @@ export async function serverCost(http: HetznerHttp, serverType: string, location
   const { pricing } = await http.request<PricingBody>('GET', '/pricing', { signal });
   const price = pricing.server_types.find((type) => type.name === serverType)?.prices.find((entry) => entry.location === location);
   if (!price) return undefined;
-  return { serverType, location, currency: pricing.currency, vatRate: pricing.vat_rate, hourlyGross: price.price_hourly.gross, monthlyGross: price.price_monthly.gross };
+  return { server_type: serverType, location, currency: pricing.currency, vat_rate: pricing.vat_rate, hourly_gross: price.price_hourly.gross, monthly_gross: price.price_monthly.gross };
 }
 
-/** One line: `Cost: cx23 in nbg1 costs 3.5581 EUR a month (at most), 0.0049 EUR an hour, gross (VAT 19.00 % included).` */
+/** One line, the amounts rounded for people: monthly (Hetzner bills by the hour up to this cap) and hourly, gross, with the currency. */
 export function costLine(cost: ServerCost): string {
-  return `Cost: a ${cost.serverType} server in ${cost.location} costs ${amount(cost.monthlyGross, 2)} ${cost.currency} a month at most, ${amount(cost.hourlyGross, 4)} ${cost.currency} an hour, gross (${Number(cost.vatRate).toFixed(2)} % VAT included), from creation until destroy.`;
+  return `Cost: a ${cost.server_type} server in ${cost.location} costs ${amount(cost.monthly_gross, 2)} ${cost.currency} a month at most, ${amount(cost.hourly_gross, 4)} ${cost.currency} an hour, gross (${Number(cost.vat_rate).toFixed(2)} % VAT included), from creation until destroy.`;
 }
 
 /** The API's decimal strings carry 10 places; rounded for people, never below one significant digit. */
