@@ -41,7 +41,7 @@ export const NO_TOKEN_COST_LINE = 'Cost: not known: no Hetzner API token (provid
  * as everywhere, one retry, and a short timeout, so an unreachable API costs seconds.
  */
 export function lookupClient(token: string, env: NodeJS.ProcessEnv): HetznerCloud {
-  return new HetznerCloud({ token, endpoint: endpointFrom(env), retry: { maxRetries: 1, baseMs: 500 }, requestTimeoutMs: 15_000 });
+  return new HetznerCloud({ token, endpoint: endpointFrom(env), retry: { maxRetries: 1, baseMs: 500 }, requestTimeoutMs: 10_000 });
 }
 
 /** For the wizard's review: the cost line and warnings of a choice, with the token the user gave. */
@@ -49,23 +49,29 @@ export async function reviewChoice(token: string, choice: OrderChoice, env: Node
   return reviewNotices(await reviewOrder(lookupClient(token, env), choice, signal));
 }
 
-/** A server type the wizard can offer: orderable in the location today, with its warning if deprecated. */
+/** A server type the wizard can offer: orderable today somewhere (in `location`, when given), marked if deprecated. */
 export interface OfferedServerType {
-  readonly name: string;
+  readonly value: string;
   readonly label: string;
   readonly deprecated: boolean;
 }
 
-/** `GET /server_types`: the types orderable in the location (deprecated ones last, marked), for the wizard's list. */
-export async function offeredServerTypes(token: string, location: string, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<OfferedServerType[]> {
+/**
+ * `GET /server_types` as the wizard's list: the types that can be ordered today (in
+ * the location, when given; else in any), current ones first, each labelled with its
+ * size and where it is offered; a deprecated one says until when.
+ */
+export async function offeredServerTypes(token: string, env: NodeJS.ProcessEnv = process.env, options: { location?: string; signal?: AbortSignal } = {}): Promise<OfferedServerType[]> {
   const cloud = lookupClient(token, env);
   const now = cloud.http.time.now();
-  const types = await cloud.http.list<ServerType>('/server_types', 'server_types', {}, signal);
+  const types = await cloud.http.list<ServerType>('/server_types', 'server_types', {}, options.signal);
   return types
-    .filter((type) => serverTypeProblem(type, location, now) === undefined)
-    .map((type) => {
-      const deprecated = serverTypeNotice(type, location, now) !== undefined;
-      return { name: type.name, label: `${type.name} (${type.cores} vCPU, ${type.memory} GB, ${type.disk} GB disk, ${type.architecture})${deprecated ? ' deprecated' : ''}`, deprecated };
+    .flatMap((type) => {
+      const where = (type.locations ?? []).map((entry) => entry.name).filter((name) => serverTypeProblem(type, name, now) === undefined && (options.location === undefined || name === options.location));
+      if (where.length === 0) return [];
+      const until = type.deprecation?.unavailable_after.slice(0, 10);
+      const deprecated = where.every((name) => serverTypeNotice(type, name, now) !== undefined);
+      return [{ value: type.name, label: `${type.name} (${type.cores} vCPU, ${type.memory} GB, ${type.disk} GB disk, ${type.architecture}; ${where.join(' ')})${deprecated ? ` deprecated, orderable until ${until ?? 'its end date'}` : ''}`, deprecated }];
     })
     .sort((a, b) => Number(a.deprecated) - Number(b.deprecated));
 }
