@@ -30,8 +30,12 @@ export async function printDryRun(context: RunContext, plan: Plan, provider?: Pr
 async function reviewCreateSteps(plan: Plan, provider: Provider): Promise<(step: ProviderStep) => readonly ProviderNotice[]> {
   const reviewed = new Map<string, readonly ProviderNotice[]>();
   if (provider.review) {
+    const signal = new AbortController().signal;
     for (const step of allSteps(plan)) {
-      if (step.kind === 'provider' && step.call.action === 'create') reviewed.set(step.id, await provider.review(step.call.instanceName, new AbortController().signal));
+      if (step.kind !== 'provider' || step.call.action !== 'create') continue;
+      // As the run: an instance that exists already is adopted, nothing is ordered.
+      const existing = await provider.find(step.call.instanceName, signal);
+      reviewed.set(step.id, existing ? [{ level: 'info', message: `${existing.name} exists already (${existing.id}): provision adopts it, nothing is ordered` }] : await provider.review(step.call.instanceName, signal));
     }
   }
   return (step) => reviewed.get(step.id) ?? [];

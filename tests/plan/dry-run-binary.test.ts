@@ -140,6 +140,18 @@ describe('ttd provision --dry-run on Hetzner', () => {
     expect(result.error).toMatchObject({ code: 'hetzner.server_type_unavailable', message: expect.stringContaining('no longer offered in hel1') });
     expect(result.error.fix).toContain('cx23');
   });
+
+  it('does not review an order provision would not place: a server of the environment that exists is adopted', async () => {
+    const created = await fetch(`${standIn.url}/servers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'torrust-tracker-vm-ended-type', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04', labels: { 'managed-by': 'torrust-tracker-deployer', environment: 'ended-type' } }),
+    });
+    const { server } = (await created.json()) as { server: { id: number } };
+    const run = await ttd(['provision', 'ended-type', '--dry-run']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(providerLines(run.stdout).notices).toEqual([`ℹ torrust-tracker-vm-ended-type exists already (${server.id}): provision adopts it, nothing is ordered`]);
+  });
 });
 
 describe('ttd destroy --dry-run on Hetzner', () => {
