@@ -7,9 +7,11 @@ import { NO_TOKEN_COST_LINE, offeredServerTypes, reviewChoice } from '../provide
  * a failure to ask leaves the wizard as it is without them (the flags accept any type).
  */
 
-/** The context with the server types from `GET /server_types`, when HCLOUD_TOKEN is set and the API answers. */
-export async function withHetznerServerTypes(context: QuestionContext, env: NodeJS.ProcessEnv): Promise<QuestionContext> {
-  const token = env['HCLOUD_TOKEN'];
+/**
+ * The context with the server types from `GET /server_types`, when a token is at hand
+ * (HCLOUD_TOKEN, or the one the user just typed) and the API answers.
+ */
+export async function withHetznerServerTypes(context: QuestionContext, env: NodeJS.ProcessEnv, token: string | undefined = env['HCLOUD_TOKEN']): Promise<QuestionContext> {
   if (!token) return context;
   try {
     const offered = await offeredServerTypes(token, env);

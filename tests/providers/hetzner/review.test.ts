@@ -44,6 +44,9 @@ describe('the server types the wizard offers, from GET /server_types', () => {
     expect(await choicesWith(env)).toContain('cpx22');
     expect(await choicesWith({ ...env, HCLOUD_TOKEN: '' })).toEqual(['cx23', 'cx33', 'cx43']);
     expect(await choicesWith({ ...env, HCLOUD_ENDPOINT: NO_HETZNER_API })).toEqual(['cx23', 'cx33', 'cx43']);
+    // A token the user typed in the wizard works as HCLOUD_TOKEN does.
+    const typed = await withHetznerServerTypes(questionContext({}), { HCLOUD_ENDPOINT: standIn.url }, STAND_IN_TOKEN);
+    expect(resolveDynamic(question.choices, hetzner, typed)!.map((choice) => choice.value)).toContain('cax11');
   });
 });
 
