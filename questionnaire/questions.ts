@@ -141,7 +141,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     text: 'Hetzner server type',
     help: 'CPU and memory of the server; the flag takes any Hetzner server type.',
     when: is('provider', 'hetzner'),
-    choices: HETZNER_SERVER_TYPE_CHOICES.map((choice) => ({ ...choice })),
+    choices: (_answers, context) => context.hetznerServerTypes ?? HETZNER_SERVER_TYPE_CHOICES.map((choice) => ({ ...choice })),
     default: HETZNER_DEFAULTS.server_type,
     check: { field: 'hetzner.server_type' },
   },

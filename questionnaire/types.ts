@@ -19,6 +19,8 @@ export interface QuestionContext {
   readonly home: string;
   /** HCLOUD_TOKEN is set, so the Hetzner token can come from it. */
   readonly hcloudTokenInEnvironment: boolean;
+  /** The server types `GET /server_types` offers, when a Hetzner token was at hand to ask (else the built-in list). */
+  readonly hetznerServerTypes?: readonly Choice[];
   /** Secrets generated once per session, offered as defaults (key: question id). */
   readonly generatedSecrets: Readonly<Record<string, string>>;
 }

@@ -5,6 +5,7 @@ import type { Answer } from '../../questionnaire/types.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists, maskSecrets } from '../wizard/config-file.js';
 import { questionContext } from '../wizard/context.js';
+import { withHetznerServerTypes } from '../wizard/hetzner.js';
 import { answersFromOptions } from '../wizard/flags.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
 import { resolveAnswers } from '../wizard/session.js';
@@ -26,7 +27,7 @@ const init: CommandHandler = async (context, input) => {
   if (context.interactive && !acceptDefaults && !context.json) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
     const { runWizard } = await import('../../screens/wizard/run-wizard.js');
-    const outcome = await runWizard({ given, context: questions, workingDir: context.workingDir, dryRun: context.dryRun });
+    const outcome = await runWizard({ given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun });
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
       return INTERRUPTED;

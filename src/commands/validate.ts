@@ -5,8 +5,13 @@ import { printProblems } from '../config/format-problems.js';
 import { loadConfigFile } from '../config/load.js';
 import { summarize, summaryLines } from '../config/summary.js';
 import { configFileArgument } from './config-file-argument.js';
+import { reviewProviderChoice } from './provider-review.js';
 
-/** `validate FILE`: exit 0 with a summary of what would be deployed, or 2 with every problem. */
+/**
+ * `validate FILE`: exit 0 with a summary of what would be deployed, or 2 with every
+ * problem. With a Hetzner token it also asks the API (read only) what provision
+ * would: whether the server type, location and image can be ordered, and the price.
+ */
 const validate: CommandHandler = async (context, input) => {
   const file = configFileArgument(input, 'validate');
   const loaded = await loadConfigFile(file, context.env);
@@ -15,6 +20,8 @@ const validate: CommandHandler = async (context, input) => {
   const warnings = loaded.problems.filter((problem) => problem.severity === 'warning');
   const summary = loaded.config ? summarize(loaded.config) : undefined;
   const { output } = context;
+  const review = loaded.config && errors.length === 0 ? await reviewProviderChoice(loaded.config, context.env) : undefined;
+  if (review?.refusal) throw review.refusal;
 
   const verdict = `${shown} is not valid: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
   output.resultJson(
@@ -26,6 +33,7 @@ const validate: CommandHandler = async (context, input) => {
       overrides: loaded.overrides.map((override) => override.variable),
       errors,
       warnings,
+      ...(review ? { provider_review: { checked: review.checked, cost: review.cost, cost_line: review.cost_line, warnings: review.warnings } } : {}),
     },
     summary ? 0 : ERROR_CODES['config.invalid'].exit,
   );
@@ -36,8 +44,9 @@ const validate: CommandHandler = async (context, input) => {
     return ERROR_CODES['config.invalid'].exit;
   }
   for (const override of loaded.overrides) output.detail(`  ${override.variable} overrides ${override.path.join('.')}`);
+  for (const warning of review?.warnings ?? []) output.warn(warning);
   output.success(`${shown} is valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
-  output.result(['What it deploys:', ...summaryLines(summary)].join('\n'));
+  output.result(['What it deploys:', ...summaryLines(summary), ...(review ? [`  ${review.cost_line}`] : [])].join('\n'));
   return 0;
 };
 

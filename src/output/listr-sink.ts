@@ -140,6 +140,13 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
         output(event.step, above ? `${above}\n${event.line}` : event.line);
         return;
       }
+      case 'step.notice': {
+        const line = `${event.level === 'warning' ? '⚠' : 'ℹ'} ${event.message}`;
+        const above = records.get(event.step);
+        records.set(event.step, above ? `${above}\n${line}` : line);
+        output(event.step, records.get(event.step)!);
+        return;
+      }
       case 'dns.records': {
         const lines = recordLines(event.records).join('\n');
         records.set(event.step, lines);

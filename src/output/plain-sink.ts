@@ -57,6 +57,9 @@ export function plainSink(options: PlainSinkOptions): EventSink {
       case 'step.undo.failed':
         write(`  ✗ undo of ${title} failed: ${event.error}`);
         return;
+      case 'step.notice':
+        write(`  ${event.level === 'warning' ? '⚠' : 'ℹ'} ${event.message}`);
+        return;
       case 'dns.records':
         for (const line of recordLines(event.records)) write(`    ${line}`);
         return;

@@ -21,6 +21,7 @@ const TYPED_RECORDS = {
   'step.undo.started': true,
   'step.undo.succeeded': true,
   'step.undo.failed': true,
+  'step.notice': true,
   'dns.records': true,
   'state.changed': true,
   'plan.finished': true,

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { remoteCommandLine } from './command-line.js';
+import type { ProviderNotice } from '../run/ports.js';
 import type { Plan, ProviderStep, Step } from './types.js';
 
 /** The requests (Hetzner) or commands (LXD) a provider step makes, from the provider. */
 export type ProviderRequests = (step: ProviderStep) => readonly string[];
 
+/** What the provider's review of a step said (cost, deprecations). */
+export type ProviderNotices = (step: ProviderStep) => readonly ProviderNotice[];
+
 /** How a step is shown in a dry run: everything it would do, and never a file's content (it may hold secrets). */
-export function describeStep(step: Step, requests?: ProviderRequests): string[] {
+export function describeStep(step: Step, requests?: ProviderRequests, notices?: ProviderNotices): string[] {
   switch (step.kind) {
     case 'remote':
       return [
@@ -26,6 +30,7 @@ export function describeStep(step: Step, requests?: ProviderRequests): string[] 
           : `API: ${step.provider} ${step.call.action} ${step.call.instanceName}`,
         ...(step.call.action === 'create' ? ['skip if: the provider already has an instance with this name'] : []),
         ...(step.call.action === 'destroy' ? ['skip if: the provider has no such instance'] : []),
+        ...(notices?.(step) ?? []).map((notice) => `${notice.level === 'warning' ? '⚠' : 'ℹ'} ${notice.message}`),
         ...(requests?.(step) ?? []).map((line) => `→ ${line}`),
       ];
     case 'dns-records':
@@ -43,7 +48,7 @@ export function describeStep(step: Step, requests?: ProviderRequests): string[] 
   }
 }
 
-export function planText(plan: Plan, requests?: ProviderRequests): string {
+export function planText(plan: Plan, requests?: ProviderRequests, notices?: ProviderNotices): string {
   const count = plan.stages.reduce((total, stage) => total + stage.steps.length, 0);
   const lines = [`Plan for '${plan.environment}' (${plan.command}): ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, ${count} step${count === 1 ? '' : 's'}`];
   let number = 0;
@@ -52,7 +57,7 @@ export function planText(plan: Plan, requests?: ProviderRequests): string {
     if (stage.steps.length === 0) lines.push('  nothing to do');
     for (const step of stage.steps) {
       number += 1;
-      lines.push(`  ${number}. ${step.title}`, ...describeStep(step, requests).map((line) => `     ${line}`), `     changes: ${step.changes}`);
+      lines.push(`  ${number}. ${step.title}`, ...describeStep(step, requests, notices).map((line) => `     ${line}`), `     changes: ${step.changes}`);
     }
   }
   if (plan.gaps.length > 0) lines.push('', 'Not available in this build, so the plan cannot run yet:', ...plan.gaps.map((gap) => `  - ${gap}`));
@@ -60,7 +65,7 @@ export function planText(plan: Plan, requests?: ProviderRequests): string {
 }
 
 /** The plan as JSON: file contents are replaced by their size and SHA-256. */
-export function planJson(plan: Plan, requests?: ProviderRequests): Record<string, unknown> {
+export function planJson(plan: Plan, requests?: ProviderRequests, notices?: ProviderNotices): Record<string, unknown> {
   return {
     environment: plan.environment,
     command: plan.command,
@@ -73,7 +78,10 @@ export function planJson(plan: Plan, requests?: ProviderRequests): Record<string
           const { content, ...rest } = step;
           return { ...rest, mode: octal(step.mode), size: byteLength(content), sha256: sha256(content) };
         }
-        if (step.kind === 'provider' && requests) return { ...step, requests: requests(step) };
+        if (step.kind === 'provider') {
+          const reviewed = notices?.(step) ?? [];
+          return { ...step, ...(requests ? { requests: requests(step) } : {}), ...(reviewed.length > 0 ? { notices: reviewed } : {}) };
+        }
         return step;
       }),
     })),

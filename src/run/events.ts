@@ -26,6 +26,8 @@ export type EngineEvent =
   | { readonly type: 'step.undo.succeeded'; readonly step: string }
   /** The undo failed; the undos of the steps before it still run. */
   | { readonly type: 'step.undo.failed'; readonly step: string; readonly error: string }
+  /** Something the user should know before the step acts: what it costs (`info`), a deprecated choice (`warning`). */
+  | { readonly type: 'step.notice'; readonly step: string; readonly level: 'info' | 'warning'; readonly message: string }
   /** The records that point the domains at the instance: shown once its address is known, and when the DNS gate waits for them. */
   | { readonly type: 'dns.records'; readonly step: string; readonly address: string; readonly records: readonly DnsRecord[] }
   | { readonly type: 'state.changed'; readonly environment: string; readonly from: StateName; readonly to: StateName }

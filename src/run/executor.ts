@@ -371,7 +371,7 @@ export class Executor {
     if (!provider) throw new StepFailure(`no ${step.provider} provider is available in this build`);
     const { signal, emit, record } = this.context;
     const { call } = step;
-    for (const line of provider.plan(call.action, call.instanceName)) emit({ type: 'step.command', step: step.id, command: line });
+    for (const line of provider.plan(call.action, call.instanceName, call.action === 'destroy' ? call.resourceIds : [])) emit({ type: 'step.command', step: step.id, command: line });
     const found = await provider.find(call.instanceName, signal);
     switch (call.action) {
       case 'create': {
@@ -379,6 +379,7 @@ export class Executor {
           await record({ type: 'resource', provider: provider.name, ...found });
           return `instance ${found.name} already exists (${found.id})`;
         }
+        for (const notice of (await provider.review?.(call.instanceName, signal)) ?? []) emit({ type: 'step.notice', step: step.id, ...notice });
         const created = await provider.create(call.instanceName, signal);
         await record({ type: 'resource', provider: provider.name, ...created });
         return undefined;

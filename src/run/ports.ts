@@ -10,6 +10,12 @@ export interface ProviderInstance {
   readonly kind: string;
 }
 
+/** What the user should know before an instance is created (its cost, a deprecated choice). */
+export interface ProviderNotice {
+  readonly level: 'info' | 'warning';
+  readonly message: string;
+}
+
 export interface Provider {
   readonly name: string;
   /** The instance with this name, if the provider has one. */
@@ -19,8 +25,14 @@ export interface Provider {
   address(instance: ProviderInstance, signal: AbortSignal): Promise<string | undefined>;
   /** Deletes the instance and the given resources; what is already gone is not an error. */
   destroy(instanceName: string, resourceIds: readonly string[], signal: AbortSignal): Promise<void>;
-  /** The API requests a call would make, for --dry-run and the log. */
-  plan(action: 'create' | 'address' | 'destroy', instanceName: string): readonly string[];
+  /**
+   * Checks the order at the provider before create (read only; throws what create
+   * would refuse) and says what the user should know: for --dry-run and before the
+   * real create. Providers without anything to say leave it out.
+   */
+  review?(instanceName: string, signal: AbortSignal): Promise<readonly ProviderNotice[]>;
+  /** The API requests a call would make, for --dry-run and the log; destroy's include one per recorded resource id. */
+  plan(action: 'create' | 'address' | 'destroy', instanceName: string, resourceIds?: readonly string[]): readonly string[];
 }
 
 export interface ExecResult {

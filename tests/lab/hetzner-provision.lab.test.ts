@@ -111,6 +111,8 @@ registry_mirror = "${lab.mirror}"
     explainFailure();
     const result = await ttd('provision', NAME);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    // Before the server was ordered the user saw what it costs (from the stand-in's GET /pricing).
+    expect(result.stderr).toMatch(/ℹ Cost: a \S+ server in \S+ costs [\d.]+ EUR a month at most, [\d.]+ EUR an hour, gross/);
 
     const [server] = standIn.snapshot().servers;
     expect(server).toMatchObject({ name: SERVER, status: 'running', labels: { environment: NAME } });

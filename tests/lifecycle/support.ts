@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../../src/state/environment-record.js';
 import { createEnvironmentRecord } from '../../src/state/store.js';
+import { NO_HETZNER_API } from '../support/cli.js';
 
 export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 export const SLOW_PLAN = resolve(import.meta.dirname, 'fixtures/slow-plan.mjs');
@@ -21,7 +22,7 @@ export interface Run {
 
 /** The built CLI without a terminal, in `cwd`. */
 export function ttd(args: readonly string[], cwd: string, options: { env?: NodeJS.ProcessEnv; nodeOptions?: readonly string[] } = {}): Promise<Run> {
-  const env = { PATH: process.env['PATH'], HOME: cwd, NO_COLOR: '1', ...options.env };
+  const env = { PATH: process.env['PATH'], HOME: cwd, NO_COLOR: '1', HCLOUD_ENDPOINT: NO_HETZNER_API, ...options.env };
   return new Promise((done) => {
     execFile(process.execPath, [...(options.nodeOptions ?? []), BINARY, ...args], { cwd, env, encoding: 'utf8' }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });

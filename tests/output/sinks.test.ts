@@ -107,6 +107,43 @@ describe('the listr2 task tree at each verbosity', () => {
   });
 });
 
+describe('a provider step\'s notices (cost, deprecation) before it creates', () => {
+  const events: EngineEvent[] = [
+    { type: 'plan.started', environment: 'demo', command: 'provision', stages: [{ stage: 'provision', steps: [{ id: 'create-instance', title: 'Create instance vm (hetzner)', kind: 'provider' }] }] },
+    { type: 'stage.started', stage: 'provision' },
+    { type: 'step.started', stage: 'provision', step: 'create-instance', title: 'Create instance vm (hetzner)', kind: 'provider' },
+    { type: 'step.notice', step: 'create-instance', level: 'info', message: 'Cost: a cx22 server in nbg1 costs 4.51 EUR a month at most' },
+    { type: 'step.notice', step: 'create-instance', level: 'warning', message: 'The Hetzner server type "cx22" is deprecated' },
+  ];
+
+  it('the tree shows them under the step at the default verbosity while it runs', async () => {
+    let raw = '';
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
+    const tree = listrSink({ verbosity: 0, stream, forceTty: true, stable: true });
+    for (const event of events) {
+      tree.sink(event);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const frame = lastFrame(raw);
+    tree.sink({ type: 'step.succeeded', step: 'create-instance' });
+    tree.sink({ type: 'plan.finished', outcome: 'succeeded' });
+    await tree.finished();
+    expect(frame).toContain('ℹ Cost: a cx22 server in nbg1 costs 4.51 EUR a month at most');
+    expect(frame).toContain('⚠ The Hetzner server type "cx22" is deprecated');
+  });
+
+  it('plain lines print them at the default verbosity, and -q hides them', () => {
+    const lines: string[] = [];
+    const sink = plainSink({ write: (line) => lines.push(line), verbosity: 0, quiet: false });
+    for (const event of events) sink(event);
+    expect(lines).toEqual(['▸ provision', '  ℹ Cost: a cx22 server in nbg1 costs 4.51 EUR a month at most', '  ⚠ The Hetzner server type "cx22" is deprecated']);
+    const quiet: string[] = [];
+    const silent = plainSink({ write: (line) => quiet.push(line), verbosity: 0, quiet: true });
+    for (const event of events) silent(event);
+    expect(quiet).toEqual([]);
+  });
+});
+
 describe('plain lines (stderr is not a terminal)', () => {
   const draw = (verbosity: number, quiet = false) => {
     const lines: string[] = [];

@@ -1,10 +1,11 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
-import type { Provider, ProviderInstance } from '../../run/ports.js';
+import type { Provider, ProviderInstance, ProviderNotice } from '../../run/ports.js';
 import { readFileSync } from 'node:fs';
 import { renderArtifacts } from '../../render/render.js';
 import { cloudInitUserData, readPublicKey } from '../user-data.js';
 import { addressesOf, HetznerCloud, resourceNames } from './cloud.js';
 import { missingTokenError } from './errors.js';
+import { reviewOrder, reviewNotices } from './review.js';
 import { firewallRules } from './firewall-rules.js';
 import { endpointFrom } from './http.js';
 import { firewallBody, labelQuery, maskedUserData, serverBody, sshKeyBody } from './requests.js';
@@ -76,12 +77,17 @@ export class HetznerProvider implements Provider {
   }
 
   async destroy(_instanceName: string, resourceIds: readonly string[], signal: AbortSignal): Promise<void> {
-    const servers = resourceIds.map(Number).filter((id) => Number.isInteger(id) && id > 0);
-    await this.cloud.destroyEnvironment(this.environment, { servers }, signal);
+    await this.cloud.destroyEnvironment(this.environment, { servers: serverIds(resourceIds) }, signal);
   }
 
-  /** The requests a call makes, with their bodies (user data as size and sha256, never the token). */
-  plan(action: 'create' | 'address' | 'destroy', instanceName: string): readonly string[] {
+  /** Checks location, server type and image at the API (refusing what create would refuse) and says what the server costs and what is deprecated. */
+  async review(_instanceName: string, signal: AbortSignal): Promise<readonly ProviderNotice[]> {
+    const { server_type: serverType, location, image } = this.settings;
+    return reviewNotices(await reviewOrder(this.cloud, { serverType, location, image }, signal));
+  }
+
+  /** The requests a call makes, with their bodies (user data as size and sha256, never the token); destroy's name each recorded server id. */
+  plan(action: 'create' | 'address' | 'destroy', instanceName: string, resourceIds: readonly string[] = []): readonly string[] {
     const names = resourceNames(instanceName);
     const selector = labelQuery(this.environment);
     const list = (path: string, query: Record<string, string>) => `GET ${path}?${new URLSearchParams({ ...query, page: '1', per_page: '50' }).toString()}`;
@@ -102,15 +108,19 @@ export class HetznerProvider implements Provider {
       }
       case 'address':
         return [list('/servers', selector)];
-      case 'destroy':
+      case 'destroy': {
+        const recorded = serverIds(resourceIds);
         return [
           list('/servers', selector),
           list('/firewalls', selector),
           list('/ssh_keys', selector),
-          'DELETE /servers/<id> for each server found (and each recorded id that is still this environment\'s), then GET /actions?id=<delete_server> until it succeeds',
-          'GET /firewalls/<id>, POST /firewalls/<id>/actions/remove_from_resources {"remove_from":<its applied_to>} while applied (firewall_resource_not_found counts as done), DELETE /firewalls/<id>',
-          'DELETE /ssh_keys/<id> for each SSH key found',
+          ...recorded.map((id) => `GET /servers/${id} (recorded in the state; only when the list above lacks it: deleted if its labels name this environment, else left alone)`),
+          ...recorded.map((id) => `DELETE /servers/${id}, then GET /actions?id=<its delete_server action> until it succeeds (404: already gone)`),
+          `DELETE /servers/<id> for each ${recorded.length > 0 ? 'other ' : ''}server listed above, then GET /actions?id=<delete_server> until it succeeds`,
+          'GET /firewalls/<id>, POST /firewalls/<id>/actions/remove_from_resources {"remove_from":<its applied_to>} while applied (firewall_resource_not_found counts as done), DELETE /firewalls/<id> for each firewall listed above',
+          'DELETE /ssh_keys/<id> for each SSH key listed above',
         ];
+      }
     }
   }
 
@@ -124,6 +134,11 @@ export class HetznerProvider implements Provider {
     if (!token) throw missingTokenError();
     return token;
   }
+}
+
+/** The recorded resource ids that are Hetzner server ids (the state records the server this provider created). */
+function serverIds(resourceIds: readonly string[]): number[] {
+  return resourceIds.map(Number).filter((id) => Number.isInteger(id) && id > 0);
 }
 
 function instanceOf(server: Server): ProviderInstance {

@@ -70,6 +70,13 @@ describe('the hcloud CLI against the API stand-in', () => {
     const cx23 = await hcloudJson<{ prices: { location: string; price_monthly: { gross: string } }[] }>('server-type', 'describe', 'cx23');
     expect(cx23.prices.map((price) => price.location)).toEqual(['fsn1', 'nbg1', 'hel1']);
     expect(Number(cx23.prices[0]!.price_monthly.gross)).toBeGreaterThan(0);
+    // The CLI reads the type's prices (gross) through hcloud-go's schema; GET /pricing (what the
+    // deployer's cost line reads; no Debian client asks for it) has the same for the type and location.
+    const described = await hcloud('server-type', 'describe', 'cx23');
+    const pricing = (await (await fetch(`${standIn.url}/pricing`, { headers: { Authorization: `Bearer ${STAND_IN_TOKEN}` } })).json()) as { pricing: { currency: string; server_types: { name: string; prices: { location: string; price_hourly: { gross: string }; price_monthly: { gross: string } }[] }[] } };
+    const listed = pricing.pricing.server_types.find((type) => type.name === 'cx23')!.prices.find((price) => price.location === 'nbg1')!;
+    expect(pricing.pricing.currency).toBe('EUR');
+    expect(described).toContain(`Location:\tnbg1:\n    Hourly:\t€ ${listed.price_hourly.gross}\n    Monthly:\t€ ${listed.price_monthly.gross}`);
     const images = await hcloudList<{ name: string }>('image', 'list', '--type', 'system');
     // The CLI asks with include_deprecated, so the deprecated debian-11 is listed too.
     expect(new Set(images.map((image) => image.name))).toEqual(new Set(['ubuntu-24.04', 'ubuntu-22.04', 'debian-12', 'debian-13', 'debian-11']));

@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentConfigSchema, instanceNameOf, type EnvironmentConfig } from '../../../src/config/schema.js';
 import { HetznerProvider } from '../../../src/providers/hetzner/provider.js';
+import type { EngineEvent } from '../../../src/run/events.js';
+import { runLifecycle } from '../../../src/run/lifecycle.js';
+import { newEnvironmentRecord } from '../../../src/state/environment-record.js';
+import { createEnvironmentRecord } from '../../../src/state/store.js';
 import type { InMemoryServerBackend } from '../../stand-ins/hetzner-api/backend.js';
 import { minimalConfig } from '../../support/configs.js';
 import { harness, newPublicKey } from './support.js';
 
-function hetznerConfig(publicKey: string): EnvironmentConfig {
+function hetznerConfig(publicKey: string, provider: Record<string, unknown> = {}): EnvironmentConfig {
   const keys = mkdtempSync(join(tmpdir(), 'ttd-hetzner-keys-'));
   writeFileSync(join(keys, 'id.pub'), `${publicKey}\n`);
   return EnvironmentConfigSchema.parse(
     minimalConfig({
       environment: { name: 'hetzner-env' },
       ssh_credentials: { private_key_path: join(keys, 'id'), public_key_path: join(keys, 'id.pub') },
-      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04' },
+      provider: { provider: 'hetzner', api_token: 'unused-the-harness-client-is-injected', server_type: 'cx23', location: 'nbg1', image: 'ubuntu-24.04', ...provider },
     }),
   );
 }
@@ -64,5 +68,60 @@ describe('the Hetzner provider behind the engine\'s Provider interface (against 
     const provider = new HetznerProvider(withoutToken, { env: {} });
     expect(provider.plan('destroy', 'x').length).toBeGreaterThan(0);
     await expect(provider.find('x', new AbortController().signal)).rejects.toThrow(/HCLOUD_TOKEN/);
+  });
+
+  it('reviews the order before create: the cost from GET /pricing (gross, monthly and hourly, currency) and a deprecated type\'s warning', async () => {
+    const h = await harness();
+    const signal = new AbortController().signal;
+    const current = await new HetznerProvider(hetznerConfig(newPublicKey()), { cloud: h.cloud }).review('x', signal);
+    expect(current).toEqual([{ level: 'info', message: 'Cost: a cx23 server in nbg1 costs 3.56 EUR a month at most, 0.0049 EUR an hour, gross (19.00 % VAT included), from creation until destroy.' }]);
+    expect(h.standIn.requests.map((request) => request.path)).toContain('/pricing');
+
+    const deprecated = await new HetznerProvider(hetznerConfig(newPublicKey(), { server_type: 'cx22' }), { cloud: h.cloud }).review('x', signal);
+    expect(deprecated.map((notice) => notice.level)).toEqual(['info', 'warning']);
+    expect(deprecated[1]!.message).toMatch(/"cx22" is deprecated: it can be ordered until \d{4}-\d\d-\d\d/);
+
+    h.standIn.deprecateServerType('cx33', { daysLeft: -1, location: 'nbg1' });
+    await expect(new HetznerProvider(hetznerConfig(newPublicKey(), { server_type: 'cx33' }), { cloud: h.cloud }).review('x', signal)).rejects.toMatchObject({ code: 'hetzner.server_type_unavailable' });
+  });
+
+  it('a provision run shows the cost and the deprecation as step.notice events before anything is created, and refuses a type past its date', async () => {
+    const provisionWith = async (serverType: string, h: Awaited<ReturnType<typeof harness>>) => {
+      const workingDir = mkdtempSync(join(tmpdir(), 'ttd-hetzner-notice-'));
+      const name = `notice-${serverType}`;
+      await createEnvironmentRecord(workingDir, newEnvironmentRecord({ name, createdAt: new Date().toISOString(), command: 'test setup', config: { source_file: 'none', format: 'json', snapshot: {} } }));
+      const config = hetznerConfig(newPublicKey(), { server_type: serverType });
+      const events: EngineEvent[] = [];
+      const step = { kind: 'provider', id: 'create-instance', title: 'Create instance', provider: 'hetzner', call: { action: 'create', instanceName: instanceNameOf(config) }, changes: 'a server' } as const;
+      const result = await runLifecycle({
+        workingDir,
+        environment: name,
+        command: 'provision',
+        plan: () => ({ environment: name, command: 'provision', gaps: [], stages: [{ stage: 'provision', command: 'provision', steps: [step] }] }),
+        provider: new HetznerProvider(config, { cloud: h.cloud }),
+        connect: undefined,
+        lockWaitSeconds: 0,
+        secrets: [],
+        emit: (event) => events.push(event),
+        signal: new AbortController().signal,
+        stopRequested: () => false,
+      });
+      return { result, events };
+    };
+
+    const h = await harness();
+    const { result, events } = await provisionWith('cx22', h);
+    expect(result.outcome).toBe('succeeded');
+    const order = events.flatMap((event) => (event.type === 'step.notice' ? [`${event.level}: ${event.message}`] : event.type === 'step.succeeded' ? ['succeeded'] : []));
+    expect(order).toEqual([expect.stringMatching(/^info: Cost: a cx22 server in nbg1 costs 4\.51 EUR a month/), expect.stringMatching(/^warning: The Hetzner server type "cx22" is deprecated/), 'succeeded']);
+    const paths = h.standIn.requests.map((request) => `${request.method} ${request.path}`);
+    expect(paths.indexOf('GET /pricing')).toBeLessThan(paths.indexOf('POST /ssh_keys'));
+
+    const fresh = await harness();
+    fresh.standIn.deprecateServerType('cx33', { daysLeft: -1, location: 'nbg1' });
+    const refused = await provisionWith('cx33', fresh);
+    expect(refused.result.outcome).toBe('failed');
+    expect(refused.events).toContainEqual(expect.objectContaining({ type: 'step.failed', error: expect.stringContaining('no longer offered in nbg1') }));
+    expect(fresh.standIn.requests.filter((request) => request.method === 'POST')).toEqual([]);
   });
 });

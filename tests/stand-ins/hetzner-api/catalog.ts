@@ -60,9 +60,13 @@ export function deprecationAt(now: number, daysLeft: number): Deprecation {
   return { announced: isoTime(now + (daysLeft - 120) * DAY), unavailable_after: isoTime(now + daysLeft * DAY) };
 }
 
-/** Net to gross with 19 % VAT, in the API's decimal strings. */
+/** The pretend project owner's VAT rate and currency (the API prices in the owner's). */
+export const VAT_RATE = '19.00';
+export const CURRENCY = 'EUR';
+
+/** Net to gross with the VAT rate, in the API's decimal strings. */
 function money(net: number, digits: number): { net: string; gross: string } {
-  return { net: net.toFixed(digits), gross: (net * 1.19).toFixed(digits) };
+  return { net: net.toFixed(digits), gross: (net * (1 + Number(VAT_RATE) / 100)).toFixed(digits) };
 }
 
 function type(id: number, name: string, spec: { cores: number; memory: number; disk: number; architecture?: 'x86' | 'arm'; cpu?: 'shared' | 'dedicated'; monthlyNet: number; where: readonly string[]; deprecation?: Deprecation }): ServerTypeEntry {
@@ -139,3 +143,26 @@ export function imageCatalog(now: number) {
 }
 
 export type ImageEntry = ReturnType<typeof imageCatalog>[number];
+
+/**
+ * `GET /pricing`'s `pricing` object: the project's currency and VAT rate, and per
+ * server type (the orderable ones) its prices per location, as in the type's own
+ * `prices`. The sections for resources the stand-in does not offer carry the
+ * documented shape with made-up prices.
+ */
+export function pricing(types: readonly ServerTypeEntry[]) {
+  const perLocation = (monthlyNet: number) => LOCATIONS.map((location) => ({ location: location.name, price_hourly: money(monthlyNet / 730, 10), price_monthly: money(monthlyNet, 10) }));
+  return {
+    currency: CURRENCY,
+    vat_rate: VAT_RATE,
+    image: { price_per_gb_month: money(0.011, 10) },
+    volume: { price_per_gb_month: money(0.044, 10) },
+    server_backup: { percentage: '20.00' },
+    floating_ip: { price_monthly: money(3, 10) },
+    floating_ips: [{ type: 'ipv4', prices: LOCATIONS.map((location) => ({ location: location.name, price_monthly: money(3, 10) })) }],
+    primary_ips: (['ipv4', 'ipv6'] as const).map((ipType) => ({ type: ipType, prices: perLocation(ipType === 'ipv4' ? 0.5 : 0) })),
+    traffic: { price_per_tb: money(1, 10) },
+    server_types: types.map((type) => ({ id: type.id, name: type.name, prices: type.prices })),
+    load_balancer_types: [],
+  };
+}

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InMemoryServerBackend, type ServerBackend } from './backend.js';
-import { deprecationAt, imageCatalog, isoTime, LOCATIONS, serverTypeCatalog, type ImageEntry, type LocationEntry, type ServerTypeEntry } from './catalog.js';
+import { deprecationAt, imageCatalog, isoTime, LOCATIONS, pricing, serverTypeCatalog, type ImageEntry, type LocationEntry, type ServerTypeEntry } from './catalog.js';
 import { matches, parseSelector, SelectorSyntaxError } from './label-selector.js';
 import { fingerprintOf, firewallRuleProblems, labelProblems, type FieldProblem } from './resources.js';
 
@@ -330,6 +330,8 @@ export class HetznerApiStandIn {
         return this.list('locations', LOCATIONS, query, { name: (item, value) => item.name === value });
       case 'GET /server_types':
         return this.list('server_types', this.orderableTypes(), query, { name: (item, value) => item.name === value });
+      case 'GET /pricing':
+        return { status: 200, body: { pricing: pricing(this.orderableTypes()) } };
       case 'GET /server_types/{id}':
         return { status: 200, body: { server_type: this.find(new Map(this.orderableTypes().map((type) => [type.id, type])), 'server_type', id) } };
       case 'GET /locations/{id}':
