@@ -77,7 +77,7 @@ bind_address = "127.0.0.1:1313"
 
     const second = await ttd('configure', NAME);
     expect(second.code).toBe(0);
-    expect(second.stderr.match(/↷/g)?.length).toBe(4);
+    expect(second.stderr.match(/↷/g)?.length).toBe(5);
   }, 600_000);
 
   it('releases the rendered files with their modes and the SQLite database named in the config', async () => {
@@ -90,6 +90,33 @@ bind_address = "127.0.0.1:1313"
     expect(await onInstance('cd /opt/torrust && docker compose config --quiet && echo valid')).toBe('valid');
     expect(result.stderr).not.toContain('e2e-admin-token-not-for-production');
   }, 600_000);
+
+  it('configure and release again on the unchanged host change nothing: no apt, no ufw rule, no file written', async () => {
+    const before = await hostFingerprint();
+    for (const stage of ['configure', 'release']) {
+      const again = await ttd(stage, NAME);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr, `${stage} ran a step on an unchanged host`).not.toMatch(/^ {2}✓ /m);
+      expect(again.stderr).toMatch(/^ {2}↷ /m);
+    }
+    const after = await hostFingerprint();
+    expect(after.ufw).toBe(before.ufw);
+    expect(after.files).toEqual(before.files);
+  }, 600_000);
+
+  /**
+   * What a re-run would touch: the active firewall, and every file and directory the
+   * stages write (with mode, owner, mtime and ctime, so a chmod or chown shows too),
+   * apt's lists and dpkg's status among them.
+   */
+  async function hostFingerprint(): Promise<{ ufw: string; files: string[] }> {
+    const ufw = await onInstance('ufw status verbose');
+    const paths = '/opt/torrust /etc/ufw /etc/default/ufw /etc/docker /etc/apt/apt.conf.d /etc/cron.d /var/lib/dpkg/status /var/lib/apt/lists /usr/local/bin';
+    const files = (await onInstance(`find ${paths} -printf '%p %m %u:%g %T@ %C@\\n' 2>/dev/null | sort`)).split('\n');
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.some((line) => line.startsWith('/opt/torrust/.env '))).toBe(true);
+    return { ufw, files };
+  }
 
   it('destroys the container and its profile, and destroying again is fine', async () => {
     expect((await ttd('destroy', NAME, '--yes')).code).toBe(0);

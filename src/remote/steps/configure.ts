@@ -87,25 +87,33 @@ export function securityUpdates(): HostStep {
  * UFW: deny incoming except SSH and the public ports. Docker-published ports bypass
  * UFW, so services that must stay private bind to 127.0.0.1 in the compose file;
  * the rules here still document and enforce the intent for everything else.
+ *
+ * Each `ufw` call starts Python (about half a second), so the active firewall is read
+ * once (`ufw status verbose`) and only what differs from the wanted set is applied:
+ * on an unchanged host the step is skipped after that one read. Rules the host has
+ * beyond the wanted set (a port dropped from the config, the admin's own) are kept.
  */
 export function firewall(config: EnvironmentConfig): HostStep {
-  const seen = new Set<string>();
-  const allows: string[] = [];
+  const rules = new Map<string, string>();
   for (const { port, protocol, label } of publicPorts(config)) {
     const rule = `${port}/${protocol}`;
-    if (seen.has(rule)) continue;
-    seen.add(rule);
-    allows.push(`ufw allow ${rule} comment ${shellQuote(label)}`);
+    if (!rules.has(rule)) rules.set(rule, label);
   }
+  const status = 'ufw status verbose 2>/dev/null';
+  const active = `printf '%s\\n' "$s" | grep -x 'Status: active' >/dev/null`;
+  const defaults = `printf '%s\\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null`;
+  const allowed = (rule: string) => `printf '%s\\n' "$s" | grep -E '^${rule} +ALLOW IN +Anywhere( |$)' >/dev/null`;
+  const wanted = [active, defaults, ...[...rules.keys()].map(allowed)];
   return {
     id: 'firewall',
     title: 'Configure the firewall (UFW)',
+    doneWhen: `command -v ufw >/dev/null 2>&1 && s=$(${status}) && ${wanted.join(' && ')}`,
     commands: [
-      `command -v ufw >/dev/null 2>&1 || ${APT_INSTALL} ufw`,
-      'ufw default deny incoming',
-      'ufw default allow outgoing',
-      ...allows,
-      'ufw --force enable',
+      `{ command -v ufw >/dev/null 2>&1 || ${APT_INSTALL} ufw; }`,
+      `s=$(${status} || true)`,
+      `{ ${defaults} || { ufw default deny incoming && ufw default allow outgoing; }; }`,
+      ...[...rules].map(([rule, label]) => `{ ${allowed(rule)} || ufw allow ${rule} comment ${shellQuote(label)}; }`),
+      `{ ${active} || ufw --force enable; }`,
     ],
   };
 }

@@ -58,12 +58,16 @@ Unattended-Upgrade::Automatic-Reboot-Time "02:00";
 fi
 
 step 'Configure the firewall (UFW)'
-command -v ufw >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ufw
-ufw default deny incoming
-ufw default allow outgoing
-ufw allow 22/tcp comment SSH
-ufw allow 7070/tcp comment 'HTTP tracker 1'
-ufw allow 1212/tcp comment 'the HTTP API'
-ufw --force enable
+if command -v ufw >/dev/null 2>&1 && s=$(ufw status verbose 2>/dev/null) && printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null && printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null && printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null; then
+  skip
+else
+  { command -v ufw >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ufw; }
+  s=$(ufw status verbose 2>/dev/null || true)
+  { printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null || { ufw default deny incoming && ufw default allow outgoing; }; }
+  { printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 22/tcp comment SSH; }
+  { printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 7070/tcp comment 'HTTP tracker 1'; }
+  { printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 1212/tcp comment 'the HTTP API'; }
+  { printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null || ufw --force enable; }
+fi
 
 printf '\n%s\n' 'Configured. Next: sudo bash release.sh'
