@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
+import { hostFingerprint } from '../support/host-fingerprint.js';
 import { lxc, prepareLxd, removeTestResources } from '../support/lxd/real-lxd.js';
 
 const NAME = 'e2e-pipeline';
@@ -92,31 +93,16 @@ bind_address = "127.0.0.1:1313"
   }, 600_000);
 
   it('configure and release again on the unchanged host change nothing: no apt, no ufw rule, no file written', async () => {
-    const before = await hostFingerprint();
+    const before = await hostFingerprint(onInstance);
+    expect(before.files.some((line) => line.startsWith('/opt/torrust/.env '))).toBe(true);
     for (const stage of ['configure', 'release']) {
       const again = await ttd(stage, NAME);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr, `${stage} ran a step on an unchanged host`).not.toMatch(/^ {2}✓ /m);
       expect(again.stderr).toMatch(/^ {2}↷ /m);
     }
-    const after = await hostFingerprint();
-    expect(after.ufw).toBe(before.ufw);
-    expect(after.files).toEqual(before.files);
+    expect(await hostFingerprint(onInstance)).toEqual(before);
   }, 600_000);
-
-  /**
-   * What a re-run would touch: the active firewall, and every file and directory the
-   * stages write (with mode, owner, mtime and ctime, so a chmod or chown shows too),
-   * apt's lists and dpkg's status among them.
-   */
-  async function hostFingerprint(): Promise<{ ufw: string; files: string[] }> {
-    const ufw = await onInstance('ufw status verbose');
-    const paths = '/opt/torrust /etc/ufw /etc/default/ufw /etc/docker /etc/apt/apt.conf.d /etc/cron.d /var/lib/dpkg/status /var/lib/apt/lists /usr/local/bin';
-    const files = (await onInstance(`find ${paths} -printf '%p %m %u:%g %T@ %C@\\n' 2>/dev/null | sort`)).split('\n');
-    expect(files.length).toBeGreaterThan(20);
-    expect(files.some((line) => line.startsWith('/opt/torrust/.env '))).toBe(true);
-    return { ufw, files };
-  }
 
   it('destroys the container and its profile, and destroying again is fine', async () => {
     expect((await ttd('destroy', NAME, '--yes')).code).toBe(0);
