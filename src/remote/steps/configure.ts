@@ -3,25 +3,51 @@ import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../render/quote.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
-/** `configure`: Docker, compose v2, the deploy user in the docker group, security updates, firewall. */
+/**
+ * `configure`: Docker, compose v2, the deploy user in the docker group, security updates,
+ * firewall. Every package comes in the first step, in one apt transaction (one update,
+ * one install), so a fresh host pays apt's start-up and dpkg's triggers once.
+ */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
-  return [installDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), installCompose(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
+  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
 }
 
-export function installDocker(): HostStep {
+const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";
+
+/**
+ * What the host lacks of Docker, compose v2, unattended-upgrades and UFW, in one install.
+ * A Docker the host already has (docker-ce, say) is kept: docker.io is asked for only when
+ * there is no docker command. Debian 13 ships the client in its own docker-cli package (only
+ * recommended by docker.io); Ubuntu 24.04's docker.io includes it and has no such package.
+ * Compose v2 is docker-compose-v2 on Ubuntu and docker-compose on Debian 13.
+ */
+export function installPackages(): HostStep {
+  const available = (name: string) => `apt-cache show ${name} >/dev/null 2>&1`;
   return {
     id: 'install-docker',
-    title: 'Install Docker',
-    doneWhen: 'command -v docker >/dev/null 2>&1',
-    // Debian 13 ships the client in its own docker-cli package (only recommended by docker.io);
-    // Ubuntu 24.04's docker.io includes it and has no such package.
+    title: 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)',
+    doneWhen: `command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && ${UNATTENDED_UPGRADES_INSTALLED} && command -v ufw >/dev/null 2>&1`,
     commands: [
       APT_UPDATE,
-      `if apt-cache show docker-cli >/dev/null 2>&1; then ${APT_INSTALL} docker.io docker-cli; else ${APT_INSTALL} docker.io; fi`,
-      'systemctl enable --now docker',
+      "packages=''",
+      `{ command -v docker >/dev/null 2>&1 || { packages="$packages docker.io"; if ${available('docker-cli')}; then packages="$packages docker-cli"; fi; }; }`,
+      `{ docker compose version >/dev/null 2>&1 || if ${available('docker-compose-v2')}; then packages="$packages docker-compose-v2"; else packages="$packages docker-compose"; fi; }`,
+      `{ ${UNATTENDED_UPGRADES_INSTALLED} || packages="$packages unattended-upgrades"; }`,
+      `{ command -v ufw >/dev/null 2>&1 || packages="$packages ufw"; }`,
+      `${APT_INSTALL} $packages`,
       'docker --version',
+      'docker compose version',
     ],
+  };
+}
+
+export function startDocker(): HostStep {
+  return {
+    id: 'start-docker',
+    title: 'Start Docker, and at every boot',
+    doneWhen: 'systemctl is-enabled --quiet docker && systemctl is-active --quiet docker',
+    commands: ['systemctl enable --now docker'],
   };
 }
 
@@ -46,16 +72,6 @@ export function registryMirror(mirror: string): HostStep {
   };
 }
 
-/** Compose v2 from the distribution (Ubuntu: docker-compose-v2, Debian 13: docker-compose), on any architecture. */
-export function installCompose(): HostStep {
-  return {
-    id: 'install-compose',
-    title: 'Install Docker Compose v2',
-    doneWhen: 'docker compose version >/dev/null 2>&1',
-    commands: [APT_UPDATE, `(${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose)`, 'docker compose version'],
-  };
-}
-
 export function dockerGroup(username: string): HostStep {
   const user = shellQuote(username);
   return {
@@ -75,7 +91,6 @@ export function securityUpdates(): HostStep {
     title: 'Turn on automatic security updates',
     doneWhen: 'test -f /etc/apt/apt.conf.d/52torrust-auto-reboot',
     commands: [
-      `${APT_INSTALL} unattended-upgrades`,
       `printf '%s' ${shellQuote(AUTO_UPGRADES)} > /etc/apt/apt.conf.d/20auto-upgrades`,
       `printf '%s' ${shellQuote(AUTO_REBOOT)} > /etc/apt/apt.conf.d/52torrust-auto-reboot`,
       'systemctl enable --now unattended-upgrades',
@@ -107,9 +122,8 @@ export function firewall(config: EnvironmentConfig): HostStep {
   return {
     id: 'firewall',
     title: 'Configure the firewall (UFW)',
-    doneWhen: `command -v ufw >/dev/null 2>&1 && s=$(${status}) && ${wanted.join(' && ')}`,
+    doneWhen: `s=$(${status}) && ${wanted.join(' && ')}`,
     commands: [
-      `{ command -v ufw >/dev/null 2>&1 || ${APT_INSTALL} ufw; }`,
       `s=$(${status} || true)`,
       `{ ${defaults} || { ufw default deny incoming && ufw default allow outgoing; }; }`,
       ...[...rules].map(([rule, label]) => `{ ${allowed(rule)} || ufw allow ${rule} comment ${shellQuote(label)}; }`),
