@@ -22,12 +22,12 @@ if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 &
   skip
 else
   apt-get -o DPkg::Lock::Timeout=300 update -qq
-  packages=''
-  { command -v docker >/dev/null 2>&1 || { packages="$packages docker.io"; if apt-cache show docker-cli >/dev/null 2>&1; then packages="$packages docker-cli"; fi; }; }
-  { docker compose version >/dev/null 2>&1 || if apt-cache show docker-compose-v2 >/dev/null 2>&1; then packages="$packages docker-compose-v2"; else packages="$packages docker-compose"; fi; }
-  { dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' || packages="$packages unattended-upgrades"; }
-  { command -v ufw >/dev/null 2>&1 || packages="$packages ufw"; }
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $packages
+  set --
+  { command -v docker >/dev/null 2>&1 || { set -- "$@" docker.io; if apt-cache show docker-cli >/dev/null 2>&1; then set -- "$@" docker-cli; fi; }; }
+  { docker compose version >/dev/null 2>&1 || if apt-cache show docker-compose-v2 >/dev/null 2>&1; then set -- "$@" docker-compose-v2; else set -- "$@" docker-compose; fi; }
+  { dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' || set -- "$@" unattended-upgrades; }
+  { command -v ufw >/dev/null 2>&1 || set -- "$@" ufw; }
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"
   docker --version
   docker compose version
 fi
