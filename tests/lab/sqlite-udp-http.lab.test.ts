@@ -38,7 +38,9 @@ describe('scenario 1: LXD container, SQLite, one UDP and one HTTP tracker', () =
     const output = result.stdout + result.stderr;
     expect(output).toContain(`udp://${address}:6969/announce`);
     expect(output).toContain(`http://${address}:7070/announce`);
-    expect(result.stdout).toMatch(/^Took \d+\.\d s: provision \d+\.\d s, configure \d+\.\d s, release \d+\.\d s, run \d+\.\d s, test \d+\.\d s, smoke test \d+\.\d s$/m);
+    const took = /^Took \d+\.\d s: provision \d+\.\d s, configure \d+\.\d s, release \d+\.\d s, run \d+\.\d s, test \d+\.\d s, smoke test \d+\.\d s$/m.exec(result.stdout);
+    expect(took, result.stdout).not.toBeNull();
+    console.info(`lab deploy from nothing: ${took![0]}`);
 
     const services = (await env.onInstance('cd /opt/torrust && docker compose ps --format "{{.Service}} {{.State}}"')).split('\n').sort();
     expect(services).toEqual(['tracker running']);
