@@ -105,7 +105,7 @@ export function securityUpdates(): HostStep {
  * the rules here still document and enforce the intent for everything else.
  *
  * Each `ufw` call starts Python (about half a second), so the active firewall is read
- * once (`ufw status verbose`) and only what differs from the wanted set is applied:
+ * once (`ufw status verbose`, in the C locale: its words are what the checks match) and only what differs from the wanted set is applied:
  * on an unchanged host the step is skipped after that one read. Rules the host has
  * beyond the wanted set (a port dropped from the config, the admin's own) are kept.
  */
@@ -115,7 +115,7 @@ export function firewall(config: EnvironmentConfig): HostStep {
     const rule = `${port}/${protocol}`;
     if (!rules.has(rule)) rules.set(rule, label);
   }
-  const status = 'ufw status verbose 2>/dev/null';
+  const status = 'LC_ALL=C ufw status verbose 2>/dev/null';
   const active = `printf '%s\\n' "$s" | grep -x 'Status: active' >/dev/null`;
   const defaults = `printf '%s\\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null`;
   const allowed = (rule: string) => `printf '%s\\n' "$s" | grep -E '^${rule} +ALLOW IN +Anywhere( |$)' >/dev/null`;

@@ -60,10 +60,10 @@ Unattended-Upgrade::Automatic-Reboot-Time "02:00";
 fi
 
 step 'Configure the firewall (UFW)'
-if s=$(ufw status verbose 2>/dev/null) && printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null && printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null && printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^6969/udp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^3000/tcp +ALLOW IN +Anywhere( |$)' >/dev/null; then
+if s=$(LC_ALL=C ufw status verbose 2>/dev/null) && printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null && printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null && printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^6969/udp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^3000/tcp +ALLOW IN +Anywhere( |$)' >/dev/null; then
   skip
 else
-  s=$(ufw status verbose 2>/dev/null || true)
+  s=$(LC_ALL=C ufw status verbose 2>/dev/null || true)
   { printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null || { ufw default deny incoming && ufw default allow outgoing; }; }
   { printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 22/tcp comment SSH; }
   { printf '%s\n' "$s" | grep -E '^6969/udp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 6969/udp comment 'UDP tracker 1'; }
