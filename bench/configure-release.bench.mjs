@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
 const COUNTER = join(ROOT, 'bench/ssh-count.mjs');
 const SETUP_LXD = join(ROOT, 'tests/support/lxd/setup-lxd.sh');
-const TARGET = { fresh: 1.1, unchanged: 1.3 };
+const TARGET = { fresh: 1.1, unchanged: 1.5 };
 const RUST = { fresh: 3.0, unchanged: 29 };
 /** Our two environments; the instance and the profile carry the same name. */
 const ENVS = ['bench-a', 'bench-b'];
@@ -260,6 +260,12 @@ function report(fresh, unchanged) {
     });
     lines.push(`ttd's exec channels in the last ${label} run (ms each):`);
     for (const exec of execsOf(run)) lines.push(`  ${String(exec.ms ?? '?').padStart(6)}  ${exec.stage.padEnd(9)} ${exec.command}`);
+  }
+  const rss = [...fresh, ...unchanged].flatMap((run) => run.ours.detail.map((line) => ({ command: line.argv.at(-2) ?? '?', mib: line.maxRssMiB })));
+  lines.push('');
+  for (const command of ['configure', 'release']) {
+    const values = rss.filter((entry) => entry.command === command).map((entry) => entry.mib);
+    if (values.length > 0) lines.push(`peak RSS of ttd ${command}: median ${median(values)} MiB, max ${Math.max(...values)} MiB over ${values.length} runs (goal ≤ 200 MiB)`);
   }
   lines.push('');
   lines.push(`log: ${logFile}`);

@@ -2,7 +2,7 @@
 // counts what ttd asks of the SSH server, without a line of src/ changing. It wraps the
 // prototype of ssh2's Client (the one node-ssh drives), so every connection, exec channel
 // and SFTP channel is seen, and reads each SFTP channel's request counter when the
-// process exits. The tally is appended as one JSON line to $TTD_BENCH_SSH_COUNT.
+// process exits, with the process's peak RSS. The tally is appended as one JSON line to $TTD_BENCH_SSH_COUNT.
 //
 // A round trip here is one thing ttd waits for the server to answer: an exec channel
 // (open, exec request, exit status) or an SFTP request (stat, open, write, close, ...).
@@ -58,6 +58,8 @@ if (out) {
     for (const channel of sftps) tally.sftpRequests += (channel._writeReqid ?? -1) + 1;
     tally.connectMs = Math.round(tally.connectMs);
     tally.exitAt = Math.round(performance.now());
+    // Peak resident memory of the whole process (resourceUsage reports KiB).
+    tally.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     appendFileSync(out, `${JSON.stringify({ argv: process.argv.slice(2), ...tally })}\n`);
   });
 }

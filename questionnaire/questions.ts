@@ -1,5 +1,5 @@
 import { HETZNER_DEFAULTS, HETZNER_SERVER_TYPE_CHOICES } from '../src/providers/hetzner/defaults.js';
-import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup.js';
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup-defaults.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
 /**

@@ -4,5 +4,17 @@ import module from 'node:module';
 // Cache compiled modules between runs: start-up time is what users feel on every command.
 (module as { enableCompileCache?: () => void }).enableCompileCache?.();
 
-const { runCli } = await import('./program.js');
-process.exitCode = await runCli(process.argv);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V') && plainOutputFormat(process.env['TORRUST_TD_OUTPUT_FORMAT'])) {
+  // What the program prints for it, without building the program: only package.json is read.
+  const { PACKAGE } = await import('../package-info.js');
+  process.stdout.write(`${PACKAGE.version}\n`);
+} else {
+  const { runCli } = await import('./program.js');
+  process.exitCode = await runCli(process.argv);
+}
+
+/** A value the program would refuse goes the long way, to its usage error. */
+function plainOutputFormat(value: string | undefined): boolean {
+  return value === undefined || ['', 'json', 'text'].includes(value.trim().toLowerCase());
+}

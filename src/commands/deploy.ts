@@ -18,6 +18,7 @@ import { runSmokeTest } from '../run/smoke-test.js';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
+import { durationsLine } from '../output/durations.js';
 import { loadValidConfig } from './load-valid-config.js';
 import { isConfigFile } from './config-file-argument.js';
 import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
@@ -55,6 +56,7 @@ const deploy: CommandHandler = async (context, input) =>
       // Created by someone else since we looked: deploy it as it stands.
       await requireEnvironmentRecord(context.workingDir, record.name);
     }
+    let smokeSeconds: number | undefined;
     const result = await runPlanCommand(context, json, {
       command: 'deploy',
       environment: record.name,
@@ -67,12 +69,17 @@ const deploy: CommandHandler = async (context, input) =>
       lockWaitSeconds,
       finish: async (done) => {
         const address = done.record.instance.address ?? addressFromConfig(config);
-        return { ...hostAccessJson(config, done.record), ...(address ? { smoke: await runSmokeTest(context, json, config, address) } : {}) };
+        if (!address) return hostAccessJson(config, done.record);
+        const started = performance.now();
+        const smoke = await runSmokeTest(context, json, config, address);
+        smokeSeconds = (performance.now() - started) / 1000;
+        return { ...hostAccessJson(config, done.record), smoke };
       },
     });
+    const durations = [...result.durations, ...(smokeSeconds === undefined ? [] : [{ stage: 'smoke test', seconds: smokeSeconds }])];
     context.output.success(`Environment '${record.name}' is ${result.record.state}`);
     const records = dnsRecordLines(config, result.record.instance.address);
-    context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address), ...(records.length > 0 ? ['', ...records] : []), '', `Next: ttd show ${record.name} for everything else`].join('\n'));
+    context.output.result(['Services:', ...serviceUrlLines(config, result.record.instance.address), ...(records.length > 0 ? ['', ...records] : []), '', durationsLine(durations), `Next: ttd show ${record.name} for everything else`].join('\n'));
     return 0;
   });
 

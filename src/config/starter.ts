@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup-defaults.js';
 import { HETZNER_DEFAULTS } from '../providers/hetzner/defaults.js';
 import { EnvironmentConfigShape, type EnvironmentConfig, type EnvironmentConfigInput, type ProviderName } from './schema.js';
 

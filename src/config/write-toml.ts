@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { TEMPLATES_DIR } from '../paths.js';
-import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup.js';
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../stack/backup-defaults.js';
 import { DEFAULT_IMAGES, type EnvironmentConfig } from './schema.js';
 
 /** A TOML value literal. Strings use basic-string escapes, which JSON's match except for DEL. */

@@ -2,15 +2,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.js';
-import { sha256 } from '../plan/describe.js';
 import type { DnsGateStep, DnsRecordsStep, LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { EventSink } from './events.js';
 import type { Provider, RemoteConnector } from './ports.js';
 import type { ExplainingRemoteHost } from './ssh-connector.js';
-import { shellQuote } from '../render/quote.js';
 import { remoteCommandLine } from '../plan/command-line.js';
 import { batchScript } from './remote-batch.js';
+import { uploadBatch } from './upload-batch.js';
 import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
 import { waitForDns } from '../checks/dns-gate.js';
 import { recordsFor } from '../domain/dns-records.js';
@@ -153,6 +152,15 @@ export class Executor {
         }
         continue;
       }
+      if (step.kind === 'upload') {
+        let end = index + 1;
+        while (end < steps.length && steps[end]!.kind === 'upload') end += 1;
+        ran.push(...steps.slice(index + 1, end));
+        stopped = await this.runUploadBatch(stage.stage, steps.slice(index, end) as UploadStep[]);
+        if (stopped) break;
+        index = end;
+        continue;
+      }
       emit({ type: 'step.started', stage: stage.stage, step: step.id, title: step.title, kind: step.kind });
       try {
         const skipped = await this.runStep(step);
@@ -230,12 +238,10 @@ export class Executor {
   }
 
   /** Returns the reason it was skipped, or undefined when it ran. */
-  private async runStep(step: Exclude<Step, RemoteCommandStep>): Promise<string | undefined> {
+  private async runStep(step: Exclude<Step, RemoteCommandStep | UploadStep>): Promise<string | undefined> {
     switch (step.kind) {
       case 'local':
         return this.writeLocal(step);
-      case 'upload':
-        return this.upload(step);
       case 'provider':
         return this.callProvider(step);
       case 'wait':
@@ -358,11 +364,72 @@ export class Executor {
     return undefined;
   }
 
-  private async upload(step: UploadStep): Promise<string | undefined> {
-    const remote = await this.connected(step);
-    const probe = await remote.exec(`sha256sum ${shellQuote(step.target)} 2>/dev/null || sudo -n sha256sum ${shellQuote(step.target)} 2>/dev/null`, { signal: this.context.signal });
-    if (probe.exitCode === 0 && probe.stdout.split(/\s/)[0] === sha256(step.content)) return 'the file there has the same content';
-    await remote.upload(step.content, step.target, { mode: step.mode, owner: step.owner, signal: this.context.signal });
+  /**
+   * A run of uploads in one round trip (see upload-batch.ts): each file is compared on the
+   * host and only a different one is put in place.
+   */
+  private async runUploadBatch(stage: string, steps: readonly UploadStep[]): Promise<StageStop | undefined> {
+    const { emit, signal } = this.context;
+    const started = new Set<string>();
+    const start = (step: UploadStep) => {
+      if (started.has(step.id)) return;
+      started.add(step.id);
+      emit({ type: 'step.started', stage, step: step.id, title: step.title, kind: 'upload' });
+    };
+    const fail = (step: UploadStep, error: unknown, output: readonly string[] = []): StageStop => {
+      const message = failureMessage(error);
+      const cause = causeOf(error);
+      start(step);
+      emit({ type: 'step.failed', step: step.id, error: message });
+      return { outcome: 'failed', step, error: message, ...(cause ? { cause } : {}), ...(output.length > 0 ? { output } : {}) };
+    };
+    let remote: ExplainingRemoteHost;
+    try {
+      remote = await this.connected(steps[0]!);
+    } catch (error) {
+      return fail(steps[0]!, error);
+    }
+    const batch = uploadBatch(steps);
+    const byId = new Map(steps.map((step, index) => [step.id, { step, index }]));
+    let current: UploadStep | undefined;
+    let failed: { step: UploadStep; exitCode: number } | undefined;
+    const tail: string[] = [];
+    let result: Awaited<ReturnType<ExplainingRemoteHost['exec']>>;
+    try {
+      result = await remote.exec(batch.command, {
+        signal,
+        stdin: batch.stdin,
+        onLine: (stream, line) => {
+          const marker = batch.parse(line);
+          if (!marker) {
+            keepTail(tail, line);
+            if (current) emit({ type: 'step.output', step: current.id, stream, line });
+            return;
+          }
+          const { step, index } = byId.get(marker.step)!;
+          if (marker.event === 'skip') {
+            start(step);
+            emit({ type: 'step.skipped', step: step.id, reason: 'the file there has the same content, mode and owner' });
+          } else if (marker.event === 'start') {
+            current = step;
+            tail.length = 0;
+            start(step);
+            emit({ type: 'step.command', step: step.id, command: batch.placing(index) });
+          } else if (marker.event === 'done') {
+            emit({ type: 'step.succeeded', step: step.id });
+            current = undefined;
+          } else if (marker.event === 'fail') {
+            failed = { step, exitCode: marker.exitCode };
+          }
+        },
+      });
+    } catch (error) {
+      if (signal.aborted) return { outcome: 'interrupted', step: current };
+      return fail(current ?? steps[0]!, error);
+    }
+    if (signal.aborted) return { outcome: 'interrupted', step: current };
+    if (failed) return fail(failed.step, remote.explainFailure?.(batch.command, tail, true) ?? new StepFailure(remoteFailureText(failed.exitCode, tail)), tail);
+    if (result.exitCode !== 0 || current) return fail(current ?? steps[0]!, new StepFailure(`the upload script stopped with code ${result.exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`), tail);
     return undefined;
   }
 

@@ -52,6 +52,13 @@ export interface LifecycleResult {
   };
   /** Steps after a commit point that failed (secrets masked): the plan still succeeded. */
   readonly warnings: readonly { readonly step: string; readonly title: string; readonly error: string }[];
+  /** How long each stage that ran took, in order, for the summary. */
+  readonly durations: readonly StageDuration[];
+}
+
+export interface StageDuration {
+  readonly stage: string;
+  readonly seconds: number;
 }
 
 /**
@@ -106,6 +113,7 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
   let outcome: LifecycleResult['outcome'] = 'succeeded';
   let stopped: LifecycleResult['stopped'];
   const warnings: LifecycleResult['warnings'][number][] = [];
+  const durations: StageDuration[] = [];
   try {
     for (const stage of plan.stages) {
       // Ctrl-C during a stage that ran as one round trip lands here: stop before the next
@@ -122,10 +130,12 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
         if (!admission.ok) throw wrongStateError(environment, admission.reason, admission.next);
       }
       const startedAt = new Date().toISOString();
+      const started = performance.now();
       emit({ type: 'stage.started', stage: stage.stage });
       if (!isOperation(stage.stage)) await save({ ...record, state: STAGE_STATES[stage.stage].during, state_since: startedAt });
       const result = withSecretsMasked(await executor.runStage(stage), secrets);
       const finishedAt = new Date().toISOString();
+      durations.push({ stage: stage.stage, seconds: (performance.now() - started) / 1000 });
       const history: HistoryEntry = {
         command: stage.command === plan.command ? request.command : `${request.command} (${stage.command})`,
         started_at: startedAt,
@@ -161,7 +171,7 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
     await executor.close();
   }
   emit({ type: 'plan.finished', outcome });
-  return { record, plan, outcome, warnings: maskSecretsDeep(warnings, secrets), ...(stopped ? { stopped: maskSecretsDeep(stopped, secrets) } : {}) };
+  return { record, plan, outcome, warnings: maskSecretsDeep(warnings, secrets), durations, ...(stopped ? { stopped: maskSecretsDeep(stopped, secrets) } : {}) };
 }
 
 function withSecretsMasked(result: StageOutcome, secrets: readonly string[]): StageOutcome {

@@ -45,13 +45,14 @@ export interface ExecOptions {
   readonly signal: AbortSignal;
   /** Each line as it arrives. */
   readonly onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Sent to the script's standard input (file contents and secrets stay off command lines). */
+  readonly stdin?: string;
 }
 
 /** One connection to the instance. */
 export interface RemoteHost {
   /** Runs a shell script; a non-zero exit is a result, not an exception. */
   exec(script: string, options: ExecOptions): Promise<ExecResult>;
-  upload(content: string, target: string, options: { mode: number; owner: string | undefined; signal: AbortSignal }): Promise<void>;
   /** The host key seen on connect (recorded on first use, compared afterwards). */
   readonly hostKey: string | undefined;
   close(): Promise<void>;

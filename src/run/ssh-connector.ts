@@ -65,8 +65,7 @@ export function sshConnector(config: EnvironmentConfig, record: EnvironmentRecor
     return {
       hostKey: session.hostKey.fingerprint,
       hostKeyReplaced: session.hostKeyChange === 'replaced',
-      exec: (script, execOptions) => session.exec(script, { signal: execOptions.signal, acceptExitCodes: ANY_EXIT_CODE, ...(execOptions.onLine ? { onLine: execOptions.onLine } : {}) }),
-      upload: (content, target, uploadOptions) => session.writeFile(target, content, { mode: uploadOptions.mode, asRoot: true, ...(uploadOptions.owner ? { owner: uploadOptions.owner } : {}) }),
+      exec: (script, execOptions) => session.exec(script, { signal: execOptions.signal, acceptExitCodes: ANY_EXIT_CODE, ...(execOptions.onLine ? { onLine: execOptions.onLine } : {}), ...(execOptions.stdin === undefined ? {} : { stdin: execOptions.stdin }) }),
       close: () => session.close(),
       explainFailure: (command, outputLines, viaSudo) => remoteFailureCause(where, username, command, outputLines, viaSudo),
     };

@@ -5,10 +5,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { HostStep } from '../remote/steps/step.js';
 import { databaseModule } from './databases.js';
 import type { StackService } from './types.js';
-
-/** The one default schedule (03:00 daily): the schema's default, the starter config, the wizard and the TOML template read it. */
-export const DEFAULT_BACKUP_SCHEDULE = '0 3 * * *';
-export const DEFAULT_BACKUP_RETENTION_DAYS = 7;
+import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from './backup-defaults.js';
 
 export const BACKUP_CRON_PATH = '/etc/cron.d/tracker-backup';
 export const BACKUP_LOG_PATH = '/var/log/tracker-backup.log';

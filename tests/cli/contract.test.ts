@@ -48,10 +48,38 @@ describe('the command-line contract', () => {
       const result = await runBinary(args, { env: { TTD_IMPORT_LOG: log }, nodeOptions: ['--import', RECORD_IMPORTS] });
       expect(result.code).toBe(0);
       const imported = readFileSync(log, 'utf8');
-      expect(imported).toContain('/dist/src/cli/program.js');
+      expect(imported).toContain('/dist/src/cli/main.js');
       expect(imported).not.toMatch(/node_modules\/(ink|react|react-reconciler|listr2|ssh2|node-ssh)\//);
     }
   });
+
+  it('--version reads package.json and loads no dependency at all: not even the command-line parser', async () => {
+    const imported = await importsOf(['--version']);
+    expect(imported.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+    expect(imported.filter((url) => url.includes('/dist/')).map((url) => url.replace(/.*\/dist\//, '')).sort()).toEqual(['src/cli/main.js', 'src/package-info.js', 'src/paths.js']);
+  });
+
+  it('--help builds no config schema (zod), TOML reader or template engine', async () => {
+    const imported = await importsOf(['--help']);
+    expect(imported.join('\n')).toContain('/dist/src/cli/program.js');
+    expect(imported.join('\n')).not.toMatch(/node_modules\/(zod|smol-toml|ejs|jsonc-parser)\//);
+  });
+
+  it('validate loads the config modules only: no SSH, task list, Ink, React, template engine or state', async () => {
+    const dir = temporaryDirectory('ttd-imports-validate-');
+    const imported = await importsOf(['validate', resolve(import.meta.dirname, '../../docs/examples/configs/01-minimal-sqlite.toml')], dir);
+    expect(imported.join('\n')).toContain('/dist/src/config/schema.js');
+    expect(imported.join('\n')).not.toMatch(/node_modules\/(ink|react|react-reconciler|listr2|ssh2|node-ssh|ejs|@inquirer)\//);
+    expect(imported.join('\n')).not.toMatch(/\/dist\/src\/(ssh|run|state|wizard|mcp)\/|\/dist\/src\/render\/render\.js/);
+  });
+
+  /** The module URLs the binary resolved for these arguments (it must exit 0). */
+  async function importsOf(args: string[], cwd?: string): Promise<string[]> {
+    const log = join(temporaryDirectory('ttd-imports-'), 'imports.log');
+    const result = await runBinary(args, { env: { TTD_IMPORT_LOG: log }, nodeOptions: ['--import', RECORD_IMPORTS], ...(cwd ? { cwd } : {}) });
+    expect(result.code, result.stderr).toBe(0);
+    return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+  }
 
   it.each([
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],

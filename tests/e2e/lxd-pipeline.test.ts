@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
+import { hostFingerprint } from '../support/host-fingerprint.js';
 import { lxc, prepareLxd, removeTestResources } from '../support/lxd/real-lxd.js';
 
 const NAME = 'e2e-pipeline';
@@ -77,7 +78,7 @@ bind_address = "127.0.0.1:1313"
 
     const second = await ttd('configure', NAME);
     expect(second.code).toBe(0);
-    expect(second.stderr.match(/↷/g)?.length).toBe(4);
+    expect(second.stderr.match(/↷/g)?.length).toBe(5);
   }, 600_000);
 
   it('releases the rendered files with their modes and the SQLite database named in the config', async () => {
@@ -89,6 +90,18 @@ bind_address = "127.0.0.1:1313"
     expect(await onInstance('test -e /opt/torrust/storage/tracker/lib/database/tracker.db || echo absent')).toBe('absent');
     expect(await onInstance('cd /opt/torrust && docker compose config --quiet && echo valid')).toBe('valid');
     expect(result.stderr).not.toContain('e2e-admin-token-not-for-production');
+  }, 600_000);
+
+  it('configure and release again on the unchanged host change nothing: no apt, no ufw rule, no file written', async () => {
+    const before = await hostFingerprint(onInstance);
+    expect(before.files.some((line) => line.startsWith('/opt/torrust/.env '))).toBe(true);
+    for (const stage of ['configure', 'release']) {
+      const again = await ttd(stage, NAME);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr, `${stage} ran a step on an unchanged host`).not.toMatch(/^ {2}✓ /m);
+      expect(again.stderr).toMatch(/^ {2}↷ /m);
+    }
+    expect(await hostFingerprint(onInstance)).toEqual(before);
   }, 600_000);
 
   it('destroys the container and its profile, and destroying again is fine', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { hostFingerprint } from '../support/host-fingerprint.js';
 import { lxc } from '../support/lxd/real-lxd.js';
 import { labEnvironment, labUp, removeLabInstance, type LabEnvironment } from './lab.js';
 
@@ -37,6 +38,9 @@ describe('scenario 1: LXD container, SQLite, one UDP and one HTTP tracker', () =
     const output = result.stdout + result.stderr;
     expect(output).toContain(`udp://${address}:6969/announce`);
     expect(output).toContain(`http://${address}:7070/announce`);
+    const took = /^Took \d+\.\d s: provision \d+\.\d s, configure \d+\.\d s, release \d+\.\d s, run \d+\.\d s, test \d+\.\d s, smoke test \d+\.\d s$/m.exec(result.stdout);
+    expect(took, result.stdout).not.toBeNull();
+    console.info(`lab deploy from nothing: ${took![0]}`);
 
     const services = (await env.onInstance('cd /opt/torrust && docker compose ps --format "{{.Service}} {{.State}}"')).split('\n').sort();
     expect(services).toEqual(['tracker running']);
@@ -70,6 +74,24 @@ describe('scenario 1: LXD container, SQLite, one UDP and one HTTP tracker', () =
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).toMatch(/unchanged|already|nothing/i);
     expect(await env.onInstance('docker inspect tracker --format "{{.State.StartedAt}}"')).toBe(started);
+    const quiet = await env.ttd('deploy', NAME, '--quiet');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout, 'the summary says where the time went at --quiet too').toMatch(/^Took \d+\.\d s: test \d+\.\d s, smoke test \d+\.\d s$/m);
+  });
+
+  it('configure and release on the running, unchanged host change nothing: no ufw rule, file or container touched', async () => {
+    explainFailure();
+    const before = await hostFingerprint(env.onInstance);
+    expect(before.containers).toMatch(/^\/tracker /m);
+    for (const stage of ['configure', 'release']) {
+      const again = await env.ttd(stage, NAME);
+      expect(again.code, again.stderr).toBe(0);
+      // Only the host counts: deploy wrote its local copies in build/ before it knew the
+      // address, which README.md and run.sh name, so release may refresh those here.
+      expect(again.stderr, `${stage} ran a step on an unchanged host`).not.toMatch(/^ {2}✓ (?!Write build\/)/m);
+      expect(again.stderr).toMatch(/^ {2}↷ /m);
+    }
+    expect(await hostFingerprint(env.onInstance)).toEqual(before);
   });
 
   it('destroy removes the container and its profile', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExecOptions, ExecResult, Provider, ProviderInstance, RemoteConnector, RemoteHost } from '../../src/run/ports.js';
 
 /** A provider double: instances live in memory; every call is recorded. */
@@ -42,11 +43,11 @@ export class FakeProvider implements Provider {
 
 /**
  * A remote host double: scripts run in a local shell with ROOT pointing at a
- * scratch directory (the "instance's" file system); uploads land under it.
+ * scratch directory (the "instance's" file system); uploads land under it. `sudo -n`
+ * runs the command as this user (a shim first on PATH): what runs as root on a host.
  */
 export class ShellHost implements RemoteHost {
   readonly scripts: string[] = [];
-  readonly uploads: string[] = [];
   hostKey: string | undefined = 'ssh-ed25519 AAAAfake';
 
   constructor(readonly root: string, private readonly env: NodeJS.ProcessEnv = {}) {}
@@ -54,7 +55,8 @@ export class ShellHost implements RemoteHost {
   exec(script: string, options: ExecOptions): Promise<ExecResult> {
     this.scripts.push(script);
     return new Promise((done) => {
-      const child = spawn('sh', ['-c', script], { env: { PATH: process.env['PATH'], ROOT: this.root, ...this.env }, signal: options.signal });
+      const child = spawn('sh', ['-c', script], { env: { PATH: `${sudoShim()}:${process.env['PATH']}`, ROOT: this.root, ...this.env }, signal: options.signal });
+      child.stdin.end(options.stdin ?? '');
       let stdout = '';
       let stderr = '';
       let partial = '';
@@ -73,15 +75,17 @@ export class ShellHost implements RemoteHost {
     });
   }
 
-  async upload(content: string, target: string, options: { mode: number }): Promise<void> {
-    this.uploads.push(target);
-    const path = target.startsWith(this.root) ? target : join(this.root, target);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-    chmodSync(path, options.mode);
-  }
-
   async close(): Promise<void> {}
+}
+
+let shim: string | undefined;
+
+/** A directory holding a `sudo` that drops -n and runs the rest as this user. */
+function sudoShim(): string {
+  if (shim) return shim;
+  shim = mkdtempSync(join(tmpdir(), 'ttd-sudo-shim-'));
+  writeFileSync(join(shim, 'sudo'), '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
+  return shim;
 }
 
 export function connectorFor(host: ShellHost, seen: string[] = []): RemoteConnector {

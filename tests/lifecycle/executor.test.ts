@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeployerError } from '../../src/domain/errors.js';
@@ -200,16 +200,41 @@ describe('the executor', () => {
     const workingDir = scratch();
     const host = new ShellHost(scratch());
     await provisionedEnvironment(workingDir);
+    const target = `${host.root}/opt/compose.yml`;
     const steps: Step[] = [
       { kind: 'local', id: 'local', title: 'local', path: 'build/race/compose.yml', content: 'services: {}\n', mode: 0o600, changes: 'x' },
-      { kind: 'upload', id: 'upload', title: 'upload', target: `${host.root}/opt/compose.yml`, content: 'services: {}\n', mode: 0o640, owner: undefined, changes: 'x' },
+      { kind: 'upload', id: 'upload', title: 'upload', target, content: 'services: {}\n', mode: 0o640, owner: undefined, changes: 'x' },
     ];
     const first = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
     expect(outcomes(first.events)).toEqual(['local:succeeded', 'upload:succeeded']);
     expect(statSync(join(workingDir, 'build/race/compose.yml')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(target, 'utf8')).toBe('services: {}\n');
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    const placed = statSync(target).mtimeMs;
     const second = await run(workingDir, plan('configure', steps), { connect: connectorFor(host) });
     expect(outcomes(second.events)).toEqual(['local:skipped', 'upload:skipped']);
-    expect(host.uploads).toHaveLength(1);
+    expect(statSync(target).mtimeMs).toBe(placed);
+  });
+
+  it('uploads go in one round trip, contents on standard input; only the file that differs (content or mode) is put in place', async () => {
+    const workingDir = scratch();
+    const host = new ShellHost(scratch());
+    await provisionedEnvironment(workingDir);
+    const secret = 'TOKEN=not-on-any-command-line';
+    const upload = (id: string, content: string, mode: number): Step => ({ kind: 'upload', id, title: id, target: `${host.root}/opt/torrust/${id}`, content, mode, owner: undefined, changes: 'x' });
+    const files = [upload('.env', `${secret}\n`, 0o600), upload('compose.yml', 'services: {}\n', 0o644), upload('empty', '', 0o644)];
+    const first = await run(workingDir, plan('configure', files), { connect: connectorFor(host) });
+    expect(outcomes(first.events)).toEqual(['.env:succeeded', 'compose.yml:succeeded', 'empty:succeeded']);
+    expect(host.scripts).toHaveLength(1);
+    expect(host.scripts[0]).not.toContain(secret);
+    expect(readFileSync(`${host.root}/opt/torrust/.env`, 'utf8')).toBe(`${secret}\n`);
+    expect(statSync(`${host.root}/opt/torrust/.env`).mode & 0o777).toBe(0o600);
+    expect(readFileSync(`${host.root}/opt/torrust/empty`, 'utf8')).toBe('');
+    chmodSync(`${host.root}/opt/torrust/compose.yml`, 0o666);
+    const second = await run(workingDir, plan('configure', files), { connect: connectorFor(host) });
+    expect(outcomes(second.events)).toEqual(['.env:skipped', 'compose.yml:succeeded', 'empty:skipped']);
+    expect(statSync(`${host.root}/opt/torrust/compose.yml`).mode & 0o777).toBe(0o644);
+    expect(host.scripts).toHaveLength(2);
   });
 
   it('refuses a host whose key changed since it was recorded', async () => {

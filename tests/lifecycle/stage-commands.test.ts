@@ -20,7 +20,7 @@ describe('the stage commands: provision, register, configure, release, run, test
     const expected: [string[], string[]][] = [
       [['provision', 'box'], ['API: lxd create torrust-tracker-vm-box', 'Wait for SSH', 'Check sudo, operating system and architecture']],
       [['register', 'host', '--instance-ip', '192.0.2.7', '--ssh-port', '2222'], ['Wait for SSH on port 2222', 'Check sudo, operating system and architecture']],
-      [['configure', 'built'], ['Install Docker', 'Install Docker Compose v2', 'Configure the firewall (UFW)', 'ufw allow 6969/udp']],
+      [['configure', 'built'], ['Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)', 'Start Docker, and at every boot', 'Configure the firewall (UFW)', 'ufw allow 6969/udp']],
       [['release', 'built'], ['Create the storage directories', 'Upload /opt/torrust/docker-compose.yml', 'Upload /opt/torrust/.env', 'Create the SQLite database file tracker.db']],
       [['run', 'built'], ['docker compose up --detach --remove-orphans --wait']],
     ];

@@ -63,7 +63,8 @@ describe('a service added to the registry reaches every consumer', () => {
   it('topology, firewall and the Hetzner-style public ports', () => {
     expect(topologyOf(withMemo).services).toContain('memo');
     expect(publicPorts(withMemo)).toContainEqual({ port: 11211, protocol: 'tcp', label: 'Memo' });
-    expect(firewall(withMemo).commands).toContainEqual(expect.stringMatching(/^ufw allow 11211\/tcp comment /));
+    expect(firewall(withMemo).commands).toContainEqual(expect.stringMatching(/\|\| ufw allow 11211\/tcp comment /));
+    expect(firewall(withMemo).doneWhen).toContain('^11211/tcp +ALLOW IN');
     expect(topologyOf(withoutMemo).services).not.toContain('memo');
     expect(publicPorts(withoutMemo).map((port) => port.port)).not.toContain(11211);
   });

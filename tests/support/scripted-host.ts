@@ -1,5 +1,5 @@
 import { remoteCommandLine } from '../../src/plan/command-line.js';
-import { allSteps, type Plan, type RemoteCommandStep } from '../../src/plan/types.js';
+import { allSteps, type Plan, type RemoteCommandStep, type UploadStep } from '../../src/plan/types.js';
 import type { ExecOptions, ExecResult, RemoteConnector, RemoteHost } from '../../src/run/ports.js';
 
 /**
@@ -10,6 +10,7 @@ import type { ExecOptions, ExecResult, RemoteConnector, RemoteHost } from '../..
  */
 export function scriptedHost(plan: Plan, failing: Readonly<Record<string, readonly string[]>> = {}): { connect: RemoteConnector; ran: string[] } {
   const steps = allSteps(plan).filter((step): step is RemoteCommandStep => step.kind === 'remote');
+  const uploads = allSteps(plan).filter((step): step is UploadStep => step.kind === 'upload');
   const ran: string[] = [];
   const holds = (script: string, command: string, sudo: boolean) => script.includes(remoteCommandLine(command, sudo));
   const which = (script: string): string | undefined => {
@@ -24,10 +25,17 @@ export function scriptedHost(plan: Plan, failing: Readonly<Record<string, readon
     async exec(script: string, options: ExecOptions): Promise<ExecResult> {
       const tag = /"(@@ttd-[0-9a-f]+) /.exec(script)?.[1];
       const name = tag ? which(script) : undefined;
-      // Not a step: the upload's content probe, which finds no file.
+      const line = (text: string) => options.onLine?.('stdout', text);
+      // An upload batch: every file in it is put in place, in order.
+      const batch = tag && !name ? uploads.filter((upload) => script.includes(upload.target)) : [];
+      batch.forEach((upload, index) => {
+        ran.push(`upload ${upload.target}`);
+        line(`${tag} start ${index}`);
+        line(`${tag} done ${index}`);
+      });
+      if (batch.length > 0) return { exitCode: 0, stdout: '', stderr: '' };
       if (!tag || !name) return { exitCode: 1, stdout: '', stderr: '' };
       ran.push(name);
-      const line = (text: string) => options.onLine?.('stdout', text);
       line(`${tag} start 0`);
       const output = failing[name];
       if (!output) {
@@ -37,9 +45,6 @@ export function scriptedHost(plan: Plan, failing: Readonly<Record<string, readon
       output.forEach(line);
       line(`${tag} fail 0 1`);
       return { exitCode: 1, stdout: '', stderr: '' };
-    },
-    async upload(_content: string, target: string): Promise<void> {
-      ran.push(`upload ${target}`);
     },
     async close(): Promise<void> {},
   };

@@ -3,25 +3,52 @@ import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../render/quote.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
-/** `configure`: Docker, compose v2, the deploy user in the docker group, security updates, firewall. */
+/**
+ * `configure`: Docker, compose v2, the deploy user in the docker group, security updates,
+ * firewall. Every package comes in the first step, in one apt transaction (one update,
+ * one install), so a fresh host pays apt's start-up and dpkg's triggers once.
+ */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
-  return [installDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), installCompose(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
+  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
 }
 
-export function installDocker(): HostStep {
+const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";
+
+/**
+ * What the host lacks of Docker, compose v2, unattended-upgrades and UFW, in one install.
+ * A Docker the host already has (docker-ce, say) is kept: docker.io is asked for only when
+ * there is no docker command. Debian 13 ships the client in its own docker-cli package (only
+ * recommended by docker.io); Ubuntu 24.04's docker.io includes it and has no such package.
+ * Compose v2 is docker-compose-v2 on Ubuntu and docker-compose on Debian 13.
+ */
+export function installPackages(): HostStep {
+  const available = (name: string) => `apt-cache show ${name} >/dev/null 2>&1`;
   return {
     id: 'install-docker',
-    title: 'Install Docker',
-    doneWhen: 'command -v docker >/dev/null 2>&1',
-    // Debian 13 ships the client in its own docker-cli package (only recommended by docker.io);
-    // Ubuntu 24.04's docker.io includes it and has no such package.
+    title: 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)',
+    doneWhen: `command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && ${UNATTENDED_UPGRADES_INSTALLED} && command -v ufw >/dev/null 2>&1`,
     commands: [
       APT_UPDATE,
-      `if apt-cache show docker-cli >/dev/null 2>&1; then ${APT_INSTALL} docker.io docker-cli; else ${APT_INSTALL} docker.io; fi`,
-      'systemctl enable --now docker',
+      // The packages to install gather in the positional parameters ("$@"): one word each, in any shell.
+      'set --',
+      `{ command -v docker >/dev/null 2>&1 || { set -- "$@" docker.io; if ${available('docker-cli')}; then set -- "$@" docker-cli; fi; }; }`,
+      `{ docker compose version >/dev/null 2>&1 || if ${available('docker-compose-v2')}; then set -- "$@" docker-compose-v2; else set -- "$@" docker-compose; fi; }`,
+      `{ ${UNATTENDED_UPGRADES_INSTALLED} || set -- "$@" unattended-upgrades; }`,
+      `{ command -v ufw >/dev/null 2>&1 || set -- "$@" ufw; }`,
+      `${APT_INSTALL} "$@"`,
       'docker --version',
+      'docker compose version',
     ],
+  };
+}
+
+export function startDocker(): HostStep {
+  return {
+    id: 'start-docker',
+    title: 'Start Docker, and at every boot',
+    doneWhen: 'systemctl is-enabled --quiet docker && systemctl is-active --quiet docker',
+    commands: ['systemctl enable --now docker'],
   };
 }
 
@@ -46,16 +73,6 @@ export function registryMirror(mirror: string): HostStep {
   };
 }
 
-/** Compose v2 from the distribution (Ubuntu: docker-compose-v2, Debian 13: docker-compose), on any architecture. */
-export function installCompose(): HostStep {
-  return {
-    id: 'install-compose',
-    title: 'Install Docker Compose v2',
-    doneWhen: 'docker compose version >/dev/null 2>&1',
-    commands: [APT_UPDATE, `(${APT_INSTALL} docker-compose-v2 || ${APT_INSTALL} docker-compose)`, 'docker compose version'],
-  };
-}
-
 export function dockerGroup(username: string): HostStep {
   const user = shellQuote(username);
   return {
@@ -75,7 +92,6 @@ export function securityUpdates(): HostStep {
     title: 'Turn on automatic security updates',
     doneWhen: 'test -f /etc/apt/apt.conf.d/52torrust-auto-reboot',
     commands: [
-      `${APT_INSTALL} unattended-upgrades`,
       `printf '%s' ${shellQuote(AUTO_UPGRADES)} > /etc/apt/apt.conf.d/20auto-upgrades`,
       `printf '%s' ${shellQuote(AUTO_REBOOT)} > /etc/apt/apt.conf.d/52torrust-auto-reboot`,
       'systemctl enable --now unattended-upgrades',
@@ -87,25 +103,32 @@ export function securityUpdates(): HostStep {
  * UFW: deny incoming except SSH and the public ports. Docker-published ports bypass
  * UFW, so services that must stay private bind to 127.0.0.1 in the compose file;
  * the rules here still document and enforce the intent for everything else.
+ *
+ * Each `ufw` call starts Python (about half a second), so the active firewall is read
+ * once (`ufw status verbose`, in the C locale: its words are what the checks match) and only what differs from the wanted set is applied:
+ * on an unchanged host the step is skipped after that one read. Rules the host has
+ * beyond the wanted set (a port dropped from the config, the admin's own) are kept.
  */
 export function firewall(config: EnvironmentConfig): HostStep {
-  const seen = new Set<string>();
-  const allows: string[] = [];
+  const rules = new Map<string, string>();
   for (const { port, protocol, label } of publicPorts(config)) {
     const rule = `${port}/${protocol}`;
-    if (seen.has(rule)) continue;
-    seen.add(rule);
-    allows.push(`ufw allow ${rule} comment ${shellQuote(label)}`);
+    if (!rules.has(rule)) rules.set(rule, label);
   }
+  const status = 'LC_ALL=C ufw status verbose 2>/dev/null';
+  const active = `printf '%s\\n' "$s" | grep -x 'Status: active' >/dev/null`;
+  const defaults = `printf '%s\\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null`;
+  const allowed = (rule: string) => `printf '%s\\n' "$s" | grep -E '^${rule} +ALLOW IN +Anywhere( |$)' >/dev/null`;
+  const wanted = [active, defaults, ...[...rules.keys()].map(allowed)];
   return {
     id: 'firewall',
     title: 'Configure the firewall (UFW)',
+    doneWhen: `s=$(${status}) && ${wanted.join(' && ')}`,
     commands: [
-      `command -v ufw >/dev/null 2>&1 || ${APT_INSTALL} ufw`,
-      'ufw default deny incoming',
-      'ufw default allow outgoing',
-      ...allows,
-      'ufw --force enable',
+      `s=$(${status} || true)`,
+      `{ ${defaults} || { ufw default deny incoming && ufw default allow outgoing; }; }`,
+      ...[...rules].map(([rule, label]) => `{ ${allowed(rule)} || ufw allow ${rule} comment ${shellQuote(label)}; }`),
+      `{ ${active} || ufw --force enable; }`,
     ],
   };
 }

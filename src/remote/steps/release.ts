@@ -40,17 +40,27 @@ export function releaseStepsAroundFiles(config: EnvironmentConfig): { beforeFile
   return { beforeFiles: [storageDirectories(config)], afterFiles };
 }
 
-/** The storage directories of every deployed service, owned by whoever writes them (the deploy user, root, or a container's uid). */
+/**
+ * The storage directories of every deployed service, owned by whoever writes them (the
+ * deploy user, root, or a container's uid). Skipped when every one is already there
+ * with its owner and mode (one `find` per group), so an unchanged host is not touched.
+ */
 export function storageDirectories(config: EnvironmentConfig): HostStep {
   const user = shellQuote(config.ssh_credentials.username);
   const storage = `${DEPLOY_DIR}/storage`;
-  const make = (owner: string, mode: string, paths: string[]) => `install -d -m ${mode} -o ${owner} -g ${owner} ${paths.join(' ')}`;
   const ownerOf = (owner: StorageDirectory['owner']) => (owner === 'deploy-user' ? user : String(owner));
-  const commands = [
-    make(user, '0755', [DEPLOY_DIR, storage]),
-    ...deployedServices(config).flatMap((service) => service.storage?.(config) ?? []).map((directory) => make(ownerOf(directory.owner), directory.mode, directory.paths.map((path) => `${storage}/${path}`))),
+  const groups = [
+    { owner: user, mode: '0755', paths: [DEPLOY_DIR, storage] },
+    ...deployedServices(config).flatMap((service) => service.storage?.(config) ?? []).map((directory) => ({ owner: ownerOf(directory.owner), mode: directory.mode, paths: directory.paths.map((path) => `${storage}/${path}`) })),
   ];
-  return { id: 'storage-directories', title: 'Create the storage directories', commands };
+  const present = ({ owner, mode, paths }: (typeof groups)[number]) =>
+    `test "$(find ${paths.join(' ')} -maxdepth 0 -type d -user ${owner} -group ${owner} -perm ${mode} 2>/dev/null | wc -l)" -eq ${paths.length}`;
+  return {
+    id: 'storage-directories',
+    title: 'Create the storage directories',
+    doneWhen: groups.map(present).join(' && '),
+    commands: groups.map(({ owner, mode, paths }) => `install -d -m ${mode} -o ${owner} -g ${owner} ${paths.join(' ')}`),
+  };
 }
 
 export function installFiles(files: readonly HostFile[], sourceDir: string): HostStep {
