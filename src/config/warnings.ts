@@ -7,6 +7,8 @@ const WELL_KNOWN_SECRETS = new Set(['MyAccessToken', 'admin', 'password', 'secre
 
 export interface WarningProbes {
   readonly keyFileExists: (path: string) => boolean;
+  /** Whether the value at this key path came from the environment (${VAR}); unknown: assumed so. */
+  readonly fromEnvironment?: (path: readonly (string | number)[]) => boolean;
 }
 
 /** Things that are legal but probably not what the user wants, or that only matter on the machine that connects. */
@@ -47,7 +49,8 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
     }
   }
 
-  for (const warning of database.module.warnings?.(database.settings) ?? []) {
+  const fromEnvironment = (path: readonly string[]) => probes.fromEnvironment?.(['tracker', 'core', 'database', ...path]) ?? true;
+  for (const warning of database.module.warnings?.(database.settings, { fromEnvironment }) ?? []) {
     warn(['tracker', 'core', 'database', ...warning.path], warning.code, warning.message, warning.fix);
   }
 

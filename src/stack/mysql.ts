@@ -10,13 +10,13 @@ import type { DatabaseModule, StackService } from './types.js';
 
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);
 
-/** The MySQL container (tracker.core.database.driver = "mysql"); not published, reached on database_network. */
+/** The MySQL container (tracker.core.database.driver = "mysql" with host = "mysql"); not published, reached on database_network. Any other host is an existing server. */
 export const mysql: StackService<'mysql', never> = {
   name: 'mysql',
   title: 'MySQL',
   image: 'mysql:8.4',
   longRunning: true,
-  deployed: (config) => config.tracker.core.database.driver === 'mysql',
+  deployed: (config) => config.tracker.core.database.driver === 'mysql' && config.tracker.core.database.host === 'mysql',
   compose: {
     order: 40,
     build: ({ config }) => ({
@@ -77,7 +77,11 @@ export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   placement: (settings) => placementOf(settings, mysql.name),
   describe: (settings) => describeServer('MySQL', settings, mysql.name),
   warnings: (settings) => externalWarnings('MySQL', settings, mysql.name),
-  envVariables: (settings, config) => [
+  // An external server needs only the tracker's URL and the password the backup job connects with.
+  envVariables: (settings, config) => placementOf(settings, mysql.name) === 'external' ? [
+    { name: TRACKER_DSN_VARIABLE, value: connectionUrl('mysql', settings), comment: 'tracker.core.database (host, port, username, password, database_name)' },
+    { name: 'MYSQL_PASSWORD', value: settings.password, comment: 'tracker.core.database.password' },
+  ] : [
     { name: TRACKER_DSN_VARIABLE, value: connectionUrl('mysql', settings), comment: 'tracker.core.database (host, port, username, password, database_name)' },
     {
       name: 'MYSQL_ROOT_PASSWORD',

@@ -93,7 +93,7 @@ export type DatabasePlacement = 'managed' | 'external' | 'file';
 /** A warning a database raises about its own settings (relative to tracker.core.database). */
 export interface DatabaseWarning {
   readonly path: readonly string[];
-  readonly code: 'config.external_database';
+  readonly code: 'config.external_database' | 'config.secret_in_file';
   readonly message: string;
   readonly fix: string;
 }
@@ -178,8 +178,8 @@ export interface DatabaseModule<Schema extends z.ZodType = z.ZodType, Settings =
   readonly configComments: Readonly<Record<string, string>>;
   /** validate's Database row: what will be deployed, without secrets. */
   describe(settings: Settings): string;
-  /** Warnings about its settings. */
-  warnings?(settings: Settings): DatabaseWarning[];
+  /** Warnings about its settings; `fromEnvironment` tells whether a key (relative to tracker.core.database) came from a ${VAR}. */
+  warnings?(settings: Settings, probes: { fromEnvironment(path: readonly string[]): boolean }): DatabaseWarning[];
   /** Its .env variables (the tracker's connection string, the container's credentials). */
   envVariables?(settings: Settings, config: EnvironmentConfig): EnvVariable[];
   /** The tracker.toml `[core.database] path`, when the file holds it (a server's DSN comes from .env). */
