@@ -1,10 +1,11 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { mysqlDatabase } from './mysql.js';
+import { postgresqlDatabase } from './postgresql.js';
 import { sqliteDatabase } from './sqlite.js';
 import type { DatabaseModule } from './types.js';
 
 /** The tracker's databases (tracker.core.database.driver), in the order errors, the JSON Schema and the wizard list them. */
-export const DATABASES = [sqliteDatabase, mysqlDatabase] as const;
+export const DATABASES = [sqliteDatabase, mysqlDatabase, postgresqlDatabase] as const;
 
 export function databaseModule(driver: string): DatabaseModule {
   const found = DATABASES.find((database) => database.driver === driver);

@@ -15,7 +15,7 @@ source /etc/backup/backup.conf
 stamp=$(date -u +%Y%m%d_%H%M%S)
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-mkdir -p /backups/sqlite /backups/mysql /backups/config
+mkdir -p /backups/sqlite /backups/mysql /backups/postgresql /backups/config
 
 log "Dumping MySQL database $DB_NAME"
 MYSQL_PWD="$DB_PASSWORD" mysqldump --single-transaction --no-tablespaces \
@@ -32,5 +32,5 @@ if ((${#paths[@]} > 0)); then
 fi
 
 log "Removing backups older than $BACKUP_RETENTION_DAYS days"
-find /backups/sqlite /backups/mysql /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
+find /backups/sqlite /backups/mysql /backups/postgresql /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
 log "Backup $stamp done"
