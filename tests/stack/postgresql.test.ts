@@ -11,6 +11,7 @@ import { restoreSteps, type RestoreTarget } from '../../src/remote/steps/backup.
 import { firewall } from '../../src/remote/steps/configure.js';
 import { storageDirectories } from '../../src/remote/steps/release.js';
 import { renderArtifacts } from '../../src/render/render.js';
+import { statusTarget } from '../../src/status/target.js';
 import { connectionUrl } from '../../src/stack/server-database.js';
 import { deployedServices } from '../../src/stack/queries.js';
 import { minimalConfig } from '../support/configs.js';
@@ -41,6 +42,7 @@ describe('managed or external: a host equal to the service name runs the databas
     const summary = summarize(config);
     expect(summary.database).toContain(managed ? 'container the deployer runs' : 'external');
     expect(Object.keys(summary.images).includes(service)).toBe(managed);
+    expect(statusTarget(config, 'test-env', '192.0.2.10').services.includes(service)).toBe(managed);
   });
 
   it('a PostgreSQL host that is not the container is an external_database warning; a literal password is secret_in_file', () => {
