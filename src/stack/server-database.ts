@@ -58,6 +58,6 @@ export function externalServerChecks(title: string, settings: ServerSettings, se
   return [{
     id: 'check-database',
     title: `Check that the ${title} server at ${where} answers`,
-    commands: [`timeout 10 bash -c 'exec 3<>"/dev/tcp/$1/$2"' check-database ${shellQuote(settings.host)} ${settings.port} 2>/dev/null || { echo ${shellQuote(diagnosis)} >&2; exit 1; }`],
+    commands: [`timeout 10 bash -c ${shellQuote(`exec 3<>${shellQuote(`/dev/tcp/${settings.host}/${settings.port}`)}`)} 2>/dev/null || { echo ${shellQuote(diagnosis)} >&2; exit 1; }`],
   }];
 }
