@@ -5,17 +5,14 @@ import {
   checkBackupCommand,
   groupBackups,
   listBackupsCommand,
-  mysqlClient,
   parseBackupListing,
   restoreSteps,
   runBackupCommand,
-  sqlIdentifier,
-  sqlString,
   stampDate,
-  swapTablesSql,
   waitHealthyCommand,
   type RestoreTarget,
 } from '../../src/remote/steps/backup.js';
+import { mysqlClient, sqlIdentifier, sqlString, swapTablesSql } from '../../src/stack/mysql-restore.js';
 
 const sqliteTarget: RestoreTarget = { id: '20250601_030000', driver: 'sqlite3', databaseName: 'tracker.db', withConfig: true, healthWaitSeconds: 60 };
 const mysqlTarget: RestoreTarget = { id: '20250601_030000', driver: 'mysql', databaseName: 'torrust_tracker', withConfig: true, healthWaitSeconds: 60 };
@@ -33,7 +30,7 @@ describe('backup command lines', () => {
   it('lists every backup file with its size, and nothing (exit 0) before the first backup', () => {
     const command = listBackupsCommand();
     expect(command).toContain('cd /opt/torrust/storage/backup 2>/dev/null || exit 0');
-    expect(command).toContain('find sqlite mysql config -maxdepth 1 -type f');
+    expect(command).toContain('find sqlite mysql postgresql config -maxdepth 1 -type f');
     parsesAsSh(command);
   });
 
