@@ -1,8 +1,7 @@
 import { HETZNER_DEFAULTS, HETZNER_SERVER_TYPE_CHOICES } from '../src/providers/hetzner/defaults.js';
-import type { ZodType } from 'zod';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup-defaults.js';
 import { DATABASE_QUESTION } from '../src/stack/database-questions.js';
-import { DATABASES } from '../src/stack/databases.js';
+import { DATABASE_CHOICES } from '../src/stack/database-choices.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
 /**
@@ -18,8 +17,9 @@ export type SchemaCheck = (
       readonly field: SchemaField;
     }
   | {
-      /** The schema field itself, for questions a stack module declares (src/stack/). */
-      readonly schema: ZodType;
+      /** A key of a database's tracker.core.database schema, for the questions a database module declares (src/stack/). */
+      readonly database: string;
+      readonly key: string;
     }
 ) & {
   /** The values to check, built from the answer (a list of ports gives one bind address each). */
@@ -96,10 +96,10 @@ function databaseQuestions(): WizardQuestion[] {
       id: DATABASE_QUESTION, section: 'Database', type: 'choice', flag: '--database <driver>', keys: ['tracker.core.database.driver'],
       text: 'Database',
       help: 'SQLite is a file, nothing to run; a database server runs in its own container, or is one you already have.',
-      choices: DATABASES.map((database) => ({ value: database.driver, label: database.title })),
-      default: DATABASES[0].driver,
+      choices: DATABASE_CHOICES.map((database) => ({ value: database.driver, label: database.title })),
+      default: 'sqlite3',
     },
-    ...DATABASES.flatMap((database) => database.wizard.questions),
+    ...DATABASE_CHOICES.flatMap((database) => database.wizard.questions),
   ];
 }
 

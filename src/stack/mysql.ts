@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { nonEmpty, port } from '../config/schema-parts.js';
 import { MYSQL_UID } from '../remote/steps/step.js';
-import { askedFor } from './database-questions.js';
+import { mysqlQuestions } from './mysql-questions.js';
 import { mysqlRestore } from './mysql-restore.js';
 import { connectionUrl, describeServer, externalServerChecks, externalWarnings, placementOf } from './server-database.js';
 import { TRACKER_DSN_VARIABLE } from './tracker.js';
@@ -102,50 +102,5 @@ export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   ],
   dumpTemplate: 'dump-mysql.sh',
   restore: mysqlRestore,
-  wizard: {
-    questions: [
-      {
-        id: 'mysql_database', section: 'Database', type: 'text', flag: '--mysql-database <name>', keys: ['tracker.core.database.database_name'],
-        text: 'MySQL database name',
-        help: 'Created when the stack starts.',
-        when: askedFor('mysql'),
-        default: 'torrust_tracker',
-        check: { schema: MysqlDatabase.shape.database_name },
-      },
-      {
-        id: 'mysql_user', section: 'Database', type: 'text', flag: '--mysql-user <user>', keys: ['tracker.core.database.username'],
-        text: 'MySQL user',
-        help: 'The tracker connects as this user (not root).',
-        when: askedFor('mysql'),
-        default: 'tracker_user',
-        check: { schema: MysqlDatabase.shape.username },
-      },
-      {
-        id: 'mysql_password', section: 'Database', type: 'secret', flag: '--mysql-password <password>', keys: ['tracker.core.database.password'],
-        text: 'MySQL password',
-        help: 'Enter keeps the one generated for you; "${VAR}" reads it from the environment at deploy time.',
-        when: askedFor('mysql'),
-        default: (_answers, context) => context.generatedSecrets['mysql_password'],
-        check: { schema: MysqlDatabase.shape.password },
-      },
-      {
-        id: 'mysql_root_password', section: 'Database', type: 'secret', flag: '--mysql-root-password <password>', keys: ['tracker.core.database.root_password'],
-        text: 'MySQL root password',
-        help: 'Enter keeps the one generated for you.',
-        when: askedFor('mysql'),
-        default: (_answers, context) => context.generatedSecrets['mysql_root_password'],
-        check: { schema: MysqlDatabase.shape.password },
-      },
-    ],
-    fromAnswers: (_answers, text) => ({
-      driver: 'mysql',
-      host: mysql.name,
-      port: 3306,
-      database_name: text('mysql_database'),
-      username: text('mysql_user'),
-      password: text('mysql_password'),
-      root_password: text('mysql_root_password'),
-    }),
-    generatedSecrets: ['mysql_password', 'mysql_root_password'],
-  },
+  wizard: mysqlQuestions,
 };

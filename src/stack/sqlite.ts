@@ -4,7 +4,7 @@ import { shellQuote } from '../render/quote.js';
 import { fail, gzipWhole, inBackupContainer } from './restore-shell.js';
 import { DEPLOY_DIR, TRACKER_UID, type HostStep } from '../remote/steps/step.js';
 import { TRACKER_DATABASE_DIR } from './tracker.js';
-import { askedFor } from './database-questions.js';
+import { sqliteQuestions } from './sqlite-questions.js';
 import type { DatabaseModule, DatabaseRestore } from './types.js';
 
 /** Where the SQLite file lives on the host. */
@@ -118,19 +118,7 @@ export const sqliteDatabase: DatabaseModule<typeof SqliteDatabase> = {
   ],
   dumpTemplate: 'dump-sqlite.sh',
   restore: sqliteRestore,
-  wizard: {
-    questions: [
-      {
-        id: 'sqlite_file', section: 'Database', type: 'text', flag: '--sqlite-file <name>', keys: ['tracker.core.database.database_name'],
-        text: 'SQLite file name',
-        help: 'Kept in the tracker storage on the host.',
-        when: askedFor('sqlite3'),
-        default: 'tracker.db',
-        check: { schema: SqliteDatabase.shape.database_name },
-      },
-    ],
-    fromAnswers: (_answers, text) => ({ driver: 'sqlite3', database_name: text('sqlite_file') }),
-  },
+  wizard: sqliteQuestions,
   releaseSteps(config: EnvironmentConfig) {
     const database = config.tracker.core.database;
     return database.driver === 'sqlite3' ? [initSqliteDatabase(database.database_name)] : [];

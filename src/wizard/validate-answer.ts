@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { EnvironmentSection, ExistingProvider, HetznerProvider, HttpApiSection, LxdProvider, SshCredentialsSection, UdpTrackerSection } from '../config/schema.js';
 import { BackupSection } from '../stack/backup.js';
+import { databaseModule } from '../stack/databases.js';
 import { HttpsSection } from '../stack/caddy.js';
 import { GrafanaSection } from '../stack/grafana.js';
 import { PrometheusSection } from '../stack/prometheus.js';
@@ -31,13 +32,19 @@ const SCHEMA_FIELDS: Record<SchemaField, z.ZodType> = {
   'backup.retention_days': BackupSection.shape.retention_days,
 };
 
+function databaseField(driver: string, key: string): z.ZodType {
+  const field = (databaseModule(driver).schema as z.ZodObject).shape[key];
+  if (field === undefined) throw new Error(`tracker.core.database of "${driver}" has no key "${key}"`);
+  return field;
+}
+
 /** The environment name is checked as a whole section, so the derived instance name's length counts too. */
 function schemaInput(field: SchemaField, value: unknown): unknown {
   return field === 'environment.name' ? { name: value } : value;
 }
 
 function schemaProblem(check: SchemaCheck, value: unknown): string | undefined {
-  const result = 'schema' in check ? check.schema.safeParse(value) : SCHEMA_FIELDS[check.field].safeParse(schemaInput(check.field, value));
+  const result = 'database' in check ? databaseField(check.database, check.key).safeParse(value) : SCHEMA_FIELDS[check.field].safeParse(schemaInput(check.field, value));
   return result.success ? undefined : result.error.issues[0]?.message;
 }
 

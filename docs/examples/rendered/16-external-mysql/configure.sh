@@ -17,23 +17,26 @@ fi
 step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
-step 'Install Docker'
-if command -v docker >/dev/null 2>&1; then
+step 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)'
+if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' && command -v ufw >/dev/null 2>&1; then
   skip
 else
   apt-get -o DPkg::Lock::Timeout=300 update -qq
-  if apt-cache show docker-cli >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker.io docker-cli; else DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker.io; fi
-  systemctl enable --now docker
+  set --
+  { command -v docker >/dev/null 2>&1 || { set -- "$@" docker.io; if apt-cache show docker-cli >/dev/null 2>&1; then set -- "$@" docker-cli; fi; }; }
+  { docker compose version >/dev/null 2>&1 || if apt-cache show docker-compose-v2 >/dev/null 2>&1; then set -- "$@" docker-compose-v2; else set -- "$@" docker-compose; fi; }
+  { dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' || set -- "$@" unattended-upgrades; }
+  { command -v ufw >/dev/null 2>&1 || set -- "$@" ufw; }
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"
   docker --version
+  docker compose version
 fi
 
-step 'Install Docker Compose v2'
-if docker compose version >/dev/null 2>&1; then
+step 'Start Docker, and at every boot'
+if systemctl is-enabled --quiet docker && systemctl is-active --quiet docker; then
   skip
 else
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  (DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose-v2 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends docker-compose)
-  docker compose version
+  systemctl enable --now docker
 fi
 
 step 'Let torrust use Docker'
@@ -47,7 +50,6 @@ step 'Turn on automatic security updates'
 if test -f /etc/apt/apt.conf.d/52torrust-auto-reboot; then
   skip
 else
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends unattended-upgrades
   printf '%s' 'APT::Periodic::Update-Package-Lists "1";
 APT::Periodic::Unattended-Upgrade "1";
 ' > /etc/apt/apt.conf.d/20auto-upgrades
@@ -58,13 +60,16 @@ Unattended-Upgrade::Automatic-Reboot-Time "02:00";
 fi
 
 step 'Configure the firewall (UFW)'
-command -v ufw >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ufw
-ufw default deny incoming
-ufw default allow outgoing
-ufw allow 22/tcp comment SSH
-ufw allow 6969/udp comment 'UDP tracker 1'
-ufw allow 7070/tcp comment 'HTTP tracker 1'
-ufw allow 1212/tcp comment 'the HTTP API'
-ufw --force enable
+if s=$(LC_ALL=C ufw status verbose 2>/dev/null) && printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null && printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null && printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^6969/udp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null && printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null; then
+  skip
+else
+  s=$(LC_ALL=C ufw status verbose 2>/dev/null || true)
+  { printf '%s\n' "$s" | grep '^Default: deny (incoming), allow (outgoing)' >/dev/null || { ufw default deny incoming && ufw default allow outgoing; }; }
+  { printf '%s\n' "$s" | grep -E '^22/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 22/tcp comment SSH; }
+  { printf '%s\n' "$s" | grep -E '^6969/udp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 6969/udp comment 'UDP tracker 1'; }
+  { printf '%s\n' "$s" | grep -E '^7070/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 7070/tcp comment 'HTTP tracker 1'; }
+  { printf '%s\n' "$s" | grep -E '^1212/tcp +ALLOW IN +Anywhere( |$)' >/dev/null || ufw allow 1212/tcp comment 'the HTTP API'; }
+  { printf '%s\n' "$s" | grep -x 'Status: active' >/dev/null || ufw --force enable; }
+fi
 
 printf '\n%s\n' 'Configured. Next: sudo bash release.sh'

@@ -19,10 +19,14 @@ step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
 step 'Create the storage directories'
-install -d -m 0755 -o torrust -g torrust /opt/torrust /opt/torrust/storage
-install -d -m 0755 -o 1000 -g 1000 /opt/torrust/storage/tracker /opt/torrust/storage/tracker/etc /opt/torrust/storage/tracker/lib /opt/torrust/storage/tracker/lib/database /opt/torrust/storage/tracker/log
-install -d -m 0750 -o root -g root /opt/torrust/storage/backup
-install -d -m 0755 -o torrust -g torrust /opt/torrust/storage/backup/etc
+if test "$(find /opt/torrust /opt/torrust/storage -maxdepth 0 -type d -user torrust -group torrust -perm 0755 2>/dev/null | wc -l)" -eq 2 && test "$(find /opt/torrust/storage/tracker /opt/torrust/storage/tracker/etc /opt/torrust/storage/tracker/lib /opt/torrust/storage/tracker/lib/database /opt/torrust/storage/tracker/log -maxdepth 0 -type d -user 1000 -group 1000 -perm 0755 2>/dev/null | wc -l)" -eq 5 && test "$(find /opt/torrust/storage/backup -maxdepth 0 -type d -user root -group root -perm 0750 2>/dev/null | wc -l)" -eq 1 && test "$(find /opt/torrust/storage/backup/etc -maxdepth 0 -type d -user torrust -group torrust -perm 0755 2>/dev/null | wc -l)" -eq 1; then
+  skip
+else
+  install -d -m 0755 -o torrust -g torrust /opt/torrust /opt/torrust/storage
+  install -d -m 0755 -o 1000 -g 1000 /opt/torrust/storage/tracker /opt/torrust/storage/tracker/etc /opt/torrust/storage/tracker/lib /opt/torrust/storage/tracker/lib/database /opt/torrust/storage/tracker/log
+  install -d -m 0750 -o root -g root /opt/torrust/storage/backup
+  install -d -m 0755 -o torrust -g torrust /opt/torrust/storage/backup/etc
+fi
 
 step 'Install the configuration files'
 install -D -m 0644 -o torrust -g torrust "$here"/opt/torrust/docker-compose.yml /opt/torrust/docker-compose.yml
