@@ -11,6 +11,7 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
+import { expectJsonEnvelope } from '../support/json-envelope.js';
 import { startSshTarget, type SshTarget } from '../support/ssh-target.js';
 
 const SECRETS = {
@@ -132,6 +133,13 @@ describe('the day-two commands at -vv against a real SSH server', () => {
     for (const [name, run] of Object.entries({ ...runs, upgrade })) {
       expect(run.code, `${name}: ${run.stderr}`).toBe(0);
       expectNoSecret(run.stdout + run.stderr, name);
+    }
+    // The real runs' --json is the one envelope too (status: the stand-in docker lists no container, so unhealthy).
+    const jsonRuns = { backup: runs['backup-json'], 'backup list': await ttd(['backup', 'list', 'demo', '--json']), logs: await ttd(['logs', 'demo', '--tail', '5', '--json']), status: await ttd(['status', 'demo', '--json']) };
+    for (const [name, run] of Object.entries(jsonRuns)) {
+      expect(run.code, `${name} --json: ${run.stderr}`).toBe(name === 'status' ? 1 : 0);
+      expectJsonEnvelope(run);
+      expectNoSecret(run.stdout + run.stderr, `${name} --json`);
     }
     // The stand-ins' lines were shown (masked), so the test would see a leak.
     expect(runs.backup.stderr).toContain('mysqldump --user=root --password=***');
