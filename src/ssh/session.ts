@@ -143,6 +143,17 @@ export class SshSession {
     }
   }
 
+  /** A channel to address:port as the host sees it (an SSH forward). */
+  async forwardOut(address: string, port: number): ReturnType<NodeSSH['forwardOut']> {
+    this.assertOpen();
+    return this.ssh.forwardOut('127.0.0.1', 0, address, port);
+  }
+
+  /** Called once when the connection ends, whoever ends it (ssh2 notices a dead peer by keepalive or reset). */
+  onClosed(listener: () => void): void {
+    this.ssh.connection?.once('close', listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -195,6 +195,18 @@ describe('status over SSH', () => {
     expect(result.stdout).not.toContain(TOKEN);
     const calls = await readFile(join(target.rootfs, 'tmp/docker-calls'), 'utf8');
     expect(calls).toContain('compose ps --all --format json');
+    // A read plan run by the one executor: its events in the log file, the probe's command line
+    // the one the dry run prints.
+    const logDir = join(workingDir, 'data', 'demo', 'logs');
+    const log = await readFile(join(logDir, readdirSync(logDir).filter((name) => name.endsWith('-status.log')).sort().at(-1)!), 'utf8');
+    const sent = /^\S+ step\.command (\{"step":"probe-host".*\})$/m.exec(log);
+    expect(sent, log).not.toBeNull();
+    const line = (JSON.parse(sent![1]!) as { command: string }).command;
+    expect(line).toMatch(/^sh -c '/);
+    const dryRun = await runBinary(['status', 'demo', '--dry-run', '--working-dir', workingDir], { env: { HOME: workingDir } });
+    expect(dryRun.stdout).toContain(`$ ${line}`);
+    expect(log).toMatch(/ step\.succeeded \{"step":"probe-host"/);
+    expect(log).not.toContain(TOKEN);
   });
 
   it('without a terminal and without --json, prints the same snapshot as text', async () => {
