@@ -1,7 +1,7 @@
 import type { CommandHandler } from '../cli/context.js';
 import { httpGet } from '../checks/http-get.js';
 import { STATUS_PROBE_STEP, statusPlan } from '../plan/day-two.js';
-import type { EventSink } from '../run/events.js';
+import type { EventSink } from '../plan/events.js';
 import { printDryRun } from '../run/plan-command.js';
 import { runProbe } from '../run/probe.js';
 import { withJsonResult } from '../run/session.js';

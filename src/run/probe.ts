@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/types.js';
-import type { EventSink } from './events.js';
+import type { EventSink } from '../plan/events.js';
 import { Executor } from './executor.js';
 import type { RemoteHost } from './ports.js';
 

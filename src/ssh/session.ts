@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
 import { DeployerError } from '../domain/errors.js';
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { addressOf, connectWithRetry, type Connection, type ConnectOptions } from './connect.js';
 import { RemoteCommandError, STDERR_TAIL_LINES, sudoDeniedError, sudoRefusalIn } from './errors.js';
 import type { HostKey } from './host-key.js';

@@ -4,7 +4,7 @@ import { listrSink } from '../../src/output/listr-sink.js';
 import { createOutput } from '../../src/output/console.js';
 import { NdjsonWriter } from '../../src/output/ndjson-sink.js';
 import { plainSink } from '../../src/output/plain-sink.js';
-import type { EngineEvent } from '../../src/run/events.js';
+import type { EngineEvent } from '../../src/plan/events.js';
 
 const EVENTS: EngineEvent[] = [
   { type: 'lock.acquired', environment: 'demo' },
