@@ -4,7 +4,7 @@ import { DeployerError } from '../domain/errors.js';
 import { backupListPlan, backupPlan, LIST_AFTER_BACKUP_STEP, LIST_BACKUPS_STEP, RUN_BACKUP_STEP } from '../plan/day-two.js';
 import { backupIdFromOutput, groupBackups, parseBackupListing, runBackupCommand, type Backup, type BackupFile } from '../remote/steps/backup.js';
 import { BUILT_IN } from '../run/implementations.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { knownCause, outputOf, runOperation, runReadPlan } from '../run/operation.js';
 import { printDryRun } from '../run/plan-command.js';
 import type { RemoteConnector } from '../run/ports.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { CommandHandler } from '../cli/context.js';
 import { instanceNameOf } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { newEnvironmentRecord } from '../state/environment-record.js';
 import { createEnvironmentRecord, environmentDir, environmentFile, readEnvironmentRecord } from '../state/store.js';
 import { configFileArgument } from './config-file-argument.js';

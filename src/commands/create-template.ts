@@ -1,5 +1,5 @@
 import { dirname, extname, join, resolve } from 'node:path';
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import type { CommandHandler } from '../cli/context.js';
 import type { ConfigFormat } from '../config/document.js';
 import { environmentJsonSchema, SCHEMA_FILE_NAME } from '../config/json-schema.js';

@@ -10,7 +10,7 @@ import { configChange, describeConfigChange } from '../plan/config-change.js';
 import type { NdjsonWriter } from '../output/ndjson-sink.js';
 import type { Plan } from '../plan/types.js';
 import { BUILT_IN, withGaps } from '../run/implementations.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { printDryRun, runPlanCommand } from '../run/plan-command.js';
 import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';

@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { dnsRecords } from '../domain/dns-records.js';
 import { DeployerError } from '../domain/errors.js';
 import { serviceUrls } from '../domain/service-urls.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import type { SshConnectorOptions } from '../run/ssh-connector.js';
 import type { ConnectOptions } from '../ssh/connect.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';

@@ -1,4 +1,4 @@
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import type { CommandContext } from '../cli/context.js';
 import { printProblems } from '../config/format-problems.js';
 import { loadConfigFile, type LoadedConfig } from '../config/load.js';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import type { CommandContext, CommandHandler, CommandInput } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';

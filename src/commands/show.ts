@@ -5,7 +5,7 @@ import { configuredDomains, dnsRecordLines, dnsRecords } from '../domain/dns-rec
 import { serviceUrlLines, serviceUrls } from '../domain/service-urls.js';
 import { nextStepHint } from '../domain/states.js';
 import { topologyOf } from '../domain/topology.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { configFromRecord, redactedSnapshot } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
 import { sshLoginCommand } from './host-access.js';

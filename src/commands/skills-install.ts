@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CommandHandler } from '../cli/context.js';
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import { DeployerError } from '../domain/errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 

@@ -1,7 +1,9 @@
 import type { CommandHandler } from '../cli/context.js';
 import { httpGet } from '../checks/http-get.js';
-import { statusPlan } from '../plan/day-two.js';
+import { STATUS_PROBE_STEP, statusPlan } from '../plan/day-two.js';
+import type { EventSink } from '../plan/events.js';
 import { printDryRun } from '../run/plan-command.js';
+import { runProbe } from '../run/probe.js';
 import { withJsonResult } from '../run/session.js';
 import { hostProbeScript } from '../status/host-probe.js';
 import { readCertificate } from '../status/certificates.js';
@@ -15,7 +17,8 @@ import { requireInstanceAddress } from './host-access.js';
 
 /**
  * `status ENV [--watch]`: services, health, the tracker's numbers, backups and
- * certificates, read from the host over SSH and from the tracker's API. A read
+ * certificates, read from the host over SSH (a read plan run by the one executor,
+ * on a connection kept between refreshes) and from the tracker's API. A read
  * command: no lock, nothing changed (not even the recorded host key). On a
  * terminal it draws the status screen (refreshing with --watch); otherwise, or
  * with --json, it prints one snapshot. Exit 0 when healthy, 1 otherwise.
@@ -41,8 +44,14 @@ const status: CommandHandler = async (context, input) =>
       env: context.env,
       secrets,
     });
+    // The probe's events go to the log file only (the screen shows the snapshot), its output
+    // left out: it is the snapshot, every refresh, and would fill the log of a long --watch.
+    const logged: EventSink = (event) => {
+      if (event.type !== 'step.output') context.output.log.write(context.output.mask(event));
+    };
     const sources: StatusSources = {
-      host: (script, timeoutMs) => ssh.host(script, timeoutMs),
+      host: (script, timeoutMs) =>
+        ssh.withHost(timeoutMs, (remote, signal) => runProbe({ plan: statusPlan(name, script), step: STATUS_PROBE_STEP, remote, address, workingDir: context.workingDir, emit: logged, signal })),
       httpGet,
       forwardedGet: (host, port, path, timeoutMs) => ssh.forwardedGet(host, port, path, timeoutMs),
       certificate: (domain, host, options) => readCertificate(domain, host, options),

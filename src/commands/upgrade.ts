@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandHandler } from '../cli/context.js';
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import type { RenderedFile } from '../plan/stages.js';
 import { PREPARE_UPGRADE_STEP, UPLOAD_COMPOSE_STEP, upgradePlan } from '../plan/day-two.js';
 import { checkedServices, COMPOSE_FILE, imageChanges, otherChanges, PREVIOUS_COMPOSE, type ImageChange, type UpgradeTarget } from '../remote/steps/upgrade.js';
 import { BUILT_IN } from '../run/implementations.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { interruptedError, knownCause, runOperation } from '../run/operation.js';
 import { printDryRun } from '../run/plan-command.js';
 import { preflight } from '../run/preflight.js';

@@ -1,4 +1,4 @@
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import type { CommandHandler } from '../cli/context.js';
 import { ERROR_CODES } from '../domain/errors.js';
 import { printProblems } from '../config/format-problems.js';

@@ -6,7 +6,7 @@ export interface Progress {
 }
 
 /**
- * Turns the engine's NDJSON events (src/run/events.ts) into MCP progress:
+ * Turns the engine's NDJSON events (src/plan/events.ts) into MCP progress:
  * progress counts finished steps (a running step counts half), total is the
  * plan's step count. MCP requires progress to increase, so an event that
  * would not move it forward gives no notification.

@@ -3,7 +3,7 @@ export type JsonRecord = Readonly<Record<string, unknown>>;
 
 /**
  * Where a command run under the MCP server reports, one call per record: the
- * shape of the engine's EventSink (src/run/events.ts), so a reporter that takes
+ * shape of the engine's EventSink (src/plan/events.ts), so a reporter that takes
  * sinks can write to it directly. A tool call collects its records here and
  * turns them into progress notifications and its result.
  */

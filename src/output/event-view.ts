@@ -1,4 +1,4 @@
-import type { EventSink } from '../run/events.js';
+import type { EventSink } from '../plan/events.js';
 import type { Output } from './console.js';
 import { listrSink } from './listr-sink.js';
 import { NdjsonWriter } from './ndjson-sink.js';

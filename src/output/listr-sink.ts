@@ -1,6 +1,6 @@
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { recordLines } from '../domain/dns-records.js';
-import type { EngineEvent, EventSink } from '../run/events.js';
+import type { EngineEvent, EventSink } from '../plan/events.js';
 
 /**
  * The task tree on a terminal. The executor runs the plan; listr2 only draws

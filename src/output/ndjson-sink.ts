@@ -1,4 +1,4 @@
-import type { EngineEvent, EventSink } from '../run/events.js';
+import type { EngineEvent, EventSink } from '../plan/events.js';
 import type { Output } from './console.js';
 
 /** The final line of every --json run: what happened, and the error when it failed. */

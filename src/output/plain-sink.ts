@@ -1,5 +1,5 @@
 import { recordLines } from '../domain/dns-records.js';
-import type { EngineEvent, EventSink } from '../run/events.js';
+import type { EngineEvent, EventSink } from '../plan/events.js';
 
 export interface PlainSinkOptions {
   readonly write: (line: string) => void;

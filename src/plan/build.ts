@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { addressFromConfig } from '../run/lifecycle.js';
+import { addressFromConfig } from '../domain/instance-address.js';
 import { remainingStages, STAGES, type Position, type Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configurePlan, destroyPlan, provisionPlan, releasePlan, runPlan, testPlan, type RenderedFile } from './stages.js';

@@ -1,4 +1,4 @@
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 
 /**
  * A remote command exactly as the executor sends it to the host: what a dry

@@ -71,7 +71,9 @@ export function logsPlan(environment: string, command: string): Plan {
   return operationPlan(environment, 'logs', [{ kind: 'remote', id: READ_LOGS_STEP, title: 'Read the logs of the stack (docker compose logs)', changes: 'nothing (it reads)', command, check: undefined, sudo: false }]);
 }
 
+export const STATUS_PROBE_STEP = 'probe-host';
+
 /** `status`: one read-only probe of the host per refresh; the tracker's API is read from here, or through an SSH forward. */
 export function statusPlan(environment: string, probe: string): Plan {
-  return operationPlan(environment, 'status', [{ kind: 'remote', id: 'probe-host', title: 'Read the clock, the containers, the tracker address and the newest backup', changes: 'nothing (it reads)', command: probe, check: undefined, sudo: false }]);
+  return operationPlan(environment, 'status', [{ kind: 'remote', id: STATUS_PROBE_STEP, title: 'Read the clock, the containers, the tracker address and the newest backup', changes: 'nothing (it reads)', command: probe, check: undefined, sudo: false }]);
 }

@@ -1,10 +1,5 @@
 /** Literals for the formats the render writes, so a value can never break out of its place. */
 
-/** A POSIX shell word: single-quoted, with embedded quotes closed and reopened. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** A YAML double-quoted scalar (JSON strings are valid YAML 1.2 double-quoted scalars). */
 export function yamlString(value: string): string {
   return JSON.stringify(value);

@@ -16,7 +16,8 @@ import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { DASHBOARDS_SOURCE, metricsDashboard, statsDashboard } from './dashboards.js';
 import { envVariables } from './env-file.js';
 import { provenance, type CommentSyntax, type PendingHeader } from './header.js';
-import { caddyToken, dotenvValue, shellQuote, tomlString, yamlString } from './quote.js';
+import { shellQuote } from '../shell/quote.js';
+import { caddyToken, dotenvValue, tomlString, yamlString } from './quote.js';
 import { renderTemplate } from './template.js';
 
 /** One rendered file. */

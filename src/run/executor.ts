@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.js';
 import type { DnsGateStep, DnsRecordsStep, LocalWriteStep, ProviderStep, RemoteCommandStep, StagePlan, Step, UploadStep, WaitStep } from '../plan/types.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
-import type { EventSink } from './events.js';
+import type { EventSink } from '../plan/events.js';
 import type { Provider, RemoteConnector } from './ports.js';
 import type { ExplainingRemoteHost } from './ssh-connector.js';
 import { remoteCommandLine } from '../plan/command-line.js';

@@ -1,4 +1,3 @@
-import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError, wrongStateError } from '../domain/errors.js';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
 import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
@@ -6,7 +5,7 @@ import { isOperation, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord, FailureRecord, HistoryEntry } from '../state/environment-record.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { requireEnvironmentRecord, saveEnvironmentRecord } from '../state/store.js';
-import type { EventSink } from './events.js';
+import type { EventSink } from '../plan/events.js';
 import { Executor, type Discovery, type StageOutcome, type StageStop } from './executor.js';
 import type { Provider, RemoteConnector } from './ports.js';
 
@@ -229,9 +228,4 @@ export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): 
     case 'resources-destroyed':
       return { ...record, resources: [] };
   }
-}
-
-/** Seeds the address for an environment on an existing host, from the config or a register. */
-export function addressFromConfig(config: EnvironmentConfig): string | undefined {
-  return config.provider.provider === 'existing' ? config.provider.host : undefined;
 }

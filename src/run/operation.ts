@@ -3,7 +3,7 @@ import { DeployerError, isErrorCode } from '../domain/errors.js';
 import type { Plan } from '../plan/types.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { environmentDir } from '../state/store.js';
-import type { EventSink } from './events.js';
+import type { EventSink } from '../plan/events.js';
 import { Executor, type StageOutcome } from './executor.js';
 import { runLifecycle, type LifecycleResult } from './lifecycle.js';
 import type { RemoteConnector } from './ports.js';

@@ -3,7 +3,7 @@ import { DeployerError } from '../domain/errors.js';
 import { eventView } from '../output/event-view.js';
 import { NdjsonWriter } from '../output/ndjson-sink.js';
 import { reportError } from '../output/report-error.js';
-import { fanOut, type EventSink } from './events.js';
+import { fanOut, type EventSink } from '../plan/events.js';
 
 /**
  * Everything a command that runs a plan shares: where events go (the reporter's

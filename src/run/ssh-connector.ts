@@ -1,6 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
-import { addressOf } from '../ssh/connect.js';
 import { aptFailedError, aptFailureIn, sudoDeniedError, sudoRefusalIn } from '../ssh/errors.js';
 import { isFingerprint } from '../ssh/host-key.js';
 import { SshSession } from '../ssh/session.js';
@@ -61,14 +60,18 @@ export function sshConnector(config: EnvironmentConfig, record: EnvironmentRecor
     } catch (error) {
       throw explainConnectFailure(error);
     }
-    const where = addressOf({ host: address, port, username });
-    return {
-      hostKey: session.hostKey.fingerprint,
-      hostKeyReplaced: session.hostKeyChange === 'replaced',
-      exec: (script, execOptions) => session.exec(script, { signal: execOptions.signal, acceptExitCodes: ANY_EXIT_CODE, ...(execOptions.onLine ? { onLine: execOptions.onLine } : {}), ...(execOptions.stdin === undefined ? {} : { stdin: execOptions.stdin }) }),
-      close: () => session.close(),
-      explainFailure: (command, outputLines, viaSudo) => remoteFailureCause(where, username, command, outputLines, viaSudo),
-    };
+    return remoteHostOf(session);
+  };
+}
+
+/** The engine's RemoteHost over an open SSH session (closing it closes the session). */
+export function remoteHostOf(session: SshSession): ExplainingRemoteHost {
+  return {
+    hostKey: session.hostKey.fingerprint,
+    hostKeyReplaced: session.hostKeyChange === 'replaced',
+    exec: (script, execOptions) => session.exec(script, { signal: execOptions.signal, acceptExitCodes: ANY_EXIT_CODE, ...(execOptions.onLine ? { onLine: execOptions.onLine } : {}), ...(execOptions.stdin === undefined ? {} : { stdin: execOptions.stdin }) }),
+    close: () => session.close(),
+    explainFailure: (command, outputLines, viaSudo) => remoteFailureCause(session.address, session.username, command, outputLines, viaSudo),
   };
 }
 

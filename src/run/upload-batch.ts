@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { remoteCommandLine } from '../plan/command-line.js';
 import type { UploadStep } from '../plan/types.js';
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import type { BatchMarker } from './remote-batch.js';
 
 /**

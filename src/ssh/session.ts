@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
 import { DeployerError } from '../domain/errors.js';
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { addressOf, connectWithRetry, type Connection, type ConnectOptions } from './connect.js';
 import { RemoteCommandError, STDERR_TAIL_LINES, sudoDeniedError, sudoRefusalIn } from './errors.js';
 import type { HostKey } from './host-key.js';
@@ -141,6 +141,17 @@ export class SshSession {
     } finally {
       await this.exec(`rm -rf ${shellQuote(staging)}`).catch(() => undefined);
     }
+  }
+
+  /** A channel to address:port as the host sees it (an SSH forward). */
+  async forwardOut(address: string, port: number): ReturnType<NodeSSH['forwardOut']> {
+    this.assertOpen();
+    return this.ssh.forwardOut('127.0.0.1', 0, address, port);
+  }
+
+  /** Called once when the connection ends, whoever ends it (ssh2 notices a dead peer by keepalive or reset). */
+  onClosed(listener: () => void): void {
+    this.ssh.connection?.once('close', listener);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { DEPLOY_DIR } from '../remote/steps/step.js';
 import { fail } from './restore-shell.js';
 import type { DatabaseRestore } from './types.js';

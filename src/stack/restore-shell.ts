@@ -1,4 +1,4 @@
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { DEPLOY_DIR } from '../remote/steps/step.js';
 
 /** Shell pieces the databases' restore commands share. */

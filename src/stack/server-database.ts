@@ -1,4 +1,4 @@
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { DIAGNOSIS_MARKER, type HostStep } from '../remote/steps/step.js';
 import type { DatabasePlacement, DatabaseWarning } from './types.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { shellQuote } from '../render/quote.js';
+import { shellQuote } from '../shell/quote.js';
 import { fail, gzipWhole, inBackupContainer } from './restore-shell.js';
 import { DEPLOY_DIR, TRACKER_UID, type HostStep } from '../remote/steps/step.js';
 import { TRACKER_DATABASE_DIR } from './tracker.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { displayPath } from '../cli/display-path.js';
+import { displayPath } from '../paths.js';
 import { isRecord } from '../config/schema-walk.js';
 import { DeployerError } from '../domain/errors.js';
 

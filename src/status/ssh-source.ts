@@ -1,8 +1,10 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { httpGet, type HttpGetResult } from '../checks/http-get.js';
 import { DeployerError } from '../domain/errors.js';
-import { remoteCommandLine } from '../plan/command-line.js';
-import { connectWithRetry, type Connection, type ConnectOptions } from '../ssh/connect.js';
+import type { RemoteHost } from '../run/ports.js';
+import { remoteHostOf } from '../run/ssh-connector.js';
+import type { ConnectOptions } from '../ssh/connect.js';
+import { SshSession } from '../ssh/session.js';
 
 /**
  * The host side of `status`: one SSH connection, opened on demand with the
@@ -11,22 +13,16 @@ import { connectWithRetry, type Connection, type ConnectOptions } from '../ssh/c
  * single attempt (the watch loop is the retry), and every call is bounded.
  */
 export class StatusSshSource {
-  private connection: Connection | undefined;
-  private connecting: Promise<Connection> | undefined;
+  private connection: SshSession | undefined;
+  private connecting: Promise<SshSession> | undefined;
   private readonly forwards = new Map<string, Promise<{ server: Server; port: number }>>();
   private closed = false;
 
   constructor(private readonly options: Omit<ConnectOptions, 'connectDeadlineMs' | 'attemptTimeoutMs' | 'signal'>) {}
 
-  /** Runs `script` (read-only) and returns its stdout; rejects on a timeout, a lost connection or a failed connect. */
-  async host(script: string, timeoutMs: number): Promise<string> {
-    return this.bounded(timeoutMs, async (signal) => {
-      const connection = await this.connect(timeoutMs, signal);
-      // As a dry run prints it: sh runs the script whatever the user's login shell is.
-      const result = await connection.ssh.execCommand(remoteCommandLine(script, false), { noTrim: true });
-      if (result.code === null && result.signal === null) throw new Error('the SSH connection was lost while reading the status');
-      return result.stdout;
-    });
+  /** Runs `read` on the host (connected on demand); rejects on a timeout, a lost connection or a failed connect. */
+  async withHost<T>(timeoutMs: number, read: (remote: RemoteHost, signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.bounded(timeoutMs, async (signal) => read(remoteHostOf(await this.connect(timeoutMs, signal)), signal));
   }
 
   /** A GET to address:port from the host, through an SSH forward (a local listener per target, kept while the source lives). */
@@ -45,18 +41,18 @@ export class StatusSshSource {
     this.drop();
   }
 
-  private async connect(timeoutMs: number, signal: AbortSignal): Promise<Connection> {
+  private async connect(timeoutMs: number, signal: AbortSignal): Promise<SshSession> {
     if (this.closed) throw new Error('the status source is closed');
     if (this.connection) return this.connection;
-    this.connecting ??= connectWithRetry({ ...this.options, connectDeadlineMs: 1, attemptTimeoutMs: timeoutMs, signal })
-      .then((connection) => {
+    this.connecting ??= SshSession.open({ ...this.options, connectDeadlineMs: 1, attemptTimeoutMs: timeoutMs, signal })
+      .then(async (connection) => {
         if (this.closed) {
-          connection.ssh.dispose();
+          await connection.close();
           throw new Error('the status source is closed');
         }
         this.connection = connection;
         // A dead connection is noticed by ssh2 (keepalive, reset): connect again next time.
-        connection.ssh.connection?.once('close', () => {
+        connection.onClosed(() => {
           if (this.connection === connection) this.connection = undefined;
         });
         return connection;
@@ -79,7 +75,7 @@ export class StatusSshSource {
           socket.on('error', () => undefined);
           const connection = this.connection;
           if (!connection) return socket.destroy();
-          connection.ssh.forwardOut('127.0.0.1', 0, address, port).then(
+          connection.forwardOut(address, port).then(
             (channel) => {
               channel.on('error', () => socket.destroy());
               socket.pipe(channel).pipe(socket);
@@ -120,7 +116,7 @@ export class StatusSshSource {
   private drop(): void {
     const connection = this.connection;
     this.connection = undefined;
-    connection?.ssh.dispose();
+    void connection?.close();
   }
 }
 

@@ -11,6 +11,8 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
+import { writeTestConfig } from '../support/environment-config.js';
+import { expectJsonEnvelope } from '../support/json-envelope.js';
 import { startSshTarget, type SshTarget } from '../support/ssh-target.js';
 
 const SECRETS = {
@@ -54,46 +56,15 @@ beforeAll(async () => {
 
   workingDir = temporaryDirectory('ttd-secrets-ssh-');
   config = join(workingDir, 'demo.toml');
-  await writeFile(config, `[environment]
-name = "demo"
-
-[ssh_credentials]
-private_key_path = "${target.clientKey}"
-public_key_path = "${target.clientKey}.pub"
-username = "torrust"
-
-[provider]
-provider = "existing"
-host = "${target.host}"
-
-[tracker.core]
-private = false
-
-[tracker.core.database]
-driver = "mysql"
-host = "mysql"
-port = 3306
-database_name = "torrust_tracker"
-username = "tracker_user"
-password = "${SECRETS.password}"
-root_password = "${SECRETS.rootPassword}"
-
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "${SECRETS.adminToken}"
-
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-
-[backup]
-schedule = "0 3 * * *"
-`);
+  writeTestConfig(workingDir, {
+    privateKeyPath: target.clientKey,
+    username: 'torrust',
+    provider: 'existing',
+    host: target.host,
+    adminToken: SECRETS.adminToken,
+    database: { driver: 'mysql', host: 'mysql', port: 3306, database_name: 'torrust_tracker', username: 'tracker_user', password: SECRETS.password, root_password: SECRETS.rootPassword },
+    sections: { backup: { schedule: '0 3 * * *' } },
+  }, config);
   const created = await runBinary(['create', 'environment', '--env-file', config, '--working-dir', workingDir]);
   expect(created.code, created.stderr).toBe(0);
   // As a deploy leaves it: running on the target.
@@ -132,6 +103,13 @@ describe('the day-two commands at -vv against a real SSH server', () => {
     for (const [name, run] of Object.entries({ ...runs, upgrade })) {
       expect(run.code, `${name}: ${run.stderr}`).toBe(0);
       expectNoSecret(run.stdout + run.stderr, name);
+    }
+    // The real runs' --json is the one envelope too (status: the stand-in docker lists no container, so unhealthy).
+    const jsonRuns = { backup: runs['backup-json'], 'backup list': await ttd(['backup', 'list', 'demo', '--json']), logs: await ttd(['logs', 'demo', '--tail', '5', '--json']), status: await ttd(['status', 'demo', '--json']) };
+    for (const [name, run] of Object.entries(jsonRuns)) {
+      expect(run.code, `${name} --json: ${run.stderr}`).toBe(name === 'status' ? 1 : 0);
+      expectJsonEnvelope(run);
+      expectNoSecret(run.stdout + run.stderr, `${name} --json`);
     }
     // The stand-ins' lines were shown (masked), so the test would see a leak.
     expect(runs.backup.stderr).toContain('mysqldump --user=root --password=***');

@@ -7,7 +7,7 @@ import { EnvironmentConfigSchema, type EnvironmentConfig } from '../../src/confi
 import { DeployerError } from '../../src/domain/errors.js';
 import { runPlan } from '../../src/plan/stages.js';
 import type { DnsGateStep, StagePlan } from '../../src/plan/types.js';
-import type { EngineEvent } from '../../src/run/events.js';
+import type { EngineEvent } from '../../src/plan/events.js';
 import { Executor } from '../../src/run/executor.js';
 import { startDnsServer, type DnsServer } from '../support/challtestsrv.js';
 import { minimalConfig } from '../support/configs.js';

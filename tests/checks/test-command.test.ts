@@ -1,37 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
+import { writeTestConfig } from '../support/environment-config.js';
 import { startTracker, type RunningTracker } from './tracker.js';
 
 /** An existing-host environment whose trackers are the real bittorrent-tracker on loopback; its API port is closed. */
 function environmentFile(directory: string, tracker: RunningTracker, closedPort: number): string {
-  mkdirSync(join(directory, 'envs'), { recursive: true });
-  writeFileSync(join(directory, 'envs', 'id'), 'unused\n');
-  writeFileSync(join(directory, 'envs', 'id.pub'), 'ssh-ed25519 AAAA unused\n');
-  const file = join(directory, 'envs', 'local.toml');
-  writeFileSync(file, `[environment]
-name = "local"
-[ssh_credentials]
-private_key_path = "id"
-public_key_path = "id.pub"
-[provider]
-provider = "existing"
-host = "127.0.0.1"
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:${tracker.udpPort}"
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:${tracker.httpPort}"
-[tracker.http_api]
-bind_address = "0.0.0.0:${closedPort}"
-admin_token = "a-long-random-admin-token"
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`);
-  return file;
+  return writeTestConfig(directory, {
+    name: 'local',
+    provider: 'existing',
+    host: '127.0.0.1',
+    adminToken: 'a-long-random-admin-token',
+    tracker: {
+      udp_trackers: [{ bind_address: `0.0.0.0:${tracker.udpPort}` }],
+      http_trackers: [{ bind_address: `0.0.0.0:${tracker.httpPort}` }],
+      http_api: { bind_address: `0.0.0.0:${closedPort}`, admin_token: 'a-long-random-admin-token' },
+    },
+  });
 }
 
 describe('ttd test: smoke checks from this machine, against a real tracker', () => {

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS, type CommandSpec } from '../../src/cli/commands.js';
 import { NO_NETWORK, treeOf, writeConfig } from '../lifecycle/support.js';
 import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js';
 
@@ -10,6 +11,9 @@ import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js
  * run refuses too, with the same exit code and the same error code. Each row is
  * one command on a situation it refuses; add a row for every new command.
  */
+const BACKUP_ID = '20250601_030000';
+const WITH_BACKUP = '\n[backup]\nschedule = "@daily"\n';
+
 interface Row {
   readonly command: string;
   readonly args: readonly string[];
@@ -40,10 +44,42 @@ const ROWS: readonly Row[] = [
   { command: 'render', args: ['render', 'envs/fresh.toml', '--output-dir', 'envs'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'skills install', args: ['skills', 'install', 'envs/fresh.toml'], exitCode: 2, errorCode: 'usage.invalid' },
   { command: 'init', args: ['init', '--yes', '--name', 'fresh', '--provider', 'lxd'], exitCode: 1, errorCode: 'file.exists' },
+  { command: 'backup', args: ['backup', 'fresh'], exitCode: 1, errorCode: 'backup.not_configured' },
+  { command: 'backup', args: ['backup', 'kept'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'backup', args: ['backup', 'live'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'backup list', args: ['backup', 'list', 'kept'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'restore', args: ['restore', 'kept', '--from', BACKUP_ID, '--yes'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'restore', args: ['restore', 'live', '--from', BACKUP_ID, '--yes'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'restore', args: ['restore', 'live', '--from', 'yesterday', '--yes'], exitCode: 2, errorCode: 'usage.invalid' },
+  { command: 'upgrade', args: ['upgrade', 'kept'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'upgrade', args: ['upgrade', 'live'], exitCode: 2, errorCode: 'upgrade.no_image_change' },
+  { command: 'upgrade', args: ['upgrade', 'envs/newer.toml'], exitCode: 1, errorCode: 'environment.locked' },
+  { command: 'logs', args: ['logs', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
+  { command: 'status', args: ['status', 'fresh'], exitCode: 1, errorCode: 'environment.wrong_state' },
 ];
+
+/** Commands that refuse no state, lock or file of their own, so a dry run has nothing to check first (why, each). */
+const NOTHING_TO_REFUSE: Readonly<Record<string, string>> = {
+  validate: 'reads a file and changes nothing: its errors are its result',
+  show: 'reads the record and changes nothing',
+  list: 'reads the working directory and changes nothing',
+  exists: 'answers true or false for any name',
+  docs: 'prints the command table',
+  mcp: 'serves the tools, each one this table\'s command',
+  skills: 'a group: its subcommand install has a row',
+  create: 'a group: its subcommands have rows',
+};
+
+const commandPaths = (specs: readonly CommandSpec[], prefix = ''): string[] =>
+  specs.flatMap((spec) => [`${prefix}${spec.name}`, ...commandPaths(spec.subcommands ?? [], `${prefix}${spec.name} `)]);
 
 const lines = (stdout: string) => stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 const errorOf = (run: CliResult) => (lines(run.stdout).at(-1)?.['error'] ?? {}) as Record<string, unknown>;
+
+it('every command of the table has a row, or a reason it has nothing to refuse', () => {
+  const covered = new Set(ROWS.map((row) => row.command));
+  expect(commandPaths(COMMANDS).filter((path) => !covered.has(path) && NOTHING_TO_REFUSE[path] === undefined)).toEqual([]);
+});
 
 describe('a dry run refuses what the real command refuses, with the same error', () => {
   let workingDir: string;
@@ -69,8 +105,15 @@ describe('a dry run refuses what the real command refuses, with the same error',
     writeFileSync(keyless, readFileSync(keyless, 'utf8').replace('private_key_path = "id_test"', 'private_key_path = "id_missing"'));
     const nokey = writeConfig(workingDir, { name: 'nokey' });
     writeFileSync(nokey, readFileSync(nokey, 'utf8').replace('private_key_path = "id_test"', 'private_key_path = "id_missing"'));
+    // kept and live have backups; live runs, newer is live's config with a new tracker image.
+    appendFileSync(writeConfig(workingDir, { name: 'kept' }), WITH_BACKUP);
+    const live = writeConfig(workingDir, { name: 'live' });
+    appendFileSync(live, WITH_BACKUP);
+    writeFileSync(join(workingDir, 'envs', 'newer.toml'), `${readFileSync(live, 'utf8')}\n[images]\ntracker = "torrust/tracker:v9.9.9"\n`);
     await Promise.all([
       create(writeConfig(workingDir, { name: 'fresh' })),
+      create(join(workingDir, 'envs', 'kept.toml')),
+      create(live),
       create(writeConfig(workingDir, { name: 'gone' })),
       create(writeConfig(workingDir, { name: 'busy' })),
       create(writeConfig(workingDir, { name: 'host', provider: 'existing' })),
@@ -80,9 +123,10 @@ describe('a dry run refuses what the real command refuses, with the same error',
     setState('gone', { state: 'destroy_failed', reached: 'provisioned' });
     setState('host', { state: 'destroy_failed', reached: 'provisioned', instance: { address: '192.0.2.7', method: 'registered' } });
     setState('nokey', { state: 'provisioned', reached: 'provisioned', instance: { address: '192.0.2.8', method: 'provisioned' } });
+    setState('live', { state: 'running', reached: 'running', instance: { address: '192.0.2.10', method: 'provisioned' } });
     setState('unset', { state: 'configured', reached: 'configured', instance: { address: '192.0.2.9', method: 'provisioned' } });
-    // A live process (this test's) holds busy's lock.
-    writeFileSync(join(workingDir, 'data', 'busy', 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: 'deploy busy', since: new Date().toISOString() }));
+    // A live process (this test's) holds busy's and live's locks.
+    for (const name of ['busy', 'live']) writeFileSync(join(workingDir, 'data', name, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: `deploy ${name}`, since: new Date().toISOString() }));
     mkdirSync(join(workingDir, 'envs'), { recursive: true });
     before = treeOf(workingDir);
   }, 120_000);

@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NO_NETWORK, writeConfig } from '../lifecycle/support.js';
 import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js';
+import { expectJsonEnvelope } from '../support/json-envelope.js';
 
 /**
  * One JSON envelope: with --json every command, on success and on failure
@@ -51,6 +52,15 @@ const ROWS: readonly (readonly [readonly string[], number])[] = [
   [['backup', 'list', 'nope'], 1],
   [['restore', 'nope', '--from', '20250101_000000', '--yes'], 1],
   [['upgrade', 'nope'], 1],
+  [['backup', 'live', '--dry-run'], 0],
+  [['backup', 'list', 'live', '--dry-run'], 0],
+  [['restore', 'live', '--from', '20250601_030000', '--yes', '--dry-run'], 0],
+  [['restore', 'live', '--from', 'yesterday', '--yes'], 2],
+  [['upgrade', 'envs/newer.toml', '--dry-run'], 0],
+  [['upgrade', 'live'], 2],
+  [['logs', 'live', '--tail', '5', '--dry-run'], 0],
+  [['logs', 'live', '--tail', 'many'], 2],
+  [['status', 'live', '--dry-run'], 0],
   [['skills', 'install', '--dry-run'], 0],
   [['skills', 'install', 'envs/demo.toml'], 2],
   [['validate', '--frob'], 2],
@@ -58,22 +68,6 @@ const ROWS: readonly (readonly [readonly string[], number])[] = [
   [['register'], 2],
   [['--version'], 0],
 ];
-
-/** Every line one object with a type; exactly one result, the last, matching the exit code. */
-function checkEnvelope(run: CliResult): void {
-  const lines = run.stdout.trimEnd().split('\n');
-  const records = lines.map((line) => {
-    const value: unknown = JSON.parse(line);
-    expect(typeof value === 'object' && value !== null && !Array.isArray(value), line).toBe(true);
-    expect(typeof (value as Record<string, unknown>)['type'], line).toBe('string');
-    return value as Record<string, unknown>;
-  });
-  expect(records.filter((record) => record['type'] === 'result')).toHaveLength(1);
-  expect(records.at(-1)).toMatchObject({ type: 'result', ok: run.code === 0, exit_code: run.code });
-  // A failure says why: the error, or (validate) the list of the config's errors.
-  const last = records.at(-1)!;
-  if (run.code !== 0 && last['errors'] === undefined) expect(last['error']).toMatchObject({ code: expect.any(String), message: expect.any(String) });
-}
 
 describe('--json: one envelope for every command', () => {
   const runs = new Map<string, CliResult>();
@@ -86,9 +80,18 @@ describe('--json: one envelope for every command', () => {
     for (const [name, provider] of [['demo', 'lxd'], ['built', 'lxd'], ['host', 'existing']] as const) {
       expect((await ttd(['create', 'environment', '--env-file', writeConfig(workingDir, { name, provider })])).code).toBe(0);
     }
-    // As if provision, configure and release had run on built.
-    const stateFile = join(workingDir, 'data', 'built', 'environment.json');
-    writeFileSync(stateFile, JSON.stringify({ ...JSON.parse(readFileSync(stateFile, 'utf8')), state: 'released', reached: 'released', instance: { address: '192.0.2.9', method: 'provisioned' } }));
+    // live has backups and runs; newer is its config with a new tracker image.
+    const live = writeConfig(workingDir, { name: 'live' });
+    appendFileSync(live, '\n[backup]\nschedule = "@daily"\n');
+    writeFileSync(join(workingDir, 'envs', 'newer.toml'), `${readFileSync(live, 'utf8')}\n[images]\ntracker = "torrust/tracker:v9.9.9"\n`);
+    expect((await ttd(['create', 'environment', '--env-file', live])).code).toBe(0);
+    // As if provision, configure and release had run on built, and deploy on live.
+    const setState = (name: string, fields: Record<string, unknown>) => {
+      const stateFile = join(workingDir, 'data', name, 'environment.json');
+      writeFileSync(stateFile, JSON.stringify({ ...JSON.parse(readFileSync(stateFile, 'utf8')), ...fields }));
+    };
+    setState('built', { state: 'released', reached: 'released', instance: { address: '192.0.2.9', method: 'provisioned' } });
+    setState('live', { state: 'running', reached: 'running', instance: { address: '192.0.2.10', method: 'provisioned' } });
 
     // A few at a time: every row is a node process.
     const queue = [...ROWS];
@@ -101,6 +104,6 @@ describe('--json: one envelope for every command', () => {
   it.each(ROWS.map(([args, code]) => [args.join(' '), code] as const))('%s (exit %i)', (name, code) => {
     const run = runs.get(name)!;
     expect(run.code, `${run.stdout}${run.stderr}`).toBe(code);
-    checkEnvelope(run);
+    expectJsonEnvelope(run);
   });
 });

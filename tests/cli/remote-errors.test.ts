@@ -13,6 +13,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } fro
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory, type CliResult } from '../support/cli.js';
+import { writeTestConfig, type TestConfigOptions } from '../support/environment-config.js';
 import { lxc, prepareLxd, removeTestResources } from '../support/lxd/real-lxd.js';
 import { startSshTarget, type SshTarget } from '../support/ssh-target.js';
 
@@ -31,28 +32,8 @@ interface StateJson {
   readonly failure?: { readonly step: string; readonly error: string; readonly hint: string };
 }
 
-function configToml(name: string, ssh: { username: string; key: string }, provider: string): string {
-  return `[environment]
-name = "${name}"
-[ssh_credentials]
-username = "${ssh.username}"
-private_key_path = "${ssh.key}"
-public_key_path = "${ssh.key}.pub"
-[provider]
-${provider}
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "remote-errors-admin-token"
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`;
+function configOptions(name: string, ssh: { username: string; key: string }, provider: NonNullable<TestConfigOptions['provider']>): TestConfigOptions {
+  return { name, username: ssh.username, privateKeyPath: ssh.key, provider, adminToken: 'remote-errors-admin-token' };
 }
 
 /** One environment in its own working directory, and the binary run against it. */
@@ -105,8 +86,7 @@ async function provisionLxdEnvironment(): Promise<ReturnType<typeof environment>
   mkdirSync(join(workingDir, 'envs'));
   const key = join(workingDir, 'envs', 'id');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  const file = join(workingDir, 'envs', `${LXD_NAME}.toml`);
-  writeFileSync(file, configToml(LXD_NAME, { username: 'torrust', key }, `provider = "lxd"\nprofile_name = "${LXD_PROFILE}"\ninstance_type = "container"\nimage = "${image}"`));
+  const file = writeTestConfig(workingDir, configOptions(LXD_NAME, { username: 'torrust', key }, { provider: 'lxd', profile_name: LXD_PROFILE, instance_type: 'container', image }));
   const env = environment(workingDir, LXD_NAME);
   const created = await env.ttd(['create', 'environment', '--env-file', file]);
   if (created.code !== 0) throw new Error(`create environment failed: ${created.stderr}`);
@@ -136,8 +116,7 @@ describe('on a real OpenSSH server: the cause, its fix, the failed state, and a 
 
   async function created(name: string, ssh: { username: string; key: string }) {
     const env = environment(workingDir, name);
-    const file = join(workingDir, 'envs', `${name}.toml`);
-    writeFileSync(file, configToml(name, ssh, 'provider = "existing"'));
+    const file = writeTestConfig(workingDir, configOptions(name, ssh, 'existing'));
     const result = await env.ttd(['create', 'environment', '--env-file', file]);
     expect(result.code, result.stderr).toBe(0);
     return env;

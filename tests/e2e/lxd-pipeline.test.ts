@@ -1,10 +1,11 @@
 // @module-tag needs-lxd
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
 import { hostFingerprint } from '../support/host-fingerprint.js';
+import { writeTestConfig } from '../support/environment-config.js';
 import { lxc, prepareLxd, removeTestResources } from '../support/lxd/real-lxd.js';
 
 const NAME = 'e2e-pipeline';
@@ -28,29 +29,13 @@ describe('provision → configure → release → destroy on a real LXD containe
     workingDir = temporaryDirectory('ttd-e2e-lxd-');
     mkdirSync(join(workingDir, 'envs'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(workingDir, 'envs', 'id')]);
-    writeFileSync(join(workingDir, 'envs', `${NAME}.toml`), `[environment]
-name = "${NAME}"
-[ssh_credentials]
-private_key_path = "id"
-public_key_path = "id.pub"
-[provider]
-provider = "lxd"
-profile_name = "${PROFILE}"
-instance_type = "container"
-image = "${image}"
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "e2e.db"
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "e2e-admin-token-not-for-production"
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`);
+    writeTestConfig(workingDir, {
+      name: NAME,
+      privateKeyPath: 'id',
+      provider: { provider: 'lxd', profile_name: PROFILE, instance_type: 'container', image },
+      database: { driver: 'sqlite3', database_name: 'e2e.db' },
+      adminToken: 'e2e-admin-token-not-for-production',
+    });
     expect((await ttd('create', 'environment', '-f', join(workingDir, 'envs', `${NAME}.toml`))).code).toBe(0);
   }, 900_000);
 

@@ -1,14 +1,18 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NO_NETWORK, scratch, ttd, writeConfig } from './support.js';
+import { writeTestConfig } from '../support/environment-config.js';
+import { NO_NETWORK, scratch, ttd } from './support.js';
 
 /** An HTTPS config: the HTTP tracker behind Caddy on its domain; the UDP tracker's domain is only advised. */
 function httpsConfig(directory: string, provider: 'lxd' | 'existing'): string {
-  const file = writeConfig(directory, { provider, ...(provider === 'existing' ? { host: '10.0.0.5' } : {}) });
-  const text = readFileSync(file, 'utf8')
-    .replace('bind_address = "0.0.0.0:6969"', 'bind_address = "0.0.0.0:6969"\ndomain = "udp.demo.test"')
-    .replace('bind_address = "0.0.0.0:7070"', 'bind_address = "0.0.0.0:7070"\ndomain = "tracker.demo.test"\nuse_tls_proxy = true');
-  writeFileSync(file, `${text}\n[https]\nadmin_email = "ops@demo.test"\ndns_resolvers = ["127.0.0.1:5353"]\n`);
+  writeTestConfig(directory, {
+    provider,
+    ...(provider === 'existing' ? { host: '10.0.0.5' } : {}),
+    tracker: {
+      udp_trackers: [{ bind_address: '0.0.0.0:6969', domain: 'udp.demo.test' }],
+      http_trackers: [{ bind_address: '0.0.0.0:7070', domain: 'tracker.demo.test', use_tls_proxy: true }],
+    },
+    sections: { https: { admin_email: 'ops@demo.test', dns_resolvers: ['127.0.0.1:5353'] } },
+  });
   return 'envs/demo.toml';
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../src/run/events.js';
+import type { EngineEvent } from '../../src/plan/events.js';
 import type { Plan, Step } from '../../src/plan/types.js';
 import { readEnvironmentRecord } from '../../src/state/store.js';
 import { connectorFor, ShellHost } from './doubles.js';

@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NO_NETWORK, scratch, ttd, writeConfig } from './support.js';
+import { writeTestConfig, type TestConfigOptions } from '../support/environment-config.js';
+import { NO_NETWORK, scratch, ttd } from './support.js';
 
 /**
  * `show` of an environment on an existing host: the address its config gives is the one every
@@ -9,16 +9,16 @@ import { NO_NETWORK, scratch, ttd, writeConfig } from './support.js';
 const HOST = '10.210.0.77';
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, any>;
 
-function withTlsTracker(file: string): string {
-  const text = readFileSync(file, 'utf8').replace('bind_address = "0.0.0.0:7070"', 'bind_address = "0.0.0.0:7070"\ndomain = "tracker.example.com"\nuse_tls_proxy = true');
-  writeFileSync(file, `${text}\n[https]\nadmin_email = "ops@example.com"\n`);
-  return file;
-}
+/** An HTTPS config: the HTTP tracker behind Caddy on its domain. */
+const TLS_TRACKER: TestConfigOptions = {
+  tracker: { http_trackers: [{ bind_address: '0.0.0.0:7070', domain: 'tracker.example.com', use_tls_proxy: true }] },
+  sections: { https: { admin_email: 'ops@example.com' } },
+};
 
 describe('show of an existing-host environment', () => {
   it('provider.host set: the address, the SSH login, service URLs and DNS records from it, and deploy as the next step', { timeout: 60_000 }, async () => {
     const workingDir = scratch('ttd-show-existing-');
-    const config = withTlsTracker(writeConfig(workingDir, { name: 'edge', provider: 'existing', host: HOST }));
+    const config = writeTestConfig(workingDir, { name: 'edge', provider: 'existing', host: HOST, ...TLS_TRACKER });
     const created = await ttd(['create', 'environment', '--env-file', config], workingDir);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('(or step by step: ttd provision edge)');
@@ -42,7 +42,7 @@ describe('show of an existing-host environment', () => {
 
   it('no provider.host: says how to give the address (register or provider.host), and which names need DNS once it is known', { timeout: 60_000 }, async () => {
     const workingDir = scratch('ttd-show-existing-');
-    const config = withTlsTracker(writeConfig(workingDir, { name: 'bare', provider: 'existing' }));
+    const config = writeTestConfig(workingDir, { name: 'bare', provider: 'existing', ...TLS_TRACKER });
     const created = await ttd(['create', 'environment', '--env-file', config], workingDir);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('(or step by step: ttd register bare --instance-ip IP)');

@@ -1,12 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../../src/state/environment-record.js';
 import { createEnvironmentRecord } from '../../src/state/store.js';
-import { NO_HETZNER_API } from '../support/cli.js';
+import { runBinary, type CliResult } from '../support/cli.js';
+import { writeTestConfig } from '../support/environment-config.js';
 
-export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+export { BINARY } from '../support/cli.js';
 export const SLOW_PLAN = resolve(import.meta.dirname, 'fixtures/slow-plan.mjs');
 export const NO_NETWORK = resolve(import.meta.dirname, 'fixtures/no-network.mjs');
 
@@ -14,20 +15,11 @@ export function scratch(prefix = 'ttd-lifecycle-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type Run = CliResult;
 
-/** The built CLI without a terminal, in `cwd`. */
+/** The built CLI without a terminal, in `cwd` (HOME there too). */
 export function ttd(args: readonly string[], cwd: string, options: { env?: NodeJS.ProcessEnv; nodeOptions?: readonly string[] } = {}): Promise<Run> {
-  const env = { PATH: process.env['PATH'], HOME: cwd, NO_COLOR: '1', HCLOUD_ENDPOINT: NO_HETZNER_API, ...options.env };
-  return new Promise((done) => {
-    execFile(process.execPath, [...(options.nodeOptions ?? []), BINARY, ...args], { cwd, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return runBinary(args, { cwd, env: { HOME: cwd, ...options.env }, ...(options.nodeOptions ? { nodeOptions: options.nodeOptions } : {}) });
 }
 
 export function startSlowPlan(workingDir: string, scratchDir: string): ChildProcess & { output: () => string; errors: () => string; exited: Promise<number | null> } {
@@ -66,44 +58,7 @@ export function treeOf(directory: string): Record<string, string> {
   return files;
 }
 
-/** A config for the CLI tests, with key files that exist. */
+/** A config for the CLI tests (envs/NAME.toml), with key files that exist. */
 export function writeConfig(directory: string, options: { name?: string; provider?: 'lxd' | 'existing'; host?: string; adminToken?: string } = {}): string {
-  const name = options.name ?? 'demo';
-  mkdirSync(join(directory, 'envs'), { recursive: true });
-  // Shaped as an unencrypted private key: dry runs check the key can be used before they say yes.
-  writeFileSync(join(directory, 'envs', 'id_test'), '-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n', { mode: 0o600 });
-  writeFileSync(join(directory, 'envs', 'id_test.pub'), 'ssh-ed25519 AAAA test\n');
-  const provider = options.provider === 'existing'
-    ? `[provider]\nprovider = "existing"\n${options.host ? `host = "${options.host}"\n` : ''}`
-    : `[provider]\nprovider = "lxd"\nprofile_name = "torrust-profile-${name}"\n`;
-  const file = join(directory, 'envs', `${name}.toml`);
-  writeFileSync(file, `[environment]
-name = "${name}"
-
-[ssh_credentials]
-private_key_path = "id_test"
-public_key_path = "id_test.pub"
-
-${provider}
-[tracker.core]
-private = false
-
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "${options.adminToken ?? '${ADMIN_TOKEN:-SuperSecretAdminToken42}'}"
-
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`);
-  return file;
+  return writeTestConfig(directory, options);
 }

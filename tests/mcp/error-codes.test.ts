@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeConfig } from '../lifecycle/support.js';
-import { BINARY } from './support.js';
+import { runBinary } from '../support/cli.js';
 
 /**
  * Every error code in docs/reference/errors.md is either triggered here through
@@ -49,18 +48,7 @@ function documentedCodes(): string[] {
   return [...errors.matchAll(/^\| `([a-z_.]+)` \|/gm)].map((match) => match[1]!);
 }
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-}
-
-function ttd(args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BINARY, ...args, '--json'], { cwd, env: { PATH: process.env['PATH'], HOME: cwd, NO_COLOR: '1' }, encoding: 'utf8' }, (error, stdout) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout });
-    });
-  });
-}
+const ttd = (args: readonly string[], cwd: string) => runBinary([...args, '--json'], { cwd, env: { HOME: cwd } });
 
 /** The error object of --json output: one document, or the last NDJSON line. */
 function errorOf(stdout: string): Record<string, unknown> | undefined {

@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-export const BINARY = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+import { BINARY } from '../support/cli.js';
+
+export { BINARY };
 
 /** A working directory that is also HOME, with an SSH key pair in ~/.ssh (the questionnaire offers it). */
 export function scratchHome(): string {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINARY, runBinary, temporaryDirectory } from '../support/cli.js';
+import { writeTestConfig } from '../support/environment-config.js';
 import { startSshTarget, type SshTarget } from '../support/ssh-target.js';
 import { psLine, STATS_BODY } from './support.js';
 
@@ -73,44 +74,15 @@ beforeAll(async () => {
   await utimes(join(backups, 'sqlite_20250602_030000.db.gz'), new Date('2025-06-02T03:00:00Z'), new Date('2025-06-02T03:00:00Z'));
 
   workingDir = temporaryDirectory('ttd-status-ssh-');
-  const config = join(workingDir, 'demo.toml');
-  await writeFile(config, `[environment]
-name = "demo"
-
-[ssh_credentials]
-private_key_path = "${target.clientKey}"
-public_key_path = "${target.clientKey}.pub"
-username = "torrust"
-
-[provider]
-provider = "existing"
-host = "${target.host}"
-
-[tracker]
-http_trackers = []
-
-[tracker.core]
-private = false
-
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-
-[tracker.http_api]
-bind_address = "0.0.0.0:${apiPort}"
-admin_token = "${TOKEN}"
-
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-
-[prometheus]
-
-[backup]
-schedule = "0 3 * * *"
-`);
+  const config = writeTestConfig(workingDir, {
+    privateKeyPath: target.clientKey,
+    username: 'torrust',
+    provider: 'existing',
+    host: target.host,
+    adminToken: TOKEN,
+    tracker: { http_trackers: [], http_api: { bind_address: `0.0.0.0:${apiPort}`, admin_token: TOKEN } },
+    sections: { prometheus: {}, backup: { schedule: '0 3 * * *' } },
+  }, join(workingDir, 'demo.toml'));
   const created = await runBinary(['create', 'environment', '--env-file', config, '--working-dir', workingDir]);
   expect(created.stderr).toContain("Environment 'demo' created");
   expect(created.code).toBe(0);
@@ -195,6 +167,18 @@ describe('status over SSH', () => {
     expect(result.stdout).not.toContain(TOKEN);
     const calls = await readFile(join(target.rootfs, 'tmp/docker-calls'), 'utf8');
     expect(calls).toContain('compose ps --all --format json');
+    // A read plan run by the one executor: its events in the log file, the probe's command line
+    // the one the dry run prints.
+    const logDir = join(workingDir, 'data', 'demo', 'logs');
+    const log = await readFile(join(logDir, readdirSync(logDir).filter((name) => name.endsWith('-status.log')).sort().at(-1)!), 'utf8');
+    const sent = /^\S+ step\.command (\{"step":"probe-host".*\})$/m.exec(log);
+    expect(sent, log).not.toBeNull();
+    const line = (JSON.parse(sent![1]!) as { command: string }).command;
+    expect(line).toMatch(/^sh -c '/);
+    const dryRun = await runBinary(['status', 'demo', '--dry-run', '--working-dir', workingDir], { env: { HOME: workingDir } });
+    expect(dryRun.stdout).toContain(`$ ${line}`);
+    expect(log).toMatch(/ step\.succeeded \{"step":"probe-host"/);
+    expect(log).not.toContain(TOKEN);
   });
 
   it('without a terminal and without --json, prints the same snapshot as text', async () => {

@@ -54,13 +54,13 @@ export function scriptedHost(plan: Plan, failing: Readonly<Record<string, readon
 /** Runs a day-two plan through the lifecycle, as the command does, on a running environment. */
 export async function runOnRunning(plan: Plan, connect: RemoteConnector, options: { secrets?: readonly string[]; stopAfter?: string; command?: string } = {}) {
   const { runLifecycle } = await import('../../src/run/lifecycle.js');
-  const { masking } = await import('../../src/run/events.js');
+  const { masking } = await import('../../src/plan/events.js');
   const { saveEnvironmentRecord } = await import('../../src/state/store.js');
   const { provisionedEnvironment, scratch } = await import('../lifecycle/support.js');
   const workingDir = scratch('ttd-day-two-');
   const record = await provisionedEnvironment(workingDir, plan.environment);
   await saveEnvironmentRecord(workingDir, { ...record, state: 'running', reached: 'running' });
-  const events: import('../../src/run/events.js').EngineEvent[] = [];
+  const events: import('../../src/plan/events.js').EngineEvent[] = [];
   let stop = false;
   const result = await runLifecycle({
     workingDir,

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DeployerError } from '../../src/domain/errors.js';
 import type { Plan, Step } from '../../src/plan/types.js';
-import { masking, type EngineEvent } from '../../src/run/events.js';
+import { masking, type EngineEvent } from '../../src/plan/events.js';
 import { runLifecycle, withDiscovery, type LifecycleRequest } from '../../src/run/lifecycle.js';
 import type { RemoteConnector } from '../../src/run/ports.js';
 import { explainConnectFailure, remoteFailureCause, sshConnector, type ExplainingRemoteHost } from '../../src/run/ssh-connector.js';

@@ -1,6 +1,6 @@
 import type { LxdProvider } from '../../config/schema.js';
 import type { z } from 'zod';
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 
 /**
  * Every `lxc` command line the LXD provider runs, as data (argv without the `lxc`

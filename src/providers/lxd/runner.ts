@@ -33,7 +33,9 @@ export function lxcRunner(options: LxcRunnerOptions = {}): LxcRunner {
         if (typeof code === 'number') return resolve({ exitCode: code, stdout, stderr });
         reject(new DeployerError('lxd.command_failed', `${displayLine(command)} could not run: ${error.message}`, { data: { command: displayLine(command) } }));
       });
-      // Without input the client must not wait for a terminal that is not there.
+      // Without input the client must not wait for a terminal that is not there. A client that
+      // exits before reading its input closes the pipe: its exit status says why, not EPIPE.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(command.input ?? '');
     });
 }

@@ -1,4 +1,4 @@
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 import { BACKUP_ARCHIVES, BACKUP_ID, backupFilePath, CONFIG_ARCHIVE, parseBackupFilePath } from '../../stack/backup-files.js';
 import { databaseModule } from '../../stack/databases.js';
 import { compose, fail } from '../../stack/restore-shell.js';

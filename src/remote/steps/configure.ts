@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { publicPorts } from '../../domain/topology.js';
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 import { databaseModule } from '../../stack/databases.js';
 import { deployedServices, stackServices } from '../../stack/queries.js';
 import type { StorageDirectory } from '../../stack/types.js';

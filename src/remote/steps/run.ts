@@ -1,4 +1,4 @@
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 
 const LOG_LINES_PER_SERVICE = 8;

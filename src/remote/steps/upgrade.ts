@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_IMAGES, type EnvironmentConfig } from '../../config/schema.js';
 import { topologyOf } from '../../domain/topology.js';
-import { shellQuote } from '../../render/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 import type { RestoreStep } from './backup.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER } from './step.js';
 

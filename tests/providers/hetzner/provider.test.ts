@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentConfigSchema, instanceNameOf, type EnvironmentConfig } from '../../../src/config/schema.js';
 import { HetznerProvider } from '../../../src/providers/hetzner/provider.js';
-import type { EngineEvent } from '../../../src/run/events.js';
+import type { EngineEvent } from '../../../src/plan/events.js';
 import { runLifecycle } from '../../../src/run/lifecycle.js';
 import { newEnvironmentRecord } from '../../../src/state/environment-record.js';
 import { createEnvironmentRecord } from '../../../src/state/store.js';

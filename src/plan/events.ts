@@ -1,6 +1,6 @@
 import { maskSecretsDeep } from '../domain/mask-secrets.js';
 import type { StateName } from '../domain/states.js';
-import type { StepKind } from '../plan/types.js';
+import type { StepKind } from './types.js';
 import type { DnsRecord } from '../domain/dns-records.js';
 
 /**
