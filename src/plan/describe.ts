@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { remoteCommandLine } from './command-line.js';
-import type { ProviderNotice } from '../run/ports.js';
-import type { Plan, ProviderStep, Step } from './types.js';
+import type { Plan, ProviderNotice, ProviderStep, Step } from './types.js';
 
 /** The requests (Hetzner) or commands (LXD) a provider step makes, from the provider. */
 export type ProviderRequests = (step: ProviderStep) => readonly string[];

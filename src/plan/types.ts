@@ -137,3 +137,9 @@ export interface Plan {
 export function allSteps(plan: Plan): Step[] {
   return plan.stages.flatMap((stage) => stage.steps);
 }
+
+/** What the user should know before an instance is created (its cost, a deprecated choice). */
+export interface ProviderNotice {
+  readonly level: 'info' | 'warning';
+  readonly message: string;
+}

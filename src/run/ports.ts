@@ -1,3 +1,7 @@
+import type { ProviderNotice } from '../plan/types.js';
+
+export type { ProviderNotice };
+
 /**
  * What the executor needs from the outside world. The real implementations
  * come with their own issues (SSH: 6, LXD and Hetzner: 7); tests use doubles.
@@ -8,12 +12,6 @@ export interface ProviderInstance {
   readonly id: string;
   readonly name: string;
   readonly kind: string;
-}
-
-/** What the user should know before an instance is created (its cost, a deprecated choice). */
-export interface ProviderNotice {
-  readonly level: 'info' | 'warning';
-  readonly message: string;
 }
 
 export interface Provider {

@@ -89,7 +89,7 @@ describe('the listr2 task tree at each verbosity', () => {
     const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
     const tree = listrSink({ verbosity: 0, stream, forceTty: true, stable: true });
     const events: EngineEvent[] = [
-      { type: 'plan.started', environment: 'demo', stages: [{ stage: 'run', steps: [{ id: 'dns-gate', title: 'Wait for DNS', kind: 'dns-gate' }] }] },
+      { type: 'plan.started', environment: 'demo', command: 'run', stages: [{ stage: 'run', steps: [{ id: 'dns-gate', title: 'Wait for DNS', kind: 'dns-gate' }] }] },
       { type: 'step.started', stage: 'run', step: 'dns-gate', title: 'Wait for DNS', kind: 'dns-gate' },
       { type: 'dns.records', step: 'dns-gate', address: '10.0.0.7', records: [{ type: 'A', name: 'tracker.example.org', value: '10.0.0.7' }] },
       { type: 'step.output', step: 'dns-gate', stream: 'stderr', line: 'waiting for DNS (14:59 left)' },
