@@ -108,3 +108,13 @@ describe('a refused SSH port on an existing host', () => {
     expect(events.at(-1)).toMatchObject({ type: 'result', ok: false, exit_code: 130, error: { code: 'interrupted' } });
   }, 60_000);
 });
+
+describe('a name that is not an environment yet', () => {
+  it('is offered as envs/<name>.toml when the wizard wrote that file', async () => {
+    const { workingDir } = await refusingHost('written');
+    const result = await runBinary(['--working-dir', workingDir, 'deploy', 'written'], { env: { NO_COLOR: '1' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("'written' is not an environment yet, but envs/written.toml is its config");
+    expect(result.stderr).toContain('Fix: deploy the file: ttd deploy envs/written.toml');
+  });
+});
