@@ -31,8 +31,8 @@ const init: CommandHandler = async (context, input) => {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
       return INTERRUPTED;
     }
-    reportWritten(context, outcome.prepared, { dryRun: context.dryRun });
-    if (outcome.deployNow) context.output.info(`To deploy now, run:\n  ${nextCommand(outcome.prepared)}`);
+    reportWritten(context, outcome.prepared, { dryRun: context.dryRun, next: !outcome.deployNow });
+    if (outcome.deployNow) return deployInThisSession(context, outcome.prepared);
     return 0;
   }
 
@@ -124,12 +124,26 @@ function answeredWithoutPrompts(given: Answers, questions: QuestionContext, cont
   return preparation.prepared;
 }
 
-function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean }): void {
+function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean; next?: boolean }): void {
   const next = nextCommand(prepared);
   context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path } : { config_file: prepared.path }), environment: prepared.config.environment.name, next_command: next });
   if (!options.dryRun) context.output.success(`Wrote ${prepared.shownPath} (readable only by you: it holds secrets)`);
   if (prepared.keyToGenerate && !options.dryRun) context.output.info(`SSH key pair: ${prepared.keyToGenerate} (+ .pub)`);
-  context.output.result(`Next: ${next}`);
+  if (options.next !== false) context.output.result(`Next: ${next}`);
+}
+
+/**
+ * "Write and deploy": the deploy's task tree in this terminal, then the live status screen
+ * of the running environment (q quits). Only reached on a terminal: without one the wizard
+ * never runs, so it never deploys.
+ */
+async function deployInThisSession(context: CommandContext, prepared: PreparedConfig): Promise<number> {
+  const { default: deploy } = await import('./deploy.js');
+  const deployed = await deploy(context, { command: 'deploy', args: { 'env-or-file': prepared.path }, options: {} });
+  if (typeof deployed === 'number' && deployed !== 0) return deployed;
+  const { default: status } = await import('./status.js');
+  await status(context, { command: 'status', args: { env: prepared.config.environment.name }, options: { watch: true } });
+  return 0;
 }
 
 export default init;
