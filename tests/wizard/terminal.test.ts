@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BINARY, runBinary, temporaryDirectory } from '../support/cli.js';
@@ -18,13 +19,48 @@ function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-function startInTerminal(workingDir: string, home: string): { socket: string; exitFile: string } {
+function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number } = {}): { socket: string; exitFile: string } {
   const socket = `ttd-wizard-${process.pid}-${servers.length}`;
   servers.push(socket);
   const exitFile = join(workingDir, 'exit-code');
-  const command = `cd '${workingDir}' && env -u CI HOME='${home}' TERM=xterm-256color NO_COLOR=1 '${process.execPath}' '${BINARY}'; echo $? > '${exitFile}'; sleep 60`;
-  tmux(socket, 'new-session', '-d', '-x', '120', '-y', '60', command);
+  const args = (options.args ?? []).map((arg) => `'${arg}'`).join(' ');
+  const command = `cd '${workingDir}' && env -u CI HOME='${home}' TERM=xterm-256color NO_COLOR=1 '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
+  tmux(socket, 'new-session', '-d', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 60), command);
   return { socket, exitFile };
+}
+
+/** Scrollback and screen together: the deploy's tree may have scrolled the wizard away. */
+const history = (socket: string) => tmux(socket, 'capture-pane', '-p', '-J', '-S', '-200');
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** The short path to an existing host at 127.0.0.1 (its SSH port closed, given as a flag), then Write and deploy. */
+async function writeAndDeploy(socket: string): Promise<void> {
+  await waitForScreen(socket, (text) => text.includes('Name of the environment'), 'the first question');
+  await pressWhenStill(socket, 'BSpace');
+  for (let index = 0; index < 12; index++) tmux(socket, 'send-keys', 'BSpace');
+  tmux(socket, 'send-keys', '-l', 'edge');
+  await waitForScreen(socket, (text) => text.includes('› edge'), 'the typed name');
+  await pressWhenStill(socket, 'Enter');
+  await waitForScreen(socket, (text) => text.includes('Where should the tracker run?'), 'the provider question');
+  await pressWhenStill(socket, 'Down');
+  await pressWhenStill(socket, 'Down');
+  await waitForScreen(socket, (text) => text.includes('❯ An existing host'), 'the existing host selected');
+  await pressWhenStill(socket, 'Enter');
+  await waitForScreen(socket, (text) => text.includes('Address of the host'), 'the host question');
+  tmux(socket, 'send-keys', '-l', '127.0.0.1');
+  await waitForScreen(socket, (text) => text.includes('› 127.0.0.1'), 'the typed host');
+  await pressWhenStill(socket, 'Enter');
+  const recommended = await waitForScreen(socket, (text) => text.includes('❯ Write and deploy'), 'the recommended settings');
+  expect(recommended).toContain('What it deploys:');
+  expect(recommended).toContain('existing host 127.0.0.1');
+  await pressWhenStill(socket, 'Enter');
 }
 
 const screen = (socket: string) => tmux(socket, 'capture-pane', '-p');
@@ -81,7 +117,9 @@ describe('the wizard in a real terminal', () => {
     for (let step = 0; step < 60 && !existsSync(exitFile); step++) {
       const text = screen(socket);
       const question = /question \d+ of \d+/.exec(text)?.[0];
-      if (question) seen.add(question);
+      if (question) seen.add(`${question} ${text.includes('Recommended') ? '' : text.split('\n')[2]}`);
+      // The short path ends on the recommended settings: Customise, to walk every question.
+      if (text.includes('❯ Write and deploy')) await pressWhenStill(socket, 'Down');
       await pressWhenStill(socket, 'Enter');
       await waitForScreen(socket, (now) => now !== text || existsSync(exitFile), 'a change after Enter').catch(() => undefined);
     }
@@ -101,11 +139,45 @@ describe('the wizard in a real terminal', () => {
     await waitForScreen(socket, (text) => text.includes('Name of the environment'), 'the first question');
     await pressWhenStill(socket, 'Enter');
     // Ctrl-C is the point here, so a lost Enter on a busy machine only means it lands on the first question.
-    await waitForScreen(socket, (text) => text.includes('Description'), 'the second question').catch(() => undefined);
+    await waitForScreen(socket, (text) => text.includes('Where should the tracker run?'), 'the second question').catch(() => undefined);
     await pressWhenStill(socket, 'C-c');
     await waitForScreen(socket, () => existsSync(exitFile), 'the program exiting');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
     expect(screen(socket)).toContain('Interrupted: nothing was written.');
     expect(existsSync(join(workingDir, 'envs'))).toBe(false);
+  });
+
+  it('Write and deploy: the deploy tree in the same session fails at the SSH wait with the fix shown once', { timeout: 120_000 }, async () => {
+    const workingDir = temporaryDirectory('ttd-pty-');
+    const port = await closedPort();
+    const { socket, exitFile } = startInTerminal(workingDir, homeWithKey(), { args: ['init', '--ssh-port', String(port)], columns: 80, rows: 24 });
+    await writeAndDeploy(socket);
+    await waitForScreen(socket, (text) => text.includes('Wait for SSH on port'), 'the deploy tree');
+    await waitForScreen(socket, () => existsSync(exitFile), 'the program exiting');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('1');
+    const text = history(socket);
+    expect(text).toContain('Wrote envs/edge.toml');
+    expect(text.split('Wrote envs/edge.toml').length - 1).toBe(1);
+    expect(text).toContain(`✖ Wait for SSH on port ${port}`);
+    expect(text).toContain(`Nothing listens for SSH on torrust@127.0.0.1:${port}`);
+    expect(text.split(`nothing listens on TCP port ${port}: start its SSH server`).length - 1).toBe(1);
+    expect(text.split('Fix:').length - 1).toBe(1);
+    expect(text).not.toContain('✔');
+  });
+
+  it('Write and deploy, then Ctrl-C during the SSH wait: exit 130, no stage marked done', { timeout: 120_000 }, async () => {
+    const workingDir = temporaryDirectory('ttd-pty-');
+    const port = await closedPort();
+    const { socket, exitFile } = startInTerminal(workingDir, homeWithKey(), { args: ['init', '--ssh-port', String(port)], columns: 80, rows: 24 });
+    await writeAndDeploy(socket);
+    await waitForScreen(socket, (text) => /attempt \d+/.test(text), 'an attempt of the SSH wait');
+    tmux(socket, 'send-keys', 'C-c');
+    await waitForScreen(socket, () => existsSync(exitFile), 'the program exiting');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
+    const text = history(socket);
+    expect(text).toContain('provision (stopped by Ctrl-C)');
+    expect(text).toContain('configure (not run)');
+    expect(text).toContain('Stopped at a safe point in provision');
+    expect(text).not.toContain('✔');
   });
 });
