@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { join, resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { DeployerError } from '../domain/errors.js';
@@ -73,6 +74,9 @@ export function createContext(options: GlobalOptions, command: string, env: Node
   const verbosity = options.quiet ? 0 : options.verbose;
   const workingDir = resolve(options.workingDir ?? process.cwd());
   const color = colorWanted(options.color, env, process.stderr);
+  // The Ink screens (wizard, status) style text through chalk's shared instance, which only
+  // knows FORCE_COLOR: NO_COLOR and --no-color reach them this way.
+  if (!color) chalk.level = 0;
   const logToStderr = options.logOutput === 'file-and-stderr';
   // The log's own lines on stderr would tear the task tree: plain progress lines then.
   const terminal = logToStderr ? undefined : stderrTerminal(env);

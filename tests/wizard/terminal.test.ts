@@ -19,12 +19,13 @@ function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number } = {}): { socket: string; exitFile: string } {
+function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean } = {}): { socket: string; exitFile: string } {
   const socket = `ttd-wizard-${process.pid}-${servers.length}`;
   servers.push(socket);
   const exitFile = join(workingDir, 'exit-code');
   const args = (options.args ?? []).map((arg) => `'${arg}'`).join(' ');
-  const command = `cd '${workingDir}' && env -u CI HOME='${home}' TERM=xterm-256color NO_COLOR=1 '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
+  const noColor = options.noColor === false ? '' : 'NO_COLOR=1';
+  const command = `cd '${workingDir}' && env -u CI -u NO_COLOR -u FORCE_COLOR HOME='${home}' TERM=xterm-256color ${noColor} '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
   tmux(socket, 'new-session', '-d', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 60), command);
   return { socket, exitFile };
 }
@@ -64,6 +65,10 @@ async function writeAndDeploy(socket: string): Promise<void> {
 }
 
 const screen = (socket: string) => tmux(socket, 'capture-pane', '-p');
+/** The screen with its colours and attributes, as SGR escape sequences. */
+const styledScreen = (socket: string) => tmux(socket, 'capture-pane', '-p', '-e');
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/;
 
 async function waitForScreen(socket: string, predicate: (text: string) => boolean, what: string): Promise<string> {
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -179,5 +184,30 @@ describe('the wizard in a real terminal', () => {
     expect(text).toContain('configure (not run)');
     expect(text).toContain('Stopped at a safe point in provision');
     expect(text).not.toContain('✔');
+  });
+
+  it('NO_COLOR and --no-color reach the wizard screen (no colour or attribute codes); without them it is styled', { timeout: 60_000 }, async () => {
+    const styled = startInTerminal(temporaryDirectory('ttd-pty-'), homeWithKey(), { noColor: false });
+    const byEnvironment = startInTerminal(temporaryDirectory('ttd-pty-'), homeWithKey());
+    // Global options alone are still "no command": the wizard starts, with them.
+    const byFlag = startInTerminal(temporaryDirectory('ttd-pty-'), homeWithKey(), { noColor: false, args: ['--no-color'] });
+    for (const { socket } of [styled, byEnvironment, byFlag]) await waitForScreen(socket, (text) => text.includes('Name of the environment'), 'the first question');
+    expect(styledScreen(styled.socket)).toMatch(SGR);
+    expect(styledScreen(byEnvironment.socket)).not.toMatch(SGR);
+    expect(styledScreen(byFlag.socket)).not.toMatch(SGR);
+  });
+
+  it('NO_COLOR reaches the status screen', { timeout: 60_000 }, async () => {
+    const workingDir = temporaryDirectory('ttd-pty-');
+    const home = homeWithKey();
+    const port = await closedPort();
+    expect((await runBinary(['--working-dir', workingDir, 'init', '--non-interactive', '--yes', '--name', 'shown', '--provider', 'existing', '--host', '127.0.0.1', '--ssh-port', String(port)], { env: { HOME: home } })).code).toBe(0);
+    expect((await runBinary(['--working-dir', workingDir, 'create', 'environment', '-f', join(workingDir, 'envs', 'shown.toml')], { env: { HOME: home } })).code).toBe(0);
+    const plain = startInTerminal(workingDir, home, { args: ['status', 'shown'] });
+    const styled = startInTerminal(workingDir, home, { args: ['status', 'shown'], noColor: false });
+    for (const { socket } of [plain, styled]) await waitForScreen(socket, (text) => text.includes('shown · 127.0.0.1'), 'the status screen');
+    await sleep(500);
+    expect(styledScreen(styled.socket)).toMatch(SGR);
+    expect(styledScreen(plain.socket)).not.toMatch(SGR);
   });
 });
