@@ -7,6 +7,7 @@ import { configFileExists, maskSecrets } from '../wizard/config-file.js';
 import { questionContext } from '../wizard/context.js';
 import { answersFromOptions } from '../wizard/flags.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
+import { nextSteps, preChecks } from '../wizard/next-steps.js';
 import { resolveAnswers } from '../wizard/session.js';
 
 /** Exit code of a wizard stopped by Ctrl-C or Cancel (128 + SIGINT, as shells report it). */
@@ -129,6 +130,9 @@ function reportWritten(context: CommandContext, prepared: PreparedConfig, option
   context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path } : { config_file: prepared.path }), environment: prepared.config.environment.name, next_command: next });
   if (!options.dryRun) context.output.success(`Wrote ${prepared.shownPath} (readable only by you: it holds secrets)`);
   if (prepared.keyToGenerate && !options.dryRun) context.output.info(`SSH key pair: ${prepared.keyToGenerate} (+ .pub)`);
+  for (const problem of preChecks(prepared.config, context.env, prepared.keyToGenerate)) context.output.warn(problem);
+  const steps = nextSteps(prepared.config);
+  if (steps.length > 0) context.output.info(['Before deploying:', ...steps.map((step) => (step.startsWith('  ') ? `  ${step}` : `  • ${step}`))].join('\n'));
   if (options.next !== false) context.output.result(`Next: ${next}`);
 }
 
