@@ -149,6 +149,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
           answers={answers}
           context={context}
           fallback={drafts[question.id] ?? defaultOf(question, answers, context)}
+          previous={drafts[question.id]}
           position={position}
           total={planned.length}
           onAnswer={(value) => answer(question.id, value)}
