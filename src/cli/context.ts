@@ -32,6 +32,8 @@ export interface CommandContext {
   readonly dryRun: boolean;
   /** Prompts are allowed: a terminal on both ends and no --non-interactive. */
   readonly interactive: boolean;
+  /** A terminal that cannot draw screens (TERM=dumb): the wizard asks in plain lines. */
+  readonly plainPrompts?: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -89,13 +91,23 @@ export function createContext(options: GlobalOptions, command: string, env: Node
     json,
     dryRun: options.dryRun === true,
     interactive: isInteractive(options, env),
+    plainPrompts: isPlainTerminal(options, env),
     env,
   };
 }
 
 export function isInteractive(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
+  return promptsAllowed(options, env) && env['TERM'] !== 'dumb';
+}
+
+/** A person at a terminal that cannot draw (TERM=dumb: Emacs shells, some IDE consoles): plain line prompts. */
+export function isPlainTerminal(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
+  return promptsAllowed(options, env) && env['TERM'] === 'dumb';
+}
+
+function promptsAllowed(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
   const ci = (env['CI'] ?? '') !== '' && env['CI'] !== 'false';
-  return !options.nonInteractive && !ci && process.stdin.isTTY === true && process.stdout.isTTY === true && env['TERM'] !== 'dumb';
+  return !options.nonInteractive && !ci && process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
 /**

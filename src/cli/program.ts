@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE } from '../package-info.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
-import { checkOutputFormatVariable, createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
+import { checkOutputFormatVariable, createContext, isInteractive, isPlainTerminal, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import { LOG_FORMATS } from '../output/command-log.js';
 import type { Output } from '../output/console.js';
@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     checkOutputFormatVariable(env);
     if (userArgs.length === 0 || onlyGlobalOptions(program, userArgs)) {
-      if (!isInteractive({}, env)) {
+      if (!isInteractive({}, env) && !isPlainTerminal({}, env)) {
         output.result(program.helpInformation());
         return 0;
       }

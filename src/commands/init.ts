@@ -24,10 +24,11 @@ const init: CommandHandler = async (context, input) => {
   rejectInvalidFlags(given, questions);
   rejectContradictoryFlags(given, questions);
 
-  if (context.interactive && !acceptDefaults && !context.json) {
+  const plain = context.plainPrompts === true && !context.interactive;
+  if ((context.interactive || plain) && !acceptDefaults && !context.json) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
-    const { runWizard } = await import('../../screens/wizard/run-wizard.js');
-    const outcome = await runWizard({ given, context: questions, workingDir: context.workingDir, dryRun: context.dryRun });
+    const wizard = { given, context: questions, workingDir: context.workingDir, dryRun: context.dryRun };
+    const outcome = plain ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
       return INTERRUPTED;

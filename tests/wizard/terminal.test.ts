@@ -19,13 +19,13 @@ function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean } = {}): { socket: string; exitFile: string } {
+function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean; term?: string } = {}): { socket: string; exitFile: string } {
   const socket = `ttd-wizard-${process.pid}-${servers.length}`;
   servers.push(socket);
   const exitFile = join(workingDir, 'exit-code');
   const args = (options.args ?? []).map((arg) => `'${arg}'`).join(' ');
   const noColor = options.noColor === false ? '' : 'NO_COLOR=1';
-  const command = `cd '${workingDir}' && env -u CI -u NO_COLOR -u FORCE_COLOR HOME='${home}' TERM=xterm-256color ${noColor} '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
+  const command = `cd '${workingDir}' && env -u CI -u NO_COLOR -u FORCE_COLOR HOME='${home}' TERM=${options.term ?? 'xterm-256color'} ${noColor} '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
   tmux(socket, 'new-session', '-d', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 60), command);
   return { socket, exitFile };
 }
@@ -209,5 +209,28 @@ describe('the wizard in a real terminal', () => {
     await sleep(500);
     expect(styledScreen(styled.socket)).toMatch(SGR);
     expect(styledScreen(plain.socket)).not.toMatch(SGR);
+  });
+
+  it('TERM=dumb: no arguments still starts the wizard, as plain line prompts; Write only writes the file', { timeout: 60_000 }, async () => {
+    const workingDir = temporaryDirectory('ttd-pty-');
+    const { socket, exitFile } = startInTerminal(workingDir, homeWithKey(), { term: 'dumb' });
+    await waitForScreen(socket, (text) => text.includes('Name of the environment'), 'the first question');
+    tmux(socket, 'send-keys', '-l', 'plain');
+    tmux(socket, 'send-keys', 'Enter');
+    await waitForScreen(socket, (text) => text.includes('3) An existing host'), 'the provider question, numbered');
+    tmux(socket, 'send-keys', '-l', '3');
+    tmux(socket, 'send-keys', 'Enter');
+    await waitForScreen(socket, (text) => text.includes('Address of the host'), 'the host question');
+    tmux(socket, 'send-keys', '-l', '127.0.0.1');
+    tmux(socket, 'send-keys', 'Enter');
+    await waitForScreen(socket, (text) => text.includes('Choose [1]'), 'the recommended settings');
+    expect(history(socket)).toContain('What it deploys:');
+    tmux(socket, 'send-keys', '-l', '2');
+    tmux(socket, 'send-keys', 'Enter');
+    await waitForScreen(socket, () => existsSync(exitFile), 'the program exiting');
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    expect(existsSync(join(workingDir, 'envs', 'plain.toml'))).toBe(true);
+    expect(history(socket)).toContain('Next: ttd deploy envs/plain.toml');
+    expect(styledScreen(socket)).not.toMatch(SGR);
   });
 });
