@@ -14,13 +14,16 @@ import { homeWithKey } from './support.js';
  */
 
 let servers: string[] = [];
+let terminals = 0;
 
 function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
 function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean; term?: string } = {}): { socket: string; exitFile: string } {
-  const socket = `ttd-wizard-${process.pid}-${servers.length}`;
+  // Never a name used before in this run: a server killed by the last test may still be exiting.
+  terminals += 1;
+  const socket = `ttd-wizard-${process.pid}-${terminals}`;
   servers.push(socket);
   const exitFile = join(workingDir, 'exit-code');
   const args = (options.args ?? []).map((arg) => `'${arg}'`).join(' ');
