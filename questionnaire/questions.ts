@@ -71,8 +71,12 @@ export function portsOf(answer: Answer | undefined): number[] {
 const is = (id: string, value: Answer) => (answers: Answers) => answers[id] === value;
 const has = (id: string, item: string) => (answers: Answers) => listOf(answers[id]).includes(item);
 const bindAddresses = (answer: Answer) => listOf(answer).map((port) => `0.0.0.0:${port}`);
-const portList = (answer: Answer) =>
-  listOf(answer).every((port) => /^[0-9]+$/.test(port)) ? undefined : 'write port numbers separated by commas, for example "6969, 6970"';
+const portList = (answer: Answer) => {
+  const ports = listOf(answer);
+  if (!ports.every((port) => /^[0-9]+$/.test(port))) return 'write port numbers separated by commas, for example "6969, 6970"';
+  const twice = ports.find((port, index) => ports.findIndex((other) => Number(other) === Number(port)) !== index);
+  return twice === undefined ? undefined : `port ${Number(twice)} is given twice: each tracker needs its own port`;
+};
 const notEmptyList = (what: string) => (answer: Answer) => (listOf(answer).length === 0 ? `give at least one ${what}` : undefined);
 const domainOf = (answers: Answers, sub: string) => (typeof answers['domain'] === 'string' && answers['domain'] !== '' ? `${sub}.${answers['domain']}` : undefined);
 const httpsFor = (service: string) => (answers: Answers) => answers['https'] === true && has('https_services', service)(answers);

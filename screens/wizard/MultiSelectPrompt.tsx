@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import type { Choice } from '../../questionnaire/types.js';
+import { scrollWindow } from './scroll-window.js';
 
 export interface MultiSelectPromptProps {
   readonly choices: readonly Choice[];
@@ -22,15 +23,18 @@ export function MultiSelectPrompt({ choices, initial, onSubmit, onBack }: MultiS
     } else if (key.return) onSubmit(choices.map((choice) => choice.value).filter((value) => checked.includes(value)));
     else if (key.escape) onBack();
   });
+  const shown = scrollWindow(choices.length, index);
   return (
     <Box flexDirection="column">
-      {choices.map((choice, position) => (
+      {shown.above > 0 ? <Text dimColor>  ↑ {shown.above} more</Text> : null}
+      {choices.slice(shown.start, shown.end).map((choice, offset) => ({ choice, position: shown.start + offset })).map(({ choice, position }) => (
         <Text key={choice.value} {...(position === index ? { color: 'cyan' } : {})}>
           {position === index ? '❯ ' : '  '}
           {checked.includes(choice.value) ? '◉ ' : '◯ '}
           {choice.label}
         </Text>
       ))}
+      {shown.below > 0 ? <Text dimColor>  ↓ {shown.below} more</Text> : null}
     </Box>
   );
 }

@@ -35,4 +35,13 @@ describe('QuestionScreen', () => {
     expect(await waitFor(instance, '✗')).toContain('is not an email address');
     expect(onAnswer).not.toHaveBeenCalled();
   });
+
+  it('a port list with a port given twice is refused at its question, naming the port', async () => {
+    const { instance, onAnswer } = show('udp_ports', '6969');
+    await press(instance, '6969,6969', KEY.enter);
+    expect(await waitFor(instance, '✗')).toContain('port 6969 is given twice');
+    expect(onAnswer).not.toHaveBeenCalled();
+    await press(instance, KEY.backspace, '8', KEY.enter);
+    expect(onAnswer).toHaveBeenCalledWith('6969,6968');
+  });
 });

@@ -14,6 +14,8 @@ export interface QuestionScreenProps {
   readonly context: QuestionContext;
   /** The previous answer, else the question's default. */
   readonly fallback: Answer | undefined;
+  /** The answer given before (back, or edit from the review): a text answer starts as it, to edit. */
+  readonly previous?: Answer | undefined;
   /** 1-based position and total, for the progress line. */
   readonly position: number;
   readonly total: number;
@@ -31,7 +33,7 @@ const KEYS: Record<WizardQuestion['type'], string> = {
 };
 
 /** One question: progress, text, help, the prompt for its type, and the reason an answer was refused. */
-export function QuestionScreen({ question, answers, context, fallback, position, total, onAnswer, onBack }: QuestionScreenProps) {
+export function QuestionScreen({ question, answers, context, fallback, previous, position, total, onAnswer, onBack }: QuestionScreenProps) {
   const [problem, setProblem] = useState<string | undefined>();
   const submit = (value: Answer) => {
     const found = answerProblem(question, value, answers, context);
@@ -61,7 +63,14 @@ export function QuestionScreen({ question, answers, context, fallback, position,
         ) : question.type === 'confirm' ? (
           <ConfirmPrompt initial={fallback === true} onSubmit={submit} onBack={onBack} />
         ) : (
-          <TextPrompt fallback={fallback === undefined ? undefined : String(fallback)} mask={question.type === 'secret'} onSubmit={submitText} onBack={onBack} />
+          <TextPrompt
+            fallback={fallback === undefined ? undefined : String(fallback)}
+            initial={previous === undefined || question.type === 'secret' ? undefined : String(previous)}
+            mask={question.type === 'secret'}
+            onSubmit={submitText}
+            onBack={onBack}
+            onChange={() => setProblem(undefined)}
+          />
         )}
       </Box>
       {problem ? <Text color="red">✗ {problem}</Text> : null}

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveAnswers } from '../../src/wizard/session.js';
 import { prepareConfig } from '../../src/wizard/prepare.js';
-import { KEY, press } from '../testing.js';
+import { KEY, press, renderSized, waitFor } from '../testing.js';
 import { testContext } from './fixtures.js';
 import { ReviewScreen } from './ReviewScreen.js';
 
@@ -10,9 +10,24 @@ const context = testContext();
 const preparationOf = (given: Record<string, string | number | boolean>) => prepareConfig(resolveAnswers(given, context, { acceptDefaults: true }).answers, context, '/tmp/project');
 
 describe('ReviewScreen', () => {
-  it('shows the TOML with secrets masked and offers to write it', async () => {
+  it("shows validate's summary, fitting 80×24, with the TOML one key away", async () => {
+    const instance = await renderSized(<ReviewScreen preparation={preparationOf({ name: 'shown' })} dryRun={false} error={undefined} onAction={() => undefined} onBack={() => undefined} />, { columns: 80, rows: 24 });
+    const frame = await waitFor(instance, 'What it deploys');
+    expect(frame).toContain('Environment:   shown (instance torrust-tracker-vm-shown)');
+    expect(frame).not.toContain('[tracker.http_api]');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    await press(instance, 't');
+    expect(await waitFor(instance, '[tracker.http_api]')).toContain('admin_token = "********"');
+    await press(instance, 't');
+    await waitFor(instance, 'What it deploys');
+    instance.unmount();
+  });
+
+  it('shows the TOML with secrets masked (t) and offers to write it', async () => {
     const onAction = vi.fn();
     const instance = render(<ReviewScreen preparation={preparationOf({ name: 'shown' })} dryRun={false} error={undefined} onAction={onAction} onBack={() => undefined} />);
+    await press(instance, 't');
     const frame = instance.lastFrame() ?? '';
     expect(frame).toContain('[tracker.http_api]');
     expect(frame).toContain('admin_token = "********"');

@@ -1,7 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
 import type { Choice } from '../../questionnaire/types.js';
 import { maskSecrets } from '../../src/wizard/config-file.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
+import { deploysLines } from '../../src/wizard/short-path.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
 export type ReviewAction = 'write' | 'edit' | 'fix' | 'cancel';
@@ -15,8 +17,15 @@ export interface ReviewScreenProps {
   readonly onBack: () => void;
 }
 
-/** The file about to be written (secrets masked, comments left out), or the conflicts that stop it, and what to do next. */
+/**
+ * What the answers deploy (validate's summary, readable at 80×24) with the file itself one key
+ * away (t: secrets masked, comments left out), or the conflicts that stop it, and what to do next.
+ */
 export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: ReviewScreenProps) {
+  const [showToml, setShowToml] = useState(false);
+  useInput((input) => {
+    if (input === 't') setShowToml((shown) => !shown);
+  });
   const choices: Choice[] = preparation.ok
     ? [{ value: 'write', label: dryRun ? `Show it (dry run: nothing is written)` : `Write ${preparation.prepared.shownPath}` }]
     : [{ value: 'fix', label: `Fix: ${preparation.conflicts[0]?.question?.text ?? 'edit an answer'}` }];
@@ -25,12 +34,21 @@ export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: R
   return (
     <Box flexDirection="column">
       <Text dimColor>Torrust Tracker Deployer · Review</Text>
-      {preparation.ok ? (
+      {preparation.ok && showToml ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>{preparation.prepared.shownPath} (secrets masked; the file also has comments explaining each section)</Text>
           <Box borderStyle="round" paddingX={1} flexDirection="column">
             <Text>{tomlWithoutComments(maskSecrets(preparation.prepared.text, preparation.prepared.config))}</Text>
           </Box>
+        </Box>
+      ) : preparation.ok ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>What it deploys ({preparation.prepared.shownPath}; t shows the file):</Text>
+          {deploysLines(preparation).map((line, index) => (
+            <Text key={index} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
         </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>
@@ -47,7 +65,7 @@ export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: R
       <Box marginTop={1} flexDirection="column">
         <SelectPrompt choices={choices} initial={choices[0]?.value} onSubmit={(value) => onAction(value as ReviewAction)} onBack={onBack} />
       </Box>
-      <Text dimColor>↑/↓ choose · Enter accept · Esc back · Ctrl-C quit</Text>
+      <Text dimColor>↑/↓ choose · Enter accept · {preparation.ok ? (showToml ? 't summary · ' : 't the TOML file · ') : ''}Esc back · Ctrl-C quit</Text>
     </Box>
   );
 }

@@ -37,4 +37,39 @@ describe('TextPrompt', () => {
     await press(instance, KEY.escape);
     expect(onBack).toHaveBeenCalled();
   });
+
+  it('a paste that ends with a newline fills the line and submits, as in a shell', async () => {
+    const onSubmit = vi.fn();
+    const instance = render(<TextPrompt fallback="my-tracker" onSubmit={onSubmit} onBack={() => undefined} />);
+    await press(instance, 'edge\r');
+    expect(onSubmit).toHaveBeenCalledWith('edge');
+  });
+
+  it('the cursor moves with ←/→ and Ctrl-A/E; text goes in at the cursor', async () => {
+    const onSubmit = vi.fn();
+    const instance = render(<TextPrompt fallback={undefined} onSubmit={onSubmit} onBack={() => undefined} />);
+    await press(instance, 'trker', KEY.left, KEY.left, KEY.left, 'ac', '\u0001', '>', '\u0005', '<', KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith('>tracker<');
+  });
+
+  it('Ctrl-U clears to the start, Ctrl-W deletes the word before the cursor', async () => {
+    const onSubmit = vi.fn();
+    const instance = render(<TextPrompt fallback={undefined} onSubmit={onSubmit} onBack={() => undefined} />);
+    await press(instance, 'wrong words', '\u0015', 'one two', '\u0017', 'three', KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith('one three');
+  });
+
+  it('Backspaces that arrive together are each applied', async () => {
+    const onSubmit = vi.fn();
+    const instance = render(<TextPrompt fallback={undefined} onSubmit={onSubmit} onBack={() => undefined} />);
+    await press(instance, 'abcdef', '\u007f\u007f\u007f', KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith('abc');
+  });
+
+  it('a previous answer is in the line to edit, not a placeholder to retype', async () => {
+    const onSubmit = vi.fn();
+    const instance = render(<TextPrompt fallback="6969" initial="6969,7000" onSubmit={onSubmit} onBack={() => undefined} />);
+    await press(instance, KEY.backspace, '1', KEY.enter);
+    expect(onSubmit).toHaveBeenCalledWith('6969,7001');
+  });
 });

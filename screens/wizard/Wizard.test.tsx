@@ -17,6 +17,19 @@ function start(options: { given?: Record<string, string | number | boolean | str
   return { instance, onExit, workingDir };
 }
 
+/** On the recommended settings, Customise: walk every question. */
+async function customise(instance: ReturnType<typeof render>) {
+  await answer(instance, 'Recommended settings', KEY.down, KEY.enter);
+}
+
+/** Enter on every screen up to the review, choosing Customise on the recommended settings. */
+async function enterToReview(instance: ReturnType<typeof render>) {
+  for (let index = 0; index < 40 && !(instance.lastFrame() ?? '').includes('Review'); index++) {
+    if ((instance.lastFrame() ?? '').includes('Recommended settings')) await press(instance, KEY.down, KEY.enter);
+    else await press(instance, KEY.enter);
+  }
+}
+
 async function finish(instance: ReturnType<typeof render>, onExit: ReturnType<typeof vi.fn>) {
   await answer(instance, 'Review', KEY.enter);
   await answer(instance, 'Deploy now?', KEY.enter);
@@ -27,8 +40,9 @@ describe('Wizard', () => {
   it('LXD + SQLite, minimal: Enter accepts the defaults and the TOML written is what was chosen', async () => {
     const { instance, onExit, workingDir } = start();
     await answer(instance, 'Name of the environment', 'lxd-dev', KEY.enter);
-    await answer(instance, 'Description (optional)', KEY.enter);
     await answer(instance, 'Where should the tracker run?', KEY.enter);
+    await customise(instance);
+    await answer(instance, 'Description (optional)', KEY.enter);
     await answer(instance, 'LXD profile name', KEY.enter);
     await answer(instance, 'LXD instance type', KEY.down, KEY.enter);
     for (const question of ['SSH key the deployer', 'SSH user', 'SSH port', 'Database', 'SQLite file name', 'Private tracker?', 'Tracker protocols', 'UDP tracker ports', 'HTTP tracker ports', 'Tracker REST API port', 'API admin token']) {
@@ -37,7 +51,8 @@ describe('Wizard', () => {
     await answer(instance, 'Collect metrics with Prometheus?', 'n');
     await answer(instance, 'Serve HTTP services over HTTPS', KEY.enter);
     await answer(instance, 'Scheduled backups?', 'n');
-    const review = await waitFor(instance, 'Review');
+    await answer(instance, 'Review', 't');
+    const review = await waitFor(instance, 'profile_name');
     expect(review).toContain('profile_name = "torrust-profile-lxd-dev"');
     expect(review).not.toContain('generated-api-token-0001');
     await finish(instance, onExit);
@@ -53,16 +68,17 @@ describe('Wizard', () => {
     expect(written['ssh_credentials'].private_key_path).toBe('/home/tester/.ssh/id_ed25519');
     expect(written['prometheus']).toBeUndefined();
     expect(written['backup']).toBeUndefined();
-    expect(instance.lastFrame()).toContain('Next: ttd deploy envs/lxd-dev.toml');
+    expect(instance.lastFrame()).toContain('Deploy now? (ttd deploy envs/lxd-dev.toml)');
   });
 
   it('Hetzner + MySQL + HTTPS + monitoring + backups: typed secrets are masked on screen and in the review', async () => {
     const { instance, onExit, workingDir } = start({ given: { name: 'prod' } });
-    await answer(instance, 'Description (optional)', KEY.enter);
     await answer(instance, 'Where should the tracker run?', KEY.down, KEY.enter);
     await answer(instance, 'Hetzner Cloud API token', 'hcloud-secret-token-xyz');
     expect(await waitFor(instance, '•••')).not.toContain('hcloud-secret-token-xyz');
     await press(instance, KEY.enter);
+    await customise(instance);
+    await answer(instance, 'Description (optional)', KEY.enter);
     await answer(instance, 'Hetzner server type', KEY.down, KEY.enter);
     await answer(instance, 'Hetzner location', KEY.down, KEY.enter);
     for (const question of ['Hetzner image', 'SSH key the deployer', 'SSH user', 'SSH port']) await answer(instance, question, KEY.enter);
@@ -82,7 +98,8 @@ describe('Wizard', () => {
     await answer(instance, 'Backup schedule', '0 2 * * *', KEY.enter);
     await answer(instance, 'Days to keep backups', '14', KEY.enter);
 
-    const review = await waitFor(instance, 'Review');
+    await answer(instance, 'Review', 't');
+    const review = await waitFor(instance, '"********"');
     for (const secret of ['hcloud-secret-token-xyz', 'typed-mysql-password', 'generated-grafana-0004', 'generated-mysql-root-0003']) expect(review).not.toContain(secret);
     expect(review).toContain('"********"');
     await finish(instance, onExit);
@@ -102,6 +119,7 @@ describe('Wizard', () => {
     const { instance, onExit, workingDir } = start({ given: { name: 'edge', description: '' } });
     await answer(instance, 'Where should the tracker run?', KEY.down, KEY.down, KEY.enter);
     await answer(instance, 'Address of the host', '203.0.113.7', KEY.enter);
+    await customise(instance);
     for (const question of ['SSH key the deployer', 'SSH user']) await answer(instance, question, KEY.enter);
     await answer(instance, 'SSH port', '2222', KEY.enter);
     for (const question of ['Database', 'SQLite file name', 'Private tracker?']) await answer(instance, question, KEY.enter);
@@ -126,18 +144,18 @@ describe('Wizard', () => {
     expect(frame).toContain('uppercase');
     expect(frame).toContain('Name of the environment');
     await press(instance, ...Array.from({ length: 10 }, () => KEY.backspace), 'ok-name', KEY.enter);
-    await waitFor(instance, 'Description (optional)');
+    await waitFor(instance, 'Where should the tracker run?');
   });
 
   it('Esc goes back to the previous question with the earlier answer offered again', async () => {
     const { instance } = start();
     await answer(instance, 'Name of the environment', 'first', KEY.enter);
-    await answer(instance, 'Description (optional)', KEY.escape);
+    await answer(instance, 'Where should the tracker run?', KEY.escape);
     const frame = await waitFor(instance, 'Name of the environment');
     expect(frame).toContain('first');
     expect(frame).toContain('question 1 of');
     await press(instance, KEY.enter);
-    await waitFor(instance, 'Description (optional)');
+    await waitFor(instance, 'Where should the tracker run?');
   });
 
   it('edits an answer from the review, and asks the questions the change brings in', async () => {
@@ -147,16 +165,16 @@ describe('Wizard', () => {
     await answer(instance, 'Edit an answer', KEY.down, KEY.down, KEY.enter);
     await answer(instance, 'Where should the tracker run?', KEY.down, KEY.down, KEY.enter);
     await answer(instance, 'Address of the host', KEY.enter);
-    const review = await waitFor(instance, 'Review');
-    expect(review).toContain('provider = "existing"');
+    await answer(instance, 'Review', 't');
+    const review = await waitFor(instance, 'provider = "existing"');
     expect(review).not.toContain('profile_name');
     expect(onExit).not.toHaveBeenCalled();
   });
 
   it('Cancel on the review writes nothing', async () => {
     const { instance, onExit, workingDir } = start({ given: { name: 'gone' } });
-    await waitFor(instance, 'Description (optional)');
-    for (let index = 0; index < 30 && !(instance.lastFrame() ?? '').includes('Review'); index++) await press(instance, KEY.enter);
+    await waitFor(instance, 'Where should the tracker run?');
+    await enterToReview(instance);
     await answer(instance, 'Review', KEY.down, KEY.down, KEY.enter);
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ status: 'cancelled' }));
     expect(existsSync(join(workingDir, 'envs'))).toBe(false);
@@ -165,15 +183,15 @@ describe('Wizard', () => {
   it('Ctrl-C on any question reports an interruption and writes nothing', async () => {
     const { instance, onExit, workingDir } = start();
     await answer(instance, 'Name of the environment', KEY.enter);
-    await answer(instance, 'Description (optional)', KEY.ctrlC);
+    await answer(instance, 'Where should the tracker run?', KEY.ctrlC);
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith({ status: 'interrupted' }));
     expect(existsSync(join(workingDir, 'envs'))).toBe(false);
   });
 
   it('asks before overwriting an existing file, and goes back to the review on no', async () => {
     const { instance, onExit } = start({ given: { name: 'again' }, fileExists: () => true });
-    await waitFor(instance, 'Description (optional)');
-    for (let index = 0; index < 30 && !(instance.lastFrame() ?? '').includes('Review'); index++) await press(instance, KEY.enter);
+    await waitFor(instance, 'Where should the tracker run?');
+    await enterToReview(instance);
     await answer(instance, 'Review', KEY.enter);
     await answer(instance, 'already exists. Overwrite it?', KEY.enter);
     await waitFor(instance, 'Review');

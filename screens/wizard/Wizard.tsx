@@ -5,6 +5,8 @@ import type { Answer, Answers, QuestionContext } from '../../questionnaire/types
 import { configFileExists } from '../../src/wizard/config-file.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
+import { isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { RecommendedScreen, type RecommendedAction } from './RecommendedScreen.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { QuestionScreen } from './QuestionScreen.js';
 import { ReviewScreen, type ReviewAction } from './ReviewScreen.js';
@@ -21,6 +23,8 @@ export interface WizardProps {
   readonly given: Answers;
   readonly workingDir: string;
   readonly dryRun?: boolean;
+  /** Whether "Write and deploy" is offered (a terminal session to deploy in). */
+  readonly canDeploy?: boolean;
   readonly onExit: (outcome: WizardOutcome) => void;
   /** Injected by tests; defaults to the real file system. */
   readonly fileExists?: (path: string) => boolean;
@@ -29,20 +33,24 @@ export interface WizardProps {
 
 type Phase =
   | { readonly name: 'question'; readonly id: string; /** Editing from the review: Esc returns there. */ readonly editing: boolean }
+  | { readonly name: 'recommended' }
   | { readonly name: 'review' }
   | { readonly name: 'pick' }
-  | { readonly name: 'overwrite' }
+  /** `deployNow`: chosen on the recommended screen, so the written file is deployed (or not) without asking again. */
+  | { readonly name: 'overwrite'; readonly deployNow: boolean | undefined }
   | { readonly name: 'writing' }
   | { readonly name: 'done'; readonly prepared: PreparedConfig };
 
 /** The whole wizard: one question at a time, back and forward, review, write, and the offer to deploy. */
-export function Wizard({ context, given, workingDir, dryRun = false, onExit, fileExists = configFileExists, write = writePrepared }: WizardProps) {
+export function Wizard({ context, given, workingDir, dryRun = false, canDeploy = true, onExit, fileExists = configFileExists, write = writePrepared }: WizardProps) {
   const [answers, setAnswers] = useState<Record<string, Answer>>({ ...given });
   /** Answers taken back (Esc, edit): offered again as the default. */
   const [drafts, setDrafts] = useState<Record<string, Answer>>({});
   const [history, setHistory] = useState<readonly string[]>([]);
   const [phase, setPhase] = useState<Phase>(() => firstPhase(given, context));
   const [error, setError] = useState<string | undefined>();
+  /** Walking every question (Customise) rather than the short path. */
+  const [customising, setCustomising] = useState(false);
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') onExit({ status: 'interrupted' });
@@ -50,9 +58,11 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
 
   const preparation = useMemo(() => (phase.name === 'question' ? undefined : prepareConfig(answers, context, workingDir)), [phase.name, answers, context, workingDir]);
 
-  const goTo = (nextAnswers: Record<string, Answer>) => {
+  const goTo = (nextAnswers: Record<string, Answer>, walkAll = customising) => {
     const next = nextUnanswered(nextAnswers, context);
-    setPhase(next ? { name: 'question', id: next.id, editing: false } : { name: 'review' });
+    if (!next) return setPhase({ name: 'review' });
+    const short = walkAll ? next : nextShortPathQuestion(nextAnswers, context);
+    return setPhase(short ? { name: 'question', id: short.id, editing: false } : { name: 'recommended' });
   };
 
   const takeBack = (id: string): Record<string, Answer> => {
@@ -89,14 +99,12 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
     setPhase({ name: 'question', id, editing: true });
   };
 
-  const writeNow = (prepared: PreparedConfig, overwrite: boolean) => {
-    if (dryRun) {
-      setPhase({ name: 'done', prepared });
-      return;
-    }
+  const writeNow = (prepared: PreparedConfig, overwrite: boolean, deployNow: boolean | undefined) => {
+    const written = () => (deployNow === undefined ? setPhase({ name: 'done', prepared }) : onExit({ status: 'written', prepared, deployNow: deployNow && !dryRun }));
+    if (dryRun) return written();
     setPhase({ name: 'writing' });
-    write(prepared, { overwrite }).then(
-      () => setPhase({ name: 'done', prepared }),
+    return write(prepared, { overwrite }).then(
+      written,
       (failure: unknown) => {
         setError(failure instanceof Error ? failure.message : String(failure));
         setPhase({ name: 'review' });
@@ -112,14 +120,27 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
       const question = preparation.conflicts.find((conflict) => conflict.question)?.question;
       return question ? edit(question.id) : setPhase({ name: 'pick' });
     }
-    if (!dryRun && fileExists(preparation.prepared.path)) return setPhase({ name: 'overwrite' });
-    return writeNow(preparation.prepared, false);
+    if (!dryRun && fileExists(preparation.prepared.path)) return setPhase({ name: 'overwrite', deployNow: undefined });
+    return writeNow(preparation.prepared, false, undefined);
+  };
+
+  const recommended = (action: RecommendedAction) => {
+    if (action === 'cancel') return onExit({ status: 'cancelled' });
+    const prepared = recommendedPreparation(answers, context, workingDir);
+    if (action === 'customise' || !prepared.ok) {
+      setCustomising(true);
+      return goTo(answers, true);
+    }
+    const deployNow = action === 'write-and-deploy';
+    setAnswers(recommendedAnswers(answers, context));
+    if (!dryRun && fileExists(prepared.prepared.path)) return setPhase({ name: 'overwrite', deployNow });
+    return writeNow(prepared.prepared, false, deployNow);
   };
 
   switch (phase.name) {
     case 'question': {
       const question = questionById(phase.id);
-      const planned = plannedQuestions(answers, context).filter((item) => given[item.id] === undefined);
+      const planned = plannedQuestions(answers, context).filter((item) => given[item.id] === undefined && (customising || isShortPathQuestion(item.id)));
       const position = planned.findIndex((item) => item.id === question.id) + 1;
       return (
         <QuestionScreen
@@ -128,6 +149,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
           answers={answers}
           context={context}
           fallback={drafts[question.id] ?? defaultOf(question, answers, context)}
+          previous={drafts[question.id]}
           position={position}
           total={planned.length}
           onAnswer={(value) => answer(question.id, value)}
@@ -135,6 +157,8 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
         />
       );
     }
+    case 'recommended':
+      return <RecommendedScreen preparation={recommendedPreparation(answers, context, workingDir)} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} />;
     case 'review':
       return preparation ? <ReviewScreen preparation={preparation} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {
@@ -155,30 +179,29 @@ export function Wizard({ context, given, workingDir, dryRun = false, onExit, fil
       return preparation?.ok ? (
         <Box flexDirection="column">
           <Text color="yellow">⚠ {preparation.prepared.shownPath} already exists. Overwrite it?</Text>
-          <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(preparation.prepared, true) : setPhase({ name: 'review' }))} onBack={() => setPhase({ name: 'review' })} />
+          <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(preparation.prepared, true, phase.deployNow) : setPhase(customising ? { name: 'review' } : { name: 'recommended' }))} onBack={() => setPhase(customising ? { name: 'review' } : { name: 'recommended' })} />
         </Box>
       ) : null;
     case 'writing':
-      return <Text>Writing…</Text>;
+      // Nothing: the frame left on the terminal would stand above the "Wrote" line printed once after.
+      return null;
     case 'done':
+      // The written file and the next command are printed once, after the wizard closes.
       return (
         <Box flexDirection="column">
-          <Text color="green">
-            ✓ {dryRun ? `Dry run: ${phase.prepared.shownPath} was not written` : `Wrote ${phase.prepared.shownPath} (readable only by you: it holds secrets)`}
+          <Text bold>
+            Deploy now? <Text dimColor>({dryRun ? `dry run: ${phase.prepared.shownPath} was not written` : nextCommand(phase.prepared)})</Text>
           </Text>
-          <Text>Next: {nextCommand(phase.prepared)}</Text>
-          <Box marginTop={1} flexDirection="column">
-            <Text bold>Deploy now?</Text>
-            <ConfirmPrompt initial={false} onSubmit={(deployNow) => onExit({ status: 'written', prepared: phase.prepared, deployNow })} onBack={() => onExit({ status: 'written', prepared: phase.prepared, deployNow: false })} />
-          </Box>
+          <ConfirmPrompt initial={false} onSubmit={(deployNow) => onExit({ status: 'written', prepared: phase.prepared, deployNow: deployNow && canDeploy && !dryRun })} onBack={() => onExit({ status: 'written', prepared: phase.prepared, deployNow: false })} />
         </Box>
       );
   }
 }
 
 function firstPhase(given: Answers, context: QuestionContext): Phase {
-  const next = nextUnanswered(given, context);
-  return next ? { name: 'question', id: next.id, editing: false } : { name: 'review' };
+  if (!nextUnanswered(given, context)) return { name: 'review' };
+  const short = nextShortPathQuestion(given, context);
+  return short ? { name: 'question', id: short.id, editing: false } : { name: 'recommended' };
 }
 
 function shown(type: string, value: Answer | undefined): string {

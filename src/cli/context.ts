@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { join, resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { DeployerError } from '../domain/errors.js';
@@ -31,6 +32,8 @@ export interface CommandContext {
   readonly dryRun: boolean;
   /** Prompts are allowed: a terminal on both ends and no --non-interactive. */
   readonly interactive: boolean;
+  /** A terminal that cannot draw screens (TERM=dumb): the wizard asks in plain lines. */
+  readonly plainPrompts?: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -73,6 +76,9 @@ export function createContext(options: GlobalOptions, command: string, env: Node
   const verbosity = options.quiet ? 0 : options.verbose;
   const workingDir = resolve(options.workingDir ?? process.cwd());
   const color = colorWanted(options.color, env, process.stderr);
+  // The Ink screens (wizard, status) style text through chalk's shared instance, which only
+  // knows FORCE_COLOR: NO_COLOR and --no-color reach them this way.
+  if (!color) chalk.level = 0;
   const logToStderr = options.logOutput === 'file-and-stderr';
   // The log's own lines on stderr would tear the task tree: plain progress lines then.
   const terminal = logToStderr ? undefined : stderrTerminal(env);
@@ -85,13 +91,23 @@ export function createContext(options: GlobalOptions, command: string, env: Node
     json,
     dryRun: options.dryRun === true,
     interactive: isInteractive(options, env),
+    plainPrompts: isPlainTerminal(options, env),
     env,
   };
 }
 
 export function isInteractive(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
+  return promptsAllowed(options, env) && env['TERM'] !== 'dumb';
+}
+
+/** A person at a terminal that cannot draw (TERM=dumb: Emacs shells, some IDE consoles): plain line prompts. */
+export function isPlainTerminal(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
+  return promptsAllowed(options, env) && env['TERM'] === 'dumb';
+}
+
+function promptsAllowed(options: Pick<GlobalOptions, 'nonInteractive'>, env: NodeJS.ProcessEnv): boolean {
   const ci = (env['CI'] ?? '') !== '' && env['CI'] !== 'false';
-  return !options.nonInteractive && !ci && process.stdin.isTTY === true && process.stdout.isTTY === true && env['TERM'] !== 'dumb';
+  return !options.nonInteractive && !ci && process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
 /**

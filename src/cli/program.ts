@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE } from '../package-info.js';
 import { COMMANDS, type CommandSpec } from './commands.js';
-import { checkOutputFormatVariable, createContext, isInteractive, type CommandHandler, type GlobalOptions } from './context.js';
+import { checkOutputFormatVariable, createContext, isInteractive, isPlainTerminal, type CommandHandler, type GlobalOptions } from './context.js';
 import { DeployerError } from '../domain/errors.js';
 import { LOG_FORMATS } from '../output/command-log.js';
 import type { Output } from '../output/console.js';
@@ -57,6 +57,19 @@ function buildCommand(spec: CommandSpec, run: (handler: () => Promise<{ default:
   return command;
 }
 
+/** Whether the arguments are the program's own options and their values, and nothing else (no command, no --help or --version). */
+function onlyGlobalOptions(program: Command, userArgs: readonly string[]): boolean {
+  for (let index = 0; index < userArgs.length; index++) {
+    const arg = userArgs[index]!;
+    const [flag] = arg.split('=');
+    if (/^-v+$/.test(arg)) continue;
+    const option = program.options.find((candidate) => candidate.long === flag || candidate.short === flag);
+    if (!option || option.long === '--help' || option.long === '--version') return false;
+    if ((option.required || option.optional) && !arg.includes('=')) index += 1;
+  }
+  return true;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const userArgs = argv.slice(2);
@@ -75,12 +88,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
   try {
     checkOutputFormatVariable(env);
-    if (userArgs.length === 0) {
-      if (!isInteractive({}, env)) {
+    if (userArgs.length === 0 || onlyGlobalOptions(program, userArgs)) {
+      if (!isInteractive({}, env) && !isPlainTerminal({}, env)) {
         output.result(program.helpInformation());
         return 0;
       }
-      await program.parseAsync([...argv.slice(0, 2), 'init']);
+      // `ttd --no-color` or `ttd -v` is still "no command": the wizard, with those options.
+      await program.parseAsync([...argv.slice(0, 2), ...userArgs, 'init']);
     } else {
       await program.parseAsync(argv);
     }

@@ -8,6 +8,7 @@ import { questionContext } from '../wizard/context.js';
 import { withHetznerServerTypes } from '../wizard/hetzner.js';
 import { answersFromOptions } from '../wizard/flags.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
+import { nextSteps, preChecks } from '../wizard/next-steps.js';
 import { resolveAnswers } from '../wizard/session.js';
 
 /** Exit code of a wizard stopped by Ctrl-C or Cancel (128 + SIGINT, as shells report it). */
@@ -24,16 +25,17 @@ const init: CommandHandler = async (context, input) => {
   rejectInvalidFlags(given, questions);
   rejectContradictoryFlags(given, questions);
 
-  if (context.interactive && !acceptDefaults && !context.json) {
+  const plain = context.plainPrompts === true && !context.interactive;
+  if ((context.interactive || plain) && !acceptDefaults && !context.json) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
-    const { runWizard } = await import('../../screens/wizard/run-wizard.js');
-    const outcome = await runWizard({ given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun });
+    const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun };
+    const outcome = plain ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
       return INTERRUPTED;
     }
-    reportWritten(context, outcome.prepared, { dryRun: context.dryRun });
-    if (outcome.deployNow) context.output.info(`To deploy now, run:\n  ${nextCommand(outcome.prepared)}`);
+    reportWritten(context, outcome.prepared, { dryRun: context.dryRun, next: !outcome.deployNow });
+    if (outcome.deployNow) return deployInThisSession(context, outcome.prepared);
     return 0;
   }
 
@@ -125,12 +127,29 @@ function answeredWithoutPrompts(given: Answers, questions: QuestionContext, cont
   return preparation.prepared;
 }
 
-function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean }): void {
+function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean; next?: boolean }): void {
   const next = nextCommand(prepared);
   context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path } : { config_file: prepared.path }), environment: prepared.config.environment.name, next_command: next });
   if (!options.dryRun) context.output.success(`Wrote ${prepared.shownPath} (readable only by you: it holds secrets)`);
   if (prepared.keyToGenerate && !options.dryRun) context.output.info(`SSH key pair: ${prepared.keyToGenerate} (+ .pub)`);
-  context.output.result(`Next: ${next}`);
+  for (const problem of preChecks(prepared.config, context.env, prepared.keyToGenerate)) context.output.warn(problem);
+  const steps = nextSteps(prepared.config);
+  if (steps.length > 0) context.output.info(['Before deploying:', ...steps.map((step) => (step.startsWith('  ') ? `  ${step}` : `  • ${step}`))].join('\n'));
+  if (options.next !== false) context.output.result(`Next: ${next}`);
+}
+
+/**
+ * "Write and deploy": the deploy's task tree in this terminal, then the live status screen
+ * of the running environment (q quits). Only reached on a terminal: without one the wizard
+ * never runs, so it never deploys.
+ */
+async function deployInThisSession(context: CommandContext, prepared: PreparedConfig): Promise<number> {
+  const { default: deploy } = await import('./deploy.js');
+  const deployed = await deploy(context, { command: 'deploy', args: { 'env-or-file': prepared.path }, options: {} });
+  if (typeof deployed === 'number' && deployed !== 0) return deployed;
+  const { default: status } = await import('./status.js');
+  await status(context, { command: 'status', args: { env: prepared.config.environment.name }, options: { watch: true } });
+  return 0;
 }
 
 export default init;

@@ -23,7 +23,10 @@ const test: CommandHandler = async (context, input) =>
       context.output.result([`Would run ${checks.length} checks against ${address}:`, ...checks.map((check) => `  ${check.title}: ${check.target}${check.advisory ? ' (advisory)' : ''}`)].join('\n'));
       return 0;
     }
-    const summary = await runSmokeTest(context, json, config, address);
+    // Said before anything is probed: failures against a host with nothing deployed are not a firewall's fault.
+    const deployed = record.reached === 'running' && record.state !== 'destroyed';
+    if (!deployed) context.output.warn(`Environment '${name}' is not running (state: ${record.state}): the checks expect a deployed tracker; deploy it first with ttd deploy ${name}`);
+    const summary = await runSmokeTest(context, json, config, address, undefined, deployed ? undefined : `nothing is deployed on '${name}' yet (state: ${record.state}): run ttd deploy ${name}, which ends with these checks`);
     context.output.resultJson({ environment_name: name, instance_ip: address, result: 'pass', passed: summary.passed, warned: summary.warned });
     context.output.success(`Environment '${name}' passed ${summary.passed} check${summary.passed === 1 ? '' : 's'}${summary.warned ? ` (${summary.warned} warning${summary.warned === 1 ? '' : 's'})` : ''}`);
     return 0;

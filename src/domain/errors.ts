@@ -1,7 +1,7 @@
 /**
  * Every error the deployer reports carries a stable code (for scripts and agents),
  * the exit code it maps to, and a fix the user can act on.
- * Exit codes: 1 the operation failed, 2 bad usage or invalid config.
+ * Exit codes: 1 the operation failed, 2 bad usage or invalid config, 130 interrupted by Ctrl-C.
  */
 export const ERROR_CODES = {
   'usage.invalid': { exit: 2, summary: 'The command line is not valid (unknown flag, missing argument).' },
@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   'implementation.missing': { exit: 1, summary: 'A piece the command needs (provider, SSH host, renderer) is not available yet.' },
   'dns.not_ready': { exit: 1, summary: 'An HTTPS domain does not resolve to the instance at the configured resolvers; each one is named with what it resolves to, and the records to create are in the fix.' },
   'step.failed': { exit: 1, summary: 'A step of the plan failed; the environment records where, and re-running resumes.' },
-  'interrupted': { exit: 1, summary: 'The command was interrupted at a safe point; re-running resumes.' },
+  'interrupted': { exit: 130, summary: 'The command was interrupted (Ctrl-C, SIGTERM) at a safe point; re-running resumes. Exit 130, as a shell reports a process stopped by SIGINT.' },
   'hetzner.unauthorized': { exit: 2, summary: 'The Hetzner Cloud API rejected the token (wrong, revoked or from another project).' },
   'hetzner.token_readonly': { exit: 2, summary: 'The Hetzner Cloud token is read-only; a read & write token is needed.' },
   'hetzner.invalid_input': { exit: 2, summary: 'The Hetzner Cloud API rejected a request\'s input; the fields are listed.' },
@@ -75,7 +75,7 @@ export const ERROR_CODES = {
   'upgrade.failed': { exit: 1, summary: 'An upgrade failed (an image did not pull, or a service was not healthy on its new image); the previous images run again and the previous config stays recorded.' },
   'upgrade.rollback_failed': { exit: 1, summary: 'An upgrade failed and going back to the previous images failed too; where the previous docker-compose.yml is kept is named.' },
   'internal': { exit: 1, summary: 'An unexpected error; run again with -vvv for the stack trace.' },
-} as const satisfies Record<string, { exit: 1 | 2; summary: string }>;
+} as const satisfies Record<string, { exit: 1 | 2 | 130; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -107,7 +107,7 @@ export class DeployerError extends Error {
     this.data = details.data;
   }
 
-  get exitCode(): 1 | 2 {
+  get exitCode(): 1 | 2 | 130 {
     return ERROR_CODES[this.code].exit;
   }
 

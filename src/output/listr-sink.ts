@@ -1,6 +1,7 @@
 import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { recordLines } from '../domain/dns-records.js';
 import type { EngineEvent, EventSink } from '../plan/events.js';
+import { attemptText } from './attempt-text.js';
 
 /**
  * The task tree on a terminal. The executor runs the plan; listr2 only draws
@@ -29,13 +30,23 @@ export interface ListrSink {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyTask = ListrTask<unknown, any, any>;
 
-type StepEnd = { kind: 'succeeded' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; error: string } | { kind: 'not-run' };
+type StepEnd = { kind: 'succeeded' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; error: string } | { kind: 'not-run' } | { kind: 'stopped' };
 
 interface StepView {
   task: ListrTaskWrapper<unknown, any, any> | undefined;
   pending: string[];
+  /** The title with the wait's last attempt, until the step ends. */
+  title: string | undefined;
+  started: boolean;
   end: StepEnd | undefined;
   settle: ((end: StepEnd) => void) | undefined;
+}
+
+/** Whether a stage ran at all: a stage that never started is drawn as not run, never as done. */
+interface StageView {
+  task: ListrTaskWrapper<unknown, any, any> | undefined;
+  started: boolean | undefined;
+  settle: ((started: boolean) => void) | undefined;
 }
 
 export function listrOptionsFor(verbosity: number, stable: boolean) {
@@ -64,7 +75,7 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
   const view = (step: string): StepView => {
     let found = views.get(step);
     if (!found) {
-      found = { task: undefined, pending: [], end: undefined, settle: undefined };
+      found = { task: undefined, pending: [], title: undefined, started: false, end: undefined, settle: undefined };
       views.set(step, found);
     }
     return found;
@@ -80,17 +91,48 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
     target.end = result;
     target.settle?.(result);
   };
+  const retitle = (step: string, text: string) => {
+    const target = view(step);
+    target.title = text;
+    if (target.task) target.task.title = text;
+  };
+
+  const stages = new Map<string, StageView>();
+  const stageView = (stage: string): StageView => {
+    let found = stages.get(stage);
+    if (!found) {
+      found = { task: undefined, started: undefined, settle: undefined };
+      stages.set(stage, found);
+    }
+    return found;
+  };
+  const stageBegins = (stage: string, started: boolean) => {
+    const target = stageView(stage);
+    if (target.started !== undefined) return;
+    target.started = started;
+    target.settle?.(started);
+  };
+  let stopNotice: string | undefined;
+  let runningStage: string | undefined;
+  const showStopNotice = () => {
+    const target = runningStage === undefined ? undefined : stages.get(runningStage);
+    if (stopNotice !== undefined && target?.task) target.task.title = `${runningStage} · ${stopNotice}`;
+  };
 
   const stepTask = (id: string, title: string): AnyTask => ({
     title,
     task: async (_context, task) => {
       const target = view(id);
       target.task = task as ListrTaskWrapper<unknown, any, any>;
+      if (target.title !== undefined) task.title = target.title;
       for (const line of target.pending.splice(0)) task.output = line;
       const result = target.end ?? (await new Promise<StepEnd>((settle) => (target.settle = settle)));
+      if (task.title !== title) task.title = title;
       if (result.kind === 'skipped') task.skip(`${title} (${result.reason})`);
       else if (result.kind === 'not-run') task.skip(`${title} (not run)`);
-      else if (result.kind === 'failed') throw new Error(`${title}: ${result.error}`);
+      else if (result.kind === 'stopped') task.skip(`${title} (stopped by Ctrl-C)`);
+      // The error itself is the command's headline, printed once after the tree.
+      else if (result.kind === 'failed') throw new Error(title);
     },
     ...('task' in chosen ? { rendererOptions: chosen.task } : {}),
   });
@@ -98,7 +140,17 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
   const start = (event: Extract<EngineEvent, { type: 'plan.started' }>) => {
     const tasks = event.stages.map<AnyTask>((stage) => ({
       title: stage.stage,
-      task: (_context, task) => task.newListr(stage.steps.map((step) => stepTask(step.id, step.title)), { concurrent: false, exitOnError: true }),
+      task: async (_context, task) => {
+        const target = stageView(stage.stage);
+        target.task = task as ListrTaskWrapper<unknown, any, any>;
+        const started = target.started ?? (await new Promise<boolean>((settle) => (target.settle = settle)));
+        if (!started) {
+          task.skip(`${stage.stage} (not run)`);
+          return undefined;
+        }
+        showStopNotice();
+        return task.newListr(stage.steps.map((step) => stepTask(step.id, step.title)), { concurrent: false, exitOnError: true });
+      },
     }));
     const listr = new Listr<unknown, any, any>(tasks, {
       concurrent: false,
@@ -134,6 +186,30 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
         return;
       case 'step.command':
         if (options.verbosity >= 1) output(event.step, `$ ${event.command}`);
+        return;
+      case 'stage.started':
+        runningStage = event.stage;
+        stageBegins(event.stage, true);
+        return;
+      case 'stage.finished': {
+        const target = stageView(event.stage);
+        // A stopped stage is not done: listr2 keeps a parent skipped once its subtasks end.
+        if (event.outcome === 'interrupted') target.task?.skip(`${event.stage} (stopped by Ctrl-C)`);
+        else if (target.task && target.task.title !== event.stage) target.task.title = event.stage;
+        runningStage = undefined;
+        return;
+      }
+      case 'step.started':
+        view(event.step).started = true;
+        stageBegins(event.stage, true);
+        return;
+      case 'step.attempt':
+        retitle(event.step, `${titles.get(event.step) ?? event.step} · ${attemptText(event)}`);
+        return;
+      case 'stop.requested':
+        stopNotice = event.message;
+        showStopNotice();
+        if (runningStage === undefined) after(event.message);
         return;
       case 'step.output': {
         const above = records.get(event.step);
@@ -175,7 +251,8 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
         after(`  ✗ undo of ${titles.get(event.step) ?? event.step} failed: ${event.error}`);
         return;
       case 'plan.finished':
-        for (const step of views.keys()) end(step, { kind: 'not-run' });
+        for (const [step, target] of views) end(step, target.started ? { kind: 'stopped' } : { kind: 'not-run' });
+        for (const stage of stages.keys()) stageBegins(stage, false);
         return;
       default:
         return;
@@ -186,6 +263,7 @@ export function listrSink(options: ListrSinkOptions): ListrSink {
     sink: (event) => {
       if (event.type === 'plan.started') {
         for (const stage of event.stages) {
+          stageView(stage.stage);
           for (const step of stage.steps) {
             view(step.id);
             titles.set(step.id, step.title);

@@ -1,5 +1,6 @@
 import { recordLines } from '../domain/dns-records.js';
 import type { EngineEvent, EventSink } from '../plan/events.js';
+import { attemptText } from './attempt-text.js';
 
 export interface PlainSinkOptions {
   readonly write: (line: string) => void;
@@ -16,7 +17,6 @@ export function plainSink(options: PlainSinkOptions): EventSink {
     if (event.type === 'step.started') titles.set(event.step, event.title);
     const title = 'step' in event ? (titles.get(event.step) ?? event.step) : '';
     if (quiet) {
-      if (event.type === 'step.failed') write(`✗ ${title}: ${event.error}`);
       if (event.type === 'step.undo.failed') write(`✗ undo of ${title} failed: ${event.error}`);
       return;
     }
@@ -36,6 +36,12 @@ export function plainSink(options: PlainSinkOptions): EventSink {
       case 'step.output':
         if (verbosity >= 2) write(`    │ ${event.line}`);
         return;
+      case 'step.attempt':
+        write(`    ${attemptText(event)}`);
+        return;
+      case 'stop.requested':
+        write(event.message);
+        return;
       case 'step.succeeded':
         write(`  ✓ ${title}`);
         return;
@@ -43,7 +49,8 @@ export function plainSink(options: PlainSinkOptions): EventSink {
         write(`  ↷ ${title} (${event.reason})`);
         return;
       case 'step.failed':
-        write(`  ✗ ${title}: ${event.error}`);
+        // The error is the command's headline, printed once after the steps.
+        write(`  ✗ ${title}`);
         return;
       case 'step.warned':
         write(`  ⚠ ${title}: ${event.error}`);

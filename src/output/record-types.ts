@@ -14,6 +14,8 @@ const TYPED_RECORDS = {
   'step.started': true,
   'step.command': true,
   'step.output': true,
+  'step.attempt': true,
+  'stop.requested': true,
   'step.skipped': true,
   'step.succeeded': true,
   'step.failed': true,

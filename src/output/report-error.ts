@@ -19,7 +19,8 @@ export function reportError(output: Output, error: unknown): number {
     output.error(printable(deployerError.message));
     if (deployerError.fix) output.info(printable(`  Fix: ${deployerError.fix}`));
   }
-  if (output.verbosity >= 3 && error instanceof Error && error.stack) output.progress(error.stack);
+  // The stack trace is for a bug report: the log file has it at -vvv; the screen keeps one headline and one fix.
+  if (output.verbosity >= 3 && error instanceof Error && error.stack) output.log.write({ type: 'output', level: 'debug', text: error.stack });
   return deployerError.exitCode;
 }
 

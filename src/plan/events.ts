@@ -16,6 +16,13 @@ export type EngineEvent =
   | { readonly type: 'step.started'; readonly stage: string; readonly step: string; readonly title: string; readonly kind: StepKind }
   | { readonly type: 'step.command'; readonly step: string; readonly command: string }
   | { readonly type: 'step.output'; readonly step: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  /**
+   * A wait (or a connection) tried and is trying again: the attempt's number, the time since
+   * the first, and why it failed; `retry_in_ms` is absent on the last one.
+   */
+  | { readonly type: 'step.attempt'; readonly step: string; readonly attempt: number; readonly elapsed_ms: number; readonly error: string; readonly retry_in_ms?: number }
+  /** The first Ctrl-C: the run stops at the next safe point (a second one aborts). */
+  | { readonly type: 'stop.requested'; readonly message: string }
   | { readonly type: 'step.skipped'; readonly step: string; readonly reason: string }
   | { readonly type: 'step.succeeded'; readonly step: string }
   | { readonly type: 'step.failed'; readonly step: string; readonly error: string }

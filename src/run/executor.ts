@@ -76,6 +76,14 @@ function causeOf(error: unknown): DeployerError | undefined {
   return error instanceof StepFailure ? error.reason : undefined;
 }
 
+/** The SSH layer (or a wait) stopped between attempts for a Ctrl-C: not a failure. */
+function isInterruption(error: unknown): boolean {
+  return error instanceof DeployerError && error.code === 'interrupted';
+}
+
+/** How often a sleeping wait looks for a stop request. */
+const STOP_POLL_MS = 200;
+
 /** How many output lines of a failed remote step are kept to explain it. */
 const FAILED_STEP_TAIL_LINES = 40;
 
@@ -98,9 +106,8 @@ function remoteFailureText(exitCode: number, tail: readonly string[]): string {
   return `exited with code ${exitCode}${tail.length > 0 ? `: ${tail.at(-1)}` : ''}`;
 }
 
-/** A step's failure as the user reads it: a provider's or the SSH layer's fix travels with the message. */
+/** A step's failure in a line: the cause's fix travels beside it (StageStop.cause), never inside it, so it is printed once. */
 function failureMessage(error: unknown): string {
-  if (error instanceof DeployerError && error.fix) return `${error.message} (fix: ${error.fix})`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -166,7 +173,7 @@ export class Executor {
         const skipped = await this.runStep(step);
         emit(skipped === undefined ? { type: 'step.succeeded', step: step.id } : { type: 'step.skipped', step: step.id, reason: skipped });
       } catch (error) {
-        if (this.context.signal.aborted) {
+        if (this.context.signal.aborted || isInterruption(error)) {
           stopped = { outcome: 'interrupted', step };
           break;
         }
@@ -294,6 +301,7 @@ export class Executor {
     try {
       remote = await this.connected(steps[0]!);
     } catch (error) {
+      if (signal.aborted || isInterruption(error)) return { outcome: 'interrupted', step: undefined };
       return failedBeforeStart(steps[0]!, error, false);
     }
     const batch = batchScript(steps);
@@ -472,29 +480,42 @@ export class Executor {
   }
 
   private async wait(step: WaitStep): Promise<string | undefined> {
-    const deadline = Date.now() + step.timeoutSeconds * 1000;
+    const { emit, signal, stopRequested } = this.context;
+    const started = Date.now();
+    const deadline = started + step.timeoutSeconds * 1000;
     let last = '';
-    for (;;) {
-      if (this.context.signal.aborted) throw new StepFailure('interrupted');
+    for (let attempt = 1; ; attempt += 1) {
+      if (signal.aborted || stopRequested()) throw new DeployerError('interrupted', `Stopped while waiting: ${step.title}`);
       try {
         if (step.condition.type === 'ssh-reachable') {
           await this.connected(step);
           return undefined;
         }
         const remote = await this.connected(step);
-        const result = await remote.exec(step.condition.command, { signal: this.context.signal });
+        const result = await remote.exec(step.condition.command, { signal });
         if (result.exitCode === 0) return undefined;
         last = `exit code ${result.exitCode}${result.stdout || result.stderr ? `: ${(result.stderr || result.stdout).trim().split('\n').at(-1)}` : ''}`;
       } catch (error) {
         if (error instanceof StepFailure) throw error;
-        // The SSH layer retries a booting host itself and knows when retrying cannot help
-        // (a changed host key, a refused key): its errors end the wait at once.
-        if (error instanceof DeployerError) throw new StepFailure(failureMessage(error), error);
+        // The SSH layer retries a booting host itself (reporting each attempt) and knows when
+        // retrying cannot help (a changed host key, a refused key): its errors end the wait at once.
+        if (error instanceof DeployerError) throw isInterruption(error) ? error : new StepFailure(failureMessage(error), error);
         last = error instanceof Error ? error.message : String(error);
       }
-      if (Date.now() + step.intervalSeconds * 1000 > deadline) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);
-      this.context.emit({ type: 'step.output', step: step.id, stream: 'stderr', line: `not yet (${last}); trying again in ${step.intervalSeconds}s` });
-      await sleep(step.intervalSeconds * 1000, undefined, { signal: this.context.signal }).catch(() => undefined);
+      const elapsed = Date.now() - started;
+      const retry = Date.now() + step.intervalSeconds * 1000 <= deadline;
+      emit({ type: 'step.attempt', step: step.id, attempt, elapsed_ms: elapsed, error: last, ...(retry ? { retry_in_ms: step.intervalSeconds * 1000 } : {}) });
+      if (!retry) throw new StepFailure(`gave up after ${step.timeoutSeconds}s; last attempt: ${last}`);
+      await this.pause(step.intervalSeconds * 1000);
+    }
+  }
+
+  /** Sleeps between two attempts of a wait, waking for a stop request (a safe point) or an abort. */
+  private async pause(ms: number): Promise<void> {
+    const { signal, stopRequested } = this.context;
+    const until = Date.now() + ms;
+    while (Date.now() < until && !signal.aborted && !stopRequested()) {
+      await sleep(Math.min(STOP_POLL_MS, until - Date.now()), undefined, { signal }).catch(() => undefined);
     }
   }
 
@@ -502,7 +523,12 @@ export class Executor {
     if (this.remote) return this.remote;
     if (!this.context.connect) throw new StepFailure(`'${step.title}' needs an SSH connection, which is not available in this build`);
     if (!this.context.address) throw new StepFailure('the instance address is not known yet (provision or register first)');
-    const remote: ExplainingRemoteHost = await this.context.connect(this.context.address, signal);
+    const { emit, stopRequested } = this.context;
+    const remote: ExplainingRemoteHost = await this.context.connect(this.context.address, signal, {
+      stopRequested,
+      onAttempt: (attempt) =>
+        emit({ type: 'step.attempt', step: step.id, attempt: attempt.attempt, elapsed_ms: attempt.elapsedMs, error: attempt.error, ...(attempt.retryInMs === undefined ? {} : { retry_in_ms: attempt.retryInMs }) }),
+    });
     if (remote.hostKey) {
       try {
         await this.context.record({ type: 'host-key', hostKey: remote.hostKey, ...(remote.hostKeyReplaced === true ? { replaced: true } : {}) });

@@ -196,7 +196,8 @@ function failed(record: EnvironmentRecord, stage: Plan['stages'][number]['stage'
     command,
     step: step?.id ?? 'between steps',
     step_title: step?.title ?? 'between steps',
-    error: result.outcome === 'failed' ? result.error : 'interrupted (Ctrl-C) at a safe point',
+    // The record keeps the cause's fix with the error: `show` explains a failure from it alone.
+    error: result.outcome === 'failed' ? (result.cause?.fix ? `${result.error} (fix: ${result.cause.fix})` : result.error) : 'interrupted (Ctrl-C) at a safe point',
     at,
     hint: `re-run ttd ${stageCommandOf(stage, command)} ${environment} (or ttd deploy ${environment}): finished steps are skipped`,
   };

@@ -18,12 +18,17 @@ export function outcomeError(result: LifecycleResult, logFile: string | undefine
     });
   }
   // The cause, when a step knows it (ssh.host_key_changed, apt.failed, ...), is the error's
-  // code, so scripts can branch on it; its fix is already in the message.
+  // code, so scripts can branch on it, and its fix is the one fix shown.
   const causeCode = stopped.cause?.['code'];
   const code = typeof causeCode === 'string' && isErrorCode(causeCode) ? causeCode : 'step.failed';
+  const causeFix = stopped.cause?.['fix'];
+  const fix =
+    typeof causeFix === 'string' && causeFix !== ''
+      ? `${causeFix.replace(/[.;:,\s]+$/, '')}${/\bresumes?\b/.test(causeFix) ? '' : `; then run ${rerun}: finished steps are skipped`}.${log}`
+      : `fix the cause, then run ${rerun}: finished steps are skipped.${log}`;
   return new DeployerError(code, `${where} failed: ${stopped.error}`, {
     where,
-    fix: `fix the cause, then run ${rerun}: finished steps are skipped.${log}`,
+    fix,
     data: { state: record.state, stopped },
   });
 }

@@ -56,5 +56,21 @@ export interface RemoteHost {
   close(): Promise<void>;
 }
 
+/** One failed attempt to reach the host, while the connector keeps trying. */
+export interface ConnectAttemptReport {
+  readonly attempt: number;
+  readonly elapsedMs: number;
+  readonly error: string;
+  /** Undefined when this was the last attempt. */
+  readonly retryInMs: number | undefined;
+}
+
+/** How the executor follows a connection that takes attempts, and stops it between two. */
+export interface ConnectProgress {
+  readonly onAttempt?: (attempt: ConnectAttemptReport) => void;
+  /** The first Ctrl-C: the connector stops before its next attempt. */
+  readonly stopRequested?: () => boolean;
+}
+
 /** Opens the remote host once its address is known; the executor calls it lazily. */
-export type RemoteConnector = (address: string, signal: AbortSignal) => Promise<RemoteHost>;
+export type RemoteConnector = (address: string, signal: AbortSignal, progress?: ConnectProgress) => Promise<RemoteHost>;

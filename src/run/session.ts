@@ -28,6 +28,8 @@ export interface SessionOptions {
   readonly resultStep?: string;
 }
 
+export const STOP_NOTICE = 'Stopping at the next safe point (Ctrl-C again to abort now)…';
+
 export function openSession(context: RunContext, options: SessionOptions): EngineSession {
   const { output } = context;
   output.addSecrets(options.secrets);
@@ -36,6 +38,8 @@ export function openSession(context: RunContext, options: SessionOptions): Engin
   const sinks: EventSink[] = [shown, (event) => output.log.write(event)];
   const logFile = options.environmentDirectory === undefined ? undefined : output.log.placeIn(options.environmentDirectory);
 
+  // Masked once, here, before any sink (the log file included) sees the event.
+  const emit: EventSink = (event) => fanOut(sinks)(output.mask(event));
   const abort = new AbortController();
   let stop = false;
   const onInterrupt = () => {
@@ -44,14 +48,14 @@ export function openSession(context: RunContext, options: SessionOptions): Engin
       return;
     }
     stop = true;
-    output.progress('\nStopping at the next safe point (Ctrl-C again to abort now)…');
+    // An event, so the tree draws the notice in place instead of a line it would paint over.
+    emit({ type: 'stop.requested', message: STOP_NOTICE });
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
 
   return {
-    // Masked once, here, before any sink (the log file included) sees the event.
-    emit: (event) => fanOut(sinks)(output.mask(event)),
+    emit,
     json: context.json ? new NdjsonWriter(output) : undefined,
     signal: abort.signal,
     logFile,

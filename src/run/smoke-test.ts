@@ -9,7 +9,7 @@ import type { NdjsonWriter } from '../output/ndjson-sink.js';
  * tracker, every public health endpoint (HTTPS pinned to the instance), DNS
  * advisories. Each result is shown as it arrives; a failed check fails the command.
  */
-export async function runSmokeTest(context: RunContext, json: NdjsonWriter | undefined, config: EnvironmentConfig, address: string, signal?: AbortSignal): Promise<SmokeSummary> {
+export async function runSmokeTest(context: RunContext, json: NdjsonWriter | undefined, config: EnvironmentConfig, address: string, signal?: AbortSignal, notDeployedFix?: string): Promise<SmokeSummary> {
   const show = (result: SmokeResult) => {
     if (json) {
       json.line({ type: 'check', title: result.check.title, kind: result.check.kind, target: result.check.target, status: result.status, message: result.message, ...(result.fix ? { fix: result.fix } : {}) });
@@ -25,7 +25,7 @@ export async function runSmokeTest(context: RunContext, json: NdjsonWriter | und
   if (!summary.ok) {
     throw new DeployerError('smoke.failed', `${summary.failed} of ${results.length} smoke check${results.length === 1 ? '' : 's'} failed against ${address}`, {
       where: config.environment.name,
-      fix: 'read each failed check above: a closed firewall port, a stopped service (ttd show, then the container logs) or DNS not pointing at the instance yet',
+      fix: notDeployedFix ?? 'read each failed check above: a closed firewall port, a stopped service (ttd show, then the container logs) or DNS not pointing at the instance yet',
       data: { passed: summary.passed, failed: summary.failed, warned: summary.warned },
     });
   }

@@ -34,6 +34,18 @@ export interface SshConnectorOptions {
 }
 
 /**
+ * How long a refused SSH port is retried on a host that was already up when it was
+ * registered (an existing host): a booting instance refuses for a while, a running
+ * host with no sshd on the port does not change its mind.
+ */
+export const REFUSED_DEADLINE_MS = 10_000;
+
+/** The host was not created by this deployer: it is up, so a refused port is an answer. */
+export function isExistingHost(config: EnvironmentConfig, record: EnvironmentRecord): boolean {
+  return config.provider.provider === 'existing' || record.instance.method === 'registered';
+}
+
+/**
  * The engine's RemoteHost over one SSH session: the environment's user, key and
  * port, the host key it trusted on first use, and uploads put in place as root
  * with the file's mode and owner.
@@ -42,7 +54,8 @@ export function sshConnector(config: EnvironmentConfig, record: EnvironmentRecor
   const acceptHostKey = acceptedHostKey(options.acceptHostKey ?? env[ACCEPT_HOST_KEY_VARIABLE]);
   const connectDeadlineMs = sshWaitMs(env[SSH_WAIT_VARIABLE]) ?? options.connectDeadlineMs;
   const username = config.ssh_credentials.username;
-  return async (address, signal): Promise<ExplainingRemoteHost> => {
+  const refusedDeadlineMs = isExistingHost(config, record) ? REFUSED_DEADLINE_MS : undefined;
+  return async (address, signal, progress = {}): Promise<ExplainingRemoteHost> => {
     const port = record.instance.ssh_port ?? config.ssh_credentials.port;
     let session: SshSession;
     try {
@@ -54,6 +67,9 @@ export function sshConnector(config: EnvironmentConfig, record: EnvironmentRecor
         knownHostKey: record.instance.ssh_host_key,
         ...(acceptHostKey === undefined ? {} : { acceptHostKey }),
         ...(connectDeadlineMs === undefined ? {} : { connectDeadlineMs }),
+        ...(refusedDeadlineMs === undefined ? {} : { refusedDeadlineMs }),
+        ...(progress.onAttempt ? { onAttempt: progress.onAttempt } : {}),
+        ...(progress.stopRequested ? { stopRequested: progress.stopRequested } : {}),
         env,
         signal,
       });

@@ -17,6 +17,8 @@ export interface ConnectAttempt {
   readonly attempt: number;
   readonly stage: AttemptStage;
   readonly error: string;
+  /** Since the first attempt started. */
+  readonly elapsedMs: number;
   /** How long until the next attempt; undefined when this was the last one. */
   readonly retryInMs: number | undefined;
 }
@@ -32,6 +34,11 @@ export interface ConnectOptions extends SshEndpoint {
   readonly secrets?: readonly string[];
   /** How long to keep retrying while the host boots (the Rust deployer waits 300 s). */
   readonly connectDeadlineMs?: number;
+  /**
+   * How long a refused TCP connection is retried. A host that is already up (an existing,
+   * registered one) refusing the port will not change its mind while we wait: give up early.
+   */
+  readonly refusedDeadlineMs?: number;
   readonly retryIntervalMs?: number;
   /** TCP, banner and handshake timeout of one attempt. */
   readonly attemptTimeoutMs?: number;
@@ -39,6 +46,8 @@ export interface ConnectOptions extends SshEndpoint {
   readonly keepaliveIntervalMs?: number;
   readonly keepaliveCountMax?: number;
   readonly onAttempt?: (attempt: ConnectAttempt) => void;
+  /** A stop request (the first Ctrl-C): honoured between attempts, where stopping is safe. */
+  readonly stopRequested?: () => boolean;
   /** ssh2's protocol trace (-vvv). */
   readonly debug?: (line: string) => void;
   readonly signal?: AbortSignal;
@@ -82,10 +91,11 @@ export async function connectWithRetry(options: ConnectOptions): Promise<Connect
   };
   const address = addressOf(options);
   const auth = await resolveAuth(options.privateKeyPath, options.env ?? process.env);
-  const deadline = Date.now() + settings.connectDeadlineMs;
+  const started = Date.now();
+  const deadline = started + settings.connectDeadlineMs;
   let lastError = '';
   for (let attempt = 1; ; attempt += 1) {
-    throwIfAborted(options.signal);
+    throwIfStopped(options);
     let stage: AttemptStage;
     const probe = await probeSshBanner(options.host, options.port, settings.attemptTimeoutMs);
     if (probe.ok) {
@@ -100,19 +110,38 @@ export async function connectWithRetry(options: ConnectOptions): Promise<Connect
       stage = probe.stage;
       lastError = probe.error;
     }
-    const remaining = deadline - Date.now();
-    const retryInMs = remaining > settings.retryIntervalMs ? settings.retryIntervalMs : undefined;
-    options.onAttempt?.({ attempt, stage, error: lastError, retryInMs });
+    const now = Date.now();
+    const refused = stage === 'tcp' && lastError === 'ECONNREFUSED';
+    const stopAt = refused && options.refusedDeadlineMs !== undefined ? Math.min(deadline, started + options.refusedDeadlineMs) : deadline;
+    const retryInMs = stopAt - now > settings.retryIntervalMs ? settings.retryIntervalMs : undefined;
+    options.onAttempt?.({ attempt, stage, error: lastError, elapsedMs: now - started, retryInMs });
     if (retryInMs === undefined) {
-      throw new DeployerError('ssh.unreachable', `Could not reach SSH on ${address} in ${attempt} attempts over ${Math.round(settings.connectDeadlineMs / 1000)} s; the last one failed at the ${stage} step: ${lastError}`, {
+      const seconds = Math.round((now - started) / 1000);
+      const message =
+        refused && stopAt < deadline
+          ? `Nothing listens for SSH on ${address}: the connection was refused ${attempt} times over ${seconds} s`
+          : `Could not reach SSH on ${address} in ${attempt} attempts over ${seconds} s; the last one failed at the ${stage} step: ${lastError}`;
+      throw new DeployerError('ssh.unreachable', message, {
         where: address,
         fix: unreachableFix(stage, lastError, options.port),
         data: { attempts: attempt, stage, last_error: lastError },
       });
     }
-    await sleep(retryInMs, undefined, options.signal ? { signal: options.signal } : {}).catch(() => throwIfAborted(options.signal));
+    await pause(retryInMs, options);
   }
 }
+
+/** Sleeps between attempts, waking early for a stop request or an abort. */
+async function pause(ms: number, options: ConnectOptions): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    throwIfStopped(options);
+    await sleep(Math.min(STOP_POLL_MS, until - Date.now()), undefined, options.signal ? { signal: options.signal } : {}).catch(() => throwIfAborted(options.signal));
+  }
+  throwIfStopped(options);
+}
+
+const STOP_POLL_MS = 200;
 
 type Settings = { readonly [K in keyof typeof CONNECT_DEFAULTS]: number };
 
@@ -194,4 +223,9 @@ export function addressOf(endpoint: Pick<SshEndpoint, 'host' | 'port' | 'usernam
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DeployerError('interrupted', 'Stopped while waiting for SSH');
+}
+
+function throwIfStopped(options: ConnectOptions): void {
+  throwIfAborted(options.signal);
+  if (options.stopRequested?.() === true) throw new DeployerError('interrupted', 'Stopped while waiting for SSH');
 }

@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeployerError } from '../domain/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -65,6 +66,14 @@ export async function requireEnvironmentRecord(workingDir: string, name: string)
   const record = await readEnvironmentRecord(workingDir, name);
   if (record) return record;
   const known = await listEnvironmentNames(workingDir);
+  // The wizard just wrote envs/<name>.toml: the user means that file, which is not deployed yet.
+  const written = join('envs', `${name}.toml`);
+  if (existsSync(join(workingDir, written))) {
+    throw new DeployerError('environment.not_found', `'${name}' is not an environment yet, but ${written} is its config`, {
+      where: join(workingDir, written),
+      fix: `deploy the file: ttd deploy ${written} (it creates the environment '${name}' first)`,
+    });
+  }
   throw new DeployerError('environment.not_found', `No environment '${name}' in ${dataRoot(workingDir)}`, {
     where: environmentFile(workingDir, name),
     fix: known.length > 0 ? `known environments: ${known.join(', ')} (ttd list)` : `create it first: ttd create environment --env-file envs/${name}.toml (or ttd deploy envs/${name}.toml)`,

@@ -37,6 +37,11 @@ describe('ttd test: smoke checks from this machine, against a real tracker', () 
     expect(result.stderr).toMatch(/✗ HTTP API: health: connection to http:\/\/127\.0\.0\.1:9 .*refused/);
     expect(result.stderr).toContain('smoke checks failed against 127.0.0.1');
     expect(result.code).toBe(1);
+    // Never deployed (state: created): said before the first probe, and the fix is to deploy, not the firewall (issue 16).
+    const notice = result.stderr.indexOf("Environment 'local' is not running (state: created)");
+    expect(notice).toBeGreaterThanOrEqual(0);
+    expect(notice).toBeLessThan(result.stderr.indexOf('UDP tracker 1'));
+    expect(result.stderr).toContain("Fix: nothing is deployed on 'local' yet (state: created): run ttd deploy local");
   });
 
   it('--json streams one check line per check, then the failed result with its code', async () => {

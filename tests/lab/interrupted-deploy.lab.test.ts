@@ -94,7 +94,7 @@ async function waitUntilNoApt(env: LabEnvironment, timeoutMs = 600_000): Promise
  * Lab scenario 4: a deploy interrupted mid-configure resumes. A SIGKILL while apt is
  * installing Docker leaves the lock behind a dead process and the state `configuring`
  * (and apt running on the host until it is done: see waitUntilNoApt); the next deploy takes the lock over and resumes configure; a Ctrl-C (SIGINT) in it
- * stops at the next safe point with exit 1 and the lock released; a third deploy
+ * stops at the next safe point with exit 130 (interrupted, as a shell reports SIGINT) and the lock released; a third deploy
  * finishes. Docker is installed once, the tracker answers announces, and `status` and
  * `logs` (issue 9) are checked against the running deployment.
  *
@@ -145,7 +145,7 @@ describe('scenario 4: a deploy interrupted mid-configure (SIGKILL, then SIGINT) 
     expect(await env.onInstance('dpkg-query -W -f "\\${db:Status-Abbrev}" docker.io')).toBe('ii');
   });
 
-  it('the next deploy takes the dead process\'s lock over and resumes configure; Ctrl-C stops it at the next safe point, exit 1, lock released', async () => {
+  it('the next deploy takes the dead process\'s lock over and resumes configure; Ctrl-C stops it at the next safe point, exit 130, lock released', async () => {
     const deploy = startDeploy(env);
     explainFailure(deploy);
     const acquired = await deploy.waitFor('the lock', (event) => event.type === 'lock.acquired');
@@ -155,9 +155,9 @@ describe('scenario 4: a deploy interrupted mid-configure (SIGKILL, then SIGINT) 
     const ended = await deploy.ended;
 
     expect(deploy.stderr()).toContain('Stopping at the next safe point (Ctrl-C again to abort now)');
-    expect(ended, deploy.stderr()).toEqual({ code: 1, signal: null });
+    expect(ended, deploy.stderr()).toEqual({ code: 130, signal: null });
     const result = deploy.events.at(-1)!;
-    expect(result).toMatchObject({ type: 'result', ok: false, exit_code: 1, error: { code: 'interrupted' } });
+    expect(result).toMatchObject({ type: 'result', ok: false, exit_code: 130, error: { code: 'interrupted' } });
     const state = env.record().state;
     // The message names the state the environment was left in, and how to resume.
     expect(result.error!.message).toMatch(new RegExp(`^Stopped at a safe point in .*; environment '${NAME}' is ${state}$`));

@@ -58,13 +58,14 @@ describe('the listr2 task tree at each verbosity', () => {
     expect(await drawTree(3)).toBe(['❯ configure', '❯ Install Docker', '↓ Install Docker (already done)', '❯ Firewall', '› $ sudo ufw allow 22/tcp', '› Rule added', '› Firewall is active', '✔ Firewall', '✔ configure'].join('\n'));
   });
 
-  it('a failure ends the tree with the error and never hangs on steps that did not run', async () => {
+  it('a failure ends the tree marking the step, and never hangs on steps that did not run (the error is the headline after it, printed once)', async () => {
     let raw = '';
     const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 100, rows: 40 }) as unknown as NodeJS.WriteStream;
     const tree = listrSink({ verbosity: 1, stream, forceTty: true, stable: true });
     for (const event of [...EVENTS.slice(0, 7), { type: 'step.failed', step: 'firewall', error: 'exited with code 1: ufw: not found' }, { type: 'plan.finished', outcome: 'failed' }] as EngineEvent[]) tree.sink(event);
     await tree.finished();
-    expect(lastFrame(raw)).toBe(['❯ configure', '  ↓ Install Docker (already done)', '  ✖ Firewall: exited with code 1: ufw: not found'].join('\n'));
+    expect(lastFrame(raw)).toBe(['❯ configure', '  ↓ Install Docker (already done)', '  ✖ Firewall'].join('\n'));
+    expect(raw).not.toContain('ufw: not found');
   });
 
   it('the undos after a failure follow the tree, last first, a failed undo named', async () => {
@@ -141,6 +142,62 @@ describe('a provider step\'s notices (cost, deprecation) before it creates', () 
     const silent = plainSink({ write: (line) => quiet.push(line), verbosity: 0, quiet: true });
     for (const event of events) silent(event);
     expect(quiet).toEqual([]);
+  });
+});
+
+describe('waits and Ctrl-C in the tree', () => {
+  const TWO_STAGES: EngineEvent[] = [
+    {
+      type: 'plan.started',
+      environment: 'demo',
+      command: 'deploy',
+      stages: [
+        { stage: 'provision', steps: [{ id: 'wait-ssh', title: 'Wait for SSH on port 1', kind: 'wait' }] },
+        { stage: 'configure', steps: [{ id: 'docker', title: 'Install Docker', kind: 'remote' }] },
+      ],
+    },
+    { type: 'stage.started', stage: 'provision' },
+    { type: 'step.started', stage: 'provision', step: 'wait-ssh', title: 'Wait for SSH on port 1', kind: 'wait' },
+    { type: 'step.attempt', step: 'wait-ssh', attempt: 3, elapsed_ms: 4_100, error: 'ECONNREFUSED', retry_in_ms: 2_000 },
+  ];
+
+  async function draw(verbosity: number, events: readonly EngineEvent[], end: readonly EngineEvent[]): Promise<{ during: string; after: string; raw: () => string }> {
+    let raw = '';
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _encoding, done) => ((raw += chunk.toString()), done()) }), { isTTY: true, columns: 120, rows: 40 }) as unknown as NodeJS.WriteStream;
+    const tree = listrSink({ verbosity, stream, forceTty: true, stable: true });
+    for (const event of events) {
+      tree.sink(event);
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    const during = lastFrame(raw);
+    for (const event of end) tree.sink(event);
+    await tree.finished();
+    return { during, after: lastFrame(raw), raw: () => raw };
+  }
+
+  it.each([0, 1, 2])('a wait shows its attempt, the seconds since the first and the last error on its line (-v×%i)', async (verbosity) => {
+    const { during } = await draw(verbosity, TWO_STAGES, [{ type: 'plan.finished', outcome: 'failed' }]);
+    expect(during).toContain('Wait for SSH on port 1 · attempt 3, 4 s: ECONNREFUSED; trying again in 2 s');
+  });
+
+  it('Ctrl-C: the notice is drawn in the tree; the stopped stage and the stages that never ran are not marked done', async () => {
+    const { during, after } = await draw(0, [...TWO_STAGES, { type: 'stop.requested', message: 'Stopping at the next safe point (Ctrl-C again to abort now)…' }], [
+      { type: 'stage.finished', stage: 'provision', outcome: 'interrupted' },
+      { type: 'plan.finished', outcome: 'interrupted' },
+    ]);
+    expect(during).toContain('provision · Stopping at the next safe point (Ctrl-C again to abort now)…');
+    expect(after).toContain('↓ provision (stopped by Ctrl-C)');
+    expect(after).toContain('↓ configure (not run)');
+    expect(after).not.toContain('✔');
+  });
+
+  it('-v: a step stopped by Ctrl-C says so; the next stage is not run', async () => {
+    const { after } = await draw(1, TWO_STAGES, [
+      { type: 'stage.finished', stage: 'provision', outcome: 'interrupted' },
+      { type: 'plan.finished', outcome: 'interrupted' },
+    ]);
+    expect(after).not.toContain('✔');
+    expect(after).toContain('↓ configure (not run)');
   });
 });
 

@@ -85,7 +85,7 @@ describe('a refused SSH port', () => {
 });
 
 describe('the SSH connector', () => {
-  const config = { ssh_credentials: { username: 'torrust', port: 22, private_key_path: '/nonexistent' } } as unknown as EnvironmentConfig;
+  const config = { ssh_credentials: { username: 'torrust', port: 22, private_key_path: '/nonexistent' }, provider: { provider: 'lxd' } } as unknown as EnvironmentConfig;
   const record = { instance: {} } as unknown as EnvironmentRecord;
 
   it.each([
@@ -152,8 +152,10 @@ describe('the executor carries the cause of a failure', () => {
     });
     expect(result.outcome).toBe('failed');
     expect(result.stopped?.cause).toMatchObject({ code: 'ssh.auth_failed', fix: 'put id.pub in ~torrust/.ssh/authorized_keys' });
-    expect(result.stopped?.error).toBe('torrust@127.0.0.1:22 refused torrust with the key id (fix: put id.pub in ~torrust/.ssh/authorized_keys)');
-    expect(record).toMatchObject({ state: 'configure_failed', failure: { step: 'a', error: result.stopped?.error } });
+    // The error is the headline alone: its fix travels as the cause's, so it is printed once.
+    expect(result.stopped?.error).toBe('torrust@127.0.0.1:22 refused torrust with the key id');
+    // The state's record keeps both: `show` explains a failure from it alone.
+    expect(record).toMatchObject({ state: 'configure_failed', failure: { step: 'a', error: 'torrust@127.0.0.1:22 refused torrust with the key id (fix: put id.pub in ~torrust/.ssh/authorized_keys)' } });
   });
 
   it('a failed step the host explains (sudo, apt) fails with that cause; one it cannot explain keeps the exit code and last line', async () => {

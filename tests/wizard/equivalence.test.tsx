@@ -23,6 +23,9 @@ interface Branch {
   readonly flags: (home: string) => string[];
 }
 
+/** The short path ends on the recommended settings: Customise walks every question, as before. */
+const CUSTOMISE: Step = ['Recommended settings', KEY.down, KEY.enter];
+
 const enter = (...questions: string[]): Step[] => questions.map((question) => [question, KEY.enter]);
 
 const BRANCHES: readonly Branch[] = [
@@ -30,7 +33,9 @@ const BRANCHES: readonly Branch[] = [
     name: 'lxd-min',
     steps: [
       ['Name of the environment', 'lxd-min', KEY.enter],
-      ...enter('Description (optional)', 'Where should the tracker run?', 'LXD profile name', 'LXD instance type', 'SSH key the deployer', 'SSH user', 'SSH port', 'Database', 'SQLite file name', 'Private tracker?', 'Tracker protocols', 'UDP tracker ports', 'HTTP tracker ports', 'Tracker REST API port', 'API admin token'),
+      ...enter('Where should the tracker run?'),
+      CUSTOMISE,
+      ...enter('Description (optional)', 'LXD profile name', 'LXD instance type', 'SSH key the deployer', 'SSH user', 'SSH port', 'Database', 'SQLite file name', 'Private tracker?', 'Tracker protocols', 'UDP tracker ports', 'HTTP tracker ports', 'Tracker REST API port', 'API admin token'),
       ['Collect metrics', 'n'],
       ['Serve HTTP services over HTTPS', 'n'],
       ['Scheduled backups?', 'n'],
@@ -47,9 +52,10 @@ const BRANCHES: readonly Branch[] = [
     name: 'hetzner-full',
     steps: [
       ['Name of the environment', 'hetzner-full', KEY.enter],
-      ['Description (optional)', 'Production tracker', KEY.enter],
       ['Where should the tracker run?', KEY.down, KEY.enter],
       ['Hetzner Cloud API token', 'hcloud-typed-token', KEY.enter],
+      CUSTOMISE,
+      ['Description (optional)', 'Production tracker', KEY.enter],
       ...enter('Hetzner server type', 'Hetzner location', 'Hetzner image', 'SSH key the deployer', 'SSH user', 'SSH port'),
       ['Database', KEY.down, KEY.enter],
       ...enter('MySQL database name', 'MySQL user', 'MySQL password', 'MySQL root password'),
@@ -74,9 +80,10 @@ const BRANCHES: readonly Branch[] = [
     name: 'existing-udp',
     steps: [
       ['Name of the environment', 'existing-udp', KEY.enter],
-      ['Description (optional)', KEY.enter],
       ['Where should the tracker run?', KEY.down, KEY.down, KEY.enter],
       ['Address of the host', '198.51.100.20', KEY.enter],
+      CUSTOMISE,
+      ['Description (optional)', KEY.enter],
       ...enter('SSH key the deployer'),
       ['SSH user', 'deploy', KEY.enter],
       ...enter('SSH port', 'Database', 'SQLite file name', 'Private tracker?'),

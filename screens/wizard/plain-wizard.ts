@@ -1,0 +1,82 @@
+import { createInterface, type Interface } from 'node:readline/promises';
+import { choicesOf, defaultOf, type WizardQuestion } from '../../questionnaire/questions.js';
+import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
+import { configFileExists } from '../../src/wizard/config-file.js';
+import { writePrepared } from '../../src/wizard/prepare.js';
+import { deploysLines, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { answerProblem } from '../../src/wizard/validate-answer.js';
+import type { WizardOutcome } from './Wizard.js';
+
+export interface PlainWizardOptions {
+  readonly given: Answers;
+  readonly context: QuestionContext;
+  readonly workingDir: string;
+  readonly dryRun: boolean;
+  readonly input?: NodeJS.ReadableStream;
+  readonly output?: NodeJS.WritableStream;
+}
+
+/**
+ * The short path in plain lines, for a terminal that cannot draw screens (TERM=dumb): each
+ * question with its help and default, the recommended settings as validate summarizes them,
+ * then Write and deploy / Write only / Cancel. Nothing is redrawn, so any terminal shows it.
+ */
+export async function runPlainWizard(options: PlainWizardOptions): Promise<WizardOutcome> {
+  const output = options.output ?? process.stderr;
+  const say = (text: string) => void output.write(`${text}\n`);
+  const lines = createInterface({ input: options.input ?? process.stdin, output, terminal: false });
+  let closed = false;
+  lines.on('close', () => (closed = true));
+  try {
+    const answers: Record<string, Answer> = { ...options.given };
+    for (let question = nextShortPathQuestion(answers, options.context); question; question = nextShortPathQuestion(answers, options.context)) {
+      const value = await ask(lines, say, question, answers, options.context);
+      if (value === undefined) return { status: closed ? 'interrupted' : 'cancelled' };
+      answers[question.id] = value;
+    }
+    const preparation = recommendedPreparation(answers, options.context, options.workingDir);
+    if (!preparation.ok) {
+      say('These answers do not make a valid config:');
+      for (const conflict of preparation.conflicts) say(`  ✗ ${conflict.question ? conflict.question.text : conflict.path}: ${conflict.message}`);
+      return { status: 'cancelled' };
+    }
+    say('\nWhat it deploys:');
+    for (const line of deploysLines(preparation)) say(line);
+    say(`\n  1) Write and deploy (${preparation.prepared.shownPath}, then ttd deploy here)\n  2) Write only\n  3) Cancel (write nothing)`);
+    const choice = await lines.question('Choose [1]: ').catch(() => undefined);
+    if (choice === undefined || choice.trim() === '3') return { status: choice === undefined ? 'interrupted' : 'cancelled' };
+    const deployNow = choice.trim() !== '2' && !options.dryRun;
+    if (!options.dryRun) {
+      const exists = configFileExists(preparation.prepared.path);
+      if (exists) {
+        const overwrite = await lines.question(`${preparation.prepared.shownPath} already exists. Overwrite it? [y/N] `).catch(() => undefined);
+        if (!/^y(es)?$/i.test(overwrite?.trim() ?? '')) return { status: 'cancelled' };
+      }
+      await writePrepared(preparation.prepared, { overwrite: exists });
+    }
+    return { status: 'written', prepared: preparation.prepared, deployNow };
+  } finally {
+    lines.close();
+  }
+}
+
+/** One question until an answer passes its checks; undefined when the input ends. */
+async function ask(lines: Interface, say: (text: string) => void, question: WizardQuestion, answers: Answers, context: QuestionContext): Promise<Answer | undefined> {
+  const fallback = defaultOf(question, answers, context);
+  const choices = question.type === 'choice' ? choicesOf(question, answers, context) : [];
+  say(`\n${question.text}\n${question.help}`);
+  choices.forEach((choice, index) => say(`  ${index + 1}) ${choice.label}${choice.value === fallback ? ' (default)' : ''}`));
+  if (question.type === 'secret') say('(this terminal shows what you type; leave it empty to use the default)');
+  for (;;) {
+    const shown = question.type === 'secret' || fallback === undefined || fallback === '' ? '' : ` [${String(fallback)}]`;
+    const raw = await lines.question(`› ${shown.trimStart()}${shown ? ' ' : ''}`).catch(() => undefined);
+    if (raw === undefined) return undefined;
+    const typed = raw.trim();
+    let value: Answer = typed === '' ? (fallback ?? '') : typed;
+    if (question.type === 'choice' && /^[0-9]+$/.test(typed)) value = choices[Number(typed) - 1]?.value ?? typed;
+    if (question.type === 'number' && typed !== '') value = Number(typed);
+    const problem = answerProblem(question, value, answers, context);
+    if (!problem) return value;
+    say(`✗ ${problem}`);
+  }
+}
