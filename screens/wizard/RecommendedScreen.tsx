@@ -8,6 +8,8 @@ export type RecommendedAction = 'write-and-deploy' | 'customise' | 'write-only' 
 
 export interface RecommendedScreenProps {
   readonly preparation: Preparation;
+  /** The provider's lines under the summary (Hetzner: the cost line, a deprecated type's warning). */
+  readonly providerLines?: readonly string[];
   readonly dryRun: boolean;
   /** No terminal session to deploy in: the wizard never deploys. */
   readonly canDeploy: boolean;
@@ -16,7 +18,7 @@ export interface RecommendedScreenProps {
 }
 
 /** The recommended settings as `validate` summarizes a config, and the three ways on. */
-export function RecommendedScreen({ preparation, dryRun, canDeploy, onAction, onBack }: RecommendedScreenProps) {
+export function RecommendedScreen({ preparation, providerLines = [], dryRun, canDeploy, onAction, onBack }: RecommendedScreenProps) {
   const choices: Choice[] = [];
   if (preparation.ok) {
     if (canDeploy && !dryRun) choices.push({ value: 'write-and-deploy', label: `Write and deploy (${preparation.prepared.shownPath}, then ttd deploy in this terminal)` });
@@ -30,7 +32,7 @@ export function RecommendedScreen({ preparation, dryRun, canDeploy, onAction, on
       {preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys:</Text>
-          {deploysLines(preparation).map((line, index) => (
+          {[...deploysLines(preparation), ...providerLines].map((line, index) => (
             <Text key={index} wrap="truncate-end">
               {line}
             </Text>

@@ -10,6 +10,8 @@ export type ReviewAction = 'write' | 'edit' | 'fix' | 'cancel';
 
 export interface ReviewScreenProps {
   readonly preparation: Preparation;
+  /** The provider's lines under the summary (Hetzner: the cost line, a deprecated type's warning). */
+  readonly providerLines?: readonly string[];
   readonly dryRun: boolean;
   /** Why the last write failed. */
   readonly error: string | undefined;
@@ -21,7 +23,7 @@ export interface ReviewScreenProps {
  * What the answers deploy (validate's summary, readable at 80×24) with the file itself one key
  * away (t: secrets masked, comments left out), or the conflicts that stop it, and what to do next.
  */
-export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: ReviewScreenProps) {
+export function ReviewScreen({ preparation, providerLines = [], dryRun, error, onAction, onBack }: ReviewScreenProps) {
   const [showToml, setShowToml] = useState(false);
   useInput((input) => {
     if (input === 't') setShowToml((shown) => !shown);
@@ -44,7 +46,7 @@ export function ReviewScreen({ preparation, dryRun, error, onAction, onBack }: R
       ) : preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys ({preparation.prepared.shownPath}; t shows the file):</Text>
-          {deploysLines(preparation).map((line, index) => (
+          {[...deploysLines(preparation), ...providerLines].map((line, index) => (
             <Text key={index} wrap="truncate-end">
               {line}
             </Text>

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { defaultOf, questionById } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
@@ -29,6 +29,8 @@ export interface WizardProps {
   /** Injected by tests; defaults to the real file system. */
   readonly fileExists?: (path: string) => boolean;
   readonly write?: (prepared: PreparedConfig, options: { overwrite: boolean }) => Promise<void>;
+  /** What the provider says of these answers (Hetzner: the cost line, a deprecated type), shown under the summary. */
+  readonly providerReview?: (answers: Answers) => Promise<string[]>;
 }
 
 type Phase =
@@ -42,7 +44,7 @@ type Phase =
   | { readonly name: 'done'; readonly prepared: PreparedConfig };
 
 /** The whole wizard: one question at a time, back and forward, review, write, and the offer to deploy. */
-export function Wizard({ context, given, workingDir, dryRun = false, canDeploy = true, onExit, fileExists = configFileExists, write = writePrepared }: WizardProps) {
+export function Wizard({ context, given, workingDir, dryRun = false, canDeploy = true, onExit, fileExists = configFileExists, write = writePrepared, providerReview }: WizardProps) {
   const [answers, setAnswers] = useState<Record<string, Answer>>({ ...given });
   /** Answers taken back (Esc, edit): offered again as the default. */
   const [drafts, setDrafts] = useState<Record<string, Answer>>({});
@@ -57,6 +59,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
   });
 
   const preparation = useMemo(() => (phase.name === 'question' ? undefined : prepareConfig(answers, context, workingDir)), [phase.name, answers, context, workingDir]);
+  const providerLines = useProviderLines(providerReview, phase.name === 'recommended' ? recommendedAnswers(answers, context) : phase.name === 'review' ? answers : undefined);
 
   const goTo = (nextAnswers: Record<string, Answer>, walkAll = customising) => {
     const next = nextUnanswered(nextAnswers, context);
@@ -158,9 +161,9 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
       );
     }
     case 'recommended':
-      return <RecommendedScreen preparation={recommendedPreparation(answers, context, workingDir)} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} />;
+      return <RecommendedScreen preparation={recommendedPreparation(answers, context, workingDir)} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} />;
     case 'review':
-      return preparation ? <ReviewScreen preparation={preparation} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
+      return preparation ? <ReviewScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {
       const choices = applicableQuestions(answers, context)
         .filter((question) => answers[question.id] !== undefined)
@@ -209,4 +212,20 @@ function shown(type: string, value: Answer | undefined): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return value === '' ? '(empty)' : String(value);
+}
+
+/** The provider's lines for the answers on screen, asked once per answer set (a network call for Hetzner). */
+function useProviderLines(providerReview: WizardProps['providerReview'], answers: Answers | undefined): readonly string[] {
+  const [lines, setLines] = useState<readonly string[]>([]);
+  const key = answers === undefined ? undefined : JSON.stringify(answers);
+  useEffect(() => {
+    if (!providerReview || answers === undefined) return;
+    let current = true;
+    providerReview(answers).then((found) => current && setLines(found), () => undefined);
+    return () => {
+      current = false;
+    };
+    // The answers object is rebuilt on every render; its content (key) is what matters.
+  }, [providerReview, key]);
+  return answers === undefined ? [] : lines;
 }

@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
+import { hetznerReviewLines } from '../../src/wizard/hetzner.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 export interface RunWizardOptions {
@@ -7,6 +8,8 @@ export interface RunWizardOptions {
   readonly context: QuestionContext;
   readonly workingDir: string;
   readonly dryRun: boolean;
+  /** Where the provider's review (Hetzner's token and endpoint) is read from. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** Shows the wizard on the terminal until it is done, cancelled or interrupted. */
@@ -16,6 +19,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardOutcom
   const app = render(
     <Wizard
       {...options}
+      providerReview={(answers) => hetznerReviewLines(answers, options.env)}
       onExit={(result) => {
         outcome = result;
         app.unmount();

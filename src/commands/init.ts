@@ -28,7 +28,7 @@ const init: CommandHandler = async (context, input) => {
   const plain = context.plainPrompts === true && !context.interactive;
   if ((context.interactive || plain) && !acceptDefaults && !context.json) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
-    const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun };
+    const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun, env: context.env };
     const outcome = plain ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');

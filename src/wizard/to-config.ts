@@ -5,7 +5,7 @@ import { EnvironmentConfigSchema, type EnvironmentConfig, type EnvironmentConfig
 import { GENERATE_KEY, generatedKeyName, listOf, OTHER_KEY, portsOf, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
 import { DATABASE_QUESTION } from '../stack/database-questions.js';
-import { databaseModule } from '../stack/databases.js';
+import { DATABASE_CHOICES } from '../stack/database-choices.js';
 
 /** A config problem traced back to the question whose answer caused it. */
 export interface AnswerConflict {
@@ -80,7 +80,7 @@ function configInput(answers: Answers, context: QuestionContext, workingDir: str
     tracker: {
       core: {
         private: answers['private'] === true,
-        database: databaseModule(String(answers[DATABASE_QUESTION])).wizard.fromAnswers(answers, (id) => text(answers, id)),
+        database: databaseInput(answers),
       },
       udp_trackers: protocols.includes('udp') ? portsOf(answers['udp_ports']).map((port) => ({ bind_address: `0.0.0.0:${port}` })) : [],
       http_trackers: protocols.includes('http')
@@ -133,4 +133,10 @@ function withoutUndefined(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, withoutUndefined(item)]));
   }
   return value;
+}
+
+/** tracker.core.database from the chosen database's questions; before it is chosen (the recommended settings' first look), just the driver, which the schema then names. */
+function databaseInput(answers: Answers): Record<string, unknown> {
+  const chosen = DATABASE_CHOICES.find((choice) => choice.driver === answers[DATABASE_QUESTION]);
+  return chosen ? chosen.wizard.fromAnswers(answers, (id) => text(answers, id)) : { driver: answers[DATABASE_QUESTION] };
 }
