@@ -7,6 +7,8 @@ import { backupListPlan, backupVerifyPlan, restorePlan } from '../../src/plan/da
 import { configureSteps } from '../../src/remote/steps/configure.js';
 import { fetchBackupCommand, listSnapshotsCommand, parseSnapshots, testRestoreCommand } from '../../src/remote/steps/offsite.js';
 import { renderArtifacts } from '../../src/render/render.js';
+import { offsiteOf } from '../../src/status/gather.js';
+import { hostProbeScript, parseHostProbe, parseOffsiteLine } from '../../src/status/host-probe.js';
 import { parseSftpRepository, remoteRetention, repositoryKind } from '../../src/stack/backup-remote.js';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
 import { minimalConfig } from '../support/configs.js';
@@ -145,5 +147,35 @@ describe('off-host plans', () => {
     expect(backups[1]!.files.map((file) => file.kind)).toEqual(['sqlite', 'config']);
     expect(backups[1]!.host).toBe('old-env');
     expect(parseSnapshots('[]')).toEqual([]);
+  });
+});
+
+describe('status: the last off-host copy', () => {
+  const probeAt = (now: string, last?: string, failed?: string) =>
+    parseHostProbe([
+      '@@ttd-status clock', `${Date.parse(now) / 1000} +0000`,
+      '@@ttd-status offsite', ...(last ? [`${Date.parse(last) / 1000} 20250601_030000`] : []),
+      '@@ttd-status offsite-failed', ...(failed ? [`${Date.parse(failed) / 1000} 20250603_030000`] : []),
+      '@@ttd-status end',
+    ].join('\n'));
+
+  it('reads the records the backup script writes', () => {
+    expect(parseOffsiteLine('1748746805 20250601_030005')).toEqual({ at: new Date(1748746805000), id: '20250601_030005' });
+    expect(parseOffsiteLine('garbage')).toBeUndefined();
+    expect(hostProbeScript()).toContain('cat /var/lib/torrust/offsite/last');
+  });
+
+  it('is fresh within two scheduled runs, stale after them', () => {
+    expect(offsiteOf('0 3 * * *', probeAt('2025-06-02T12:00:00Z', '2025-06-01T03:05:00Z')).stale).toBe(false);
+    expect(offsiteOf('0 3 * * *', probeAt('2025-06-03T05:00:00Z', '2025-06-01T03:05:00Z')).stale).toBe(true);
+    expect(offsiteOf('0 * * * *', probeAt('2025-06-01T06:30:00Z', '2025-06-01T03:05:00Z')).stale).toBe(true);
+  });
+
+  it('names a failed copy newer than the last good one; none yet is null, not stale', () => {
+    const failed = offsiteOf('0 3 * * *', probeAt('2025-06-03T04:00:00Z', '2025-06-02T03:05:00Z', '2025-06-03T03:05:00Z'));
+    expect(failed.failed?.id).toBe('20250603_030000');
+    expect(offsiteOf('0 3 * * *', probeAt('2025-06-03T04:00:00Z')).last).toBeNull();
+    expect(offsiteOf('0 3 * * *', probeAt('2025-06-03T04:00:00Z')).stale).toBe(false);
+    expect(offsiteOf('0 3 * * *', undefined).last).toBeUndefined();
   });
 });
