@@ -46,8 +46,8 @@ async function onRepo(command: string): Promise<string> {
 /** A container with a real sshd and a `restic` user whose home holds the repository; returns its address. */
 async function startRepositoryServer(lab: Lab, publicKey: string): Promise<string> {
   await lxc('delete', REPO, '--force');
-  const launched = await lxc('launch', lab.lxdImage, REPO);
-  if (launched.code !== 0) throw new Error(`lxc launch ${REPO}: ${launched.stderr}`);
+  // lxc launch reads instance config from stdin when it is not a terminal: give it an empty one.
+  await run('sh', ['-c', `lxc launch ${quote(lab.lxdImage)} ${REPO} </dev/null`]);
   let address = '';
   for (let attempt = 0; attempt < 90 && address === ''; attempt++) {
     const probe = await lxc('exec', REPO, '--', 'sh', '-c', "ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -n 1");
