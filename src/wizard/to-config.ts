@@ -114,7 +114,7 @@ function configInput(answers: Answers, context: QuestionContext, workingDir: str
           ...(tlsFor('grafana') ? { domain: text(answers, 'grafana_domain'), use_tls_proxy: true } : {}),
         }
       : undefined,
-    backup: answers['backup'] === true ? { schedule: text(answers, 'backup_schedule'), retention_days: Number(answers['backup_retention']) } : undefined,
+    backup: answers['backup'] === true ? { schedule: text(answers, 'backup_schedule'), retention_days: Number(answers['backup_retention']), ...remoteOf(answers) } : undefined,
   } as EnvironmentConfigInput;
 }
 
@@ -142,4 +142,10 @@ function withoutUndefined(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, withoutUndefined(item)]));
   }
   return value;
+}
+
+/** [backup.remote] when a repository was given. */
+function remoteOf(answers: Answers): { remote?: { repository: string; password: string } } {
+  const repository = optional(text(answers, 'backup_remote').trim());
+  return repository === undefined ? {} : { remote: { repository, password: text(answers, 'backup_remote_password') } };
 }

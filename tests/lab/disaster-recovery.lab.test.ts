@@ -177,7 +177,11 @@ describe('disaster recovery from an off-host restic repository over SFTP (SQLite
 
     b = await labEnvironment(lab, B, ANSWERS);
     onTestFailed(async () => console.error(await b.diagnostics()));
-    writeFileSync(b.configPath, readFileSync(a.configPath, 'utf8').replaceAll(A, B), { mode: 0o600 });
+    // A's config, word for word, but for the name (and the LXD profile named after it).
+    const config = parse(readFileSync(a.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+    config['environment'] = { ...config['environment'], name: B };
+    config['provider'] = { ...config['provider'], profile_name: String(config['provider']?.['profile_name']).replace(A, B) };
+    writeFileSync(b.configPath, stringify(config), { mode: 0o600 });
     const deployed = await b.ttdWith(ENV, 'deploy', b.configPath);
     expect(deployed.code, deployed.stderr).toBe(0);
 
