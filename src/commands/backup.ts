@@ -181,8 +181,9 @@ const backup: CommandHandler = async (context, input) => {
         fix: `run it again with -vv to see the job's output; check /opt/torrust/storage/backup/etc/backup.conf on the host.${log}`,
       });
     }
-    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made), log_file: logFile ?? null });
-    context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}`);
+    const copied = offsite ? job.lines.some((line) => line.includes(`Off-host copy of backup ${made.id} done`)) : undefined;
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made), ...(copied === undefined ? {} : { offsite: copied }), log_file: logFile ?? null });
+    context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}${copied ? ', copied off the host' : ''}`);
     context.output.result([`${made.id}  ${formatUtc(made.at.getTime())}  ${formatBytes(made.sizeBytes)}`, ...filesText(made.files, '  '), `Restore it with: ttd restore ${name} --from ${made.id}`].join('\n'));
     return 0;
   });
