@@ -56,6 +56,9 @@ export function addRemoteFiles(remote: BackupRemote, add: Add, sshKey: string | 
   }
 }
 
+/** How long the backup job waits for the repository to answer before the copy counts as failed. */
+export const REPOSITORY_PROBE_SECONDS = 60;
+
 /** What maintenance-backup.sh needs to copy a backup off the host; `remote: false` without [backup.remote]. */
 export function offsiteScriptValues(config: EnvironmentConfig): Record<string, unknown> {
   const remote = config.backup?.remote;
@@ -70,6 +73,7 @@ export function offsiteScriptValues(config: EnvironmentConfig): Record<string, u
     stateDir: OFFSITE_STATE_DIR,
     lastFile: OFFSITE_LAST_FILE,
     failedFile: OFFSITE_FAILED_FILE,
+    probeSeconds: REPOSITORY_PROBE_SECONDS,
     retentionFlags: `--keep-daily ${retention.keep_daily} --keep-weekly ${retention.keep_weekly} --keep-monthly ${retention.keep_monthly}`,
     retentionText: `${retention.keep_daily} daily, ${retention.keep_weekly} weekly, ${retention.keep_monthly} monthly`,
     sh: shellQuote,

@@ -102,6 +102,8 @@ describe('[backup.remote] on the host', () => {
     expect(script).toContain('offsite_failed "restic backup exited $?"');
     expect(script).toMatch(/offsite_failed\(\) \{[^}]*exit 1/);
     expect(script).toContain('/var/lib/torrust/offsite/last');
+    // An unreachable repository fails within a minute instead of restic's long retries.
+    expect(script).toContain('timeout 60 /usr/local/bin/ttd-restic cat config');
     execFileSync('bash', ['-n', '-c', script]);
     const plain = renderArtifacts(EnvironmentConfigSchema.parse(minimalConfig({ backup: {} })), {}).get('usr/local/bin/maintenance-backup.sh')!.content;
     expect(plain).not.toContain('restic');

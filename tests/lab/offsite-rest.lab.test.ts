@@ -107,9 +107,9 @@ describe('off-host copies to a REST repository (rclone serve restic)', () => {
     await stopServer();
     const failed = await env.ttdWith(ENV, 'backup', NAME, '--json');
     expect(failed.code).toBe(1);
-    const error = resultOf(failed.stdout)['error'] as { code: string; data?: { stderr_tail?: string[] } };
+    const error = resultOf(failed.stdout)['error'] as { code: string; stderr_tail?: string[] };
     expect(error.code).toBe('backup.failed');
-    expect((error.data?.stderr_tail ?? []).join('\n')).toContain('Off-host copy of backup');
+    expect((error.stderr_tail ?? []).join('\n')).toMatch(/Off-host copy of backup \d{8}_\d{6} FAILED: the repository/);
     const status = await env.ttdWith(ENV, 'status', NAME, '--json');
     const offsite = ((resultOf(status.stdout)['backup'] as Record<string, unknown>)['offsite']) as { last: { id: string } | null; failed: { id: string } | null };
     expect(offsite.last?.id).toBe(backupId);
