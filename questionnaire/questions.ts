@@ -2,6 +2,7 @@ import { HETZNER_DEFAULTS, HETZNER_SERVER_TYPE_CHOICES } from '../src/providers/
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup-defaults.js';
 import { DATABASE_QUESTION } from '../src/stack/database-questions.js';
 import { DATABASE_CHOICES } from '../src/stack/database-choices.js';
+import { REMOTE_PASSWORD_VARIABLE, repositoryKind } from '../src/stack/backup-repository.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
 /**
@@ -417,6 +418,27 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     when: is('backup', true),
     default: DEFAULT_BACKUP_RETENTION_DAYS,
     check: { field: 'backup.retention_days' },
+  },
+  {
+    id: 'backup_remote', section: 'Backups', type: 'text', flag: '--backup-remote <repository>', keys: ['backup.remote.repository'],
+    text: 'Copy backups off the host to (restic repository, optional)',
+    help: 'sftp:user@host:/path, rest:https://host:8000/path or s3:https://endpoint/bucket. Encrypted on the host; survives the server. Leave it empty to keep backups on the host only.',
+    when: is('backup', true),
+    default: '',
+    rule: (value) => {
+      const repository = String(value).trim();
+      if (repository === '') return undefined;
+      const kind = repositoryKind(repository);
+      return kind === 'sftp' || kind === 'rest' || kind === 's3' ? undefined : `${kind}: write sftp:user@host:/path, rest:https://host:8000/path or s3:https://endpoint/bucket`;
+    },
+  },
+  {
+    id: 'backup_remote_password', section: 'Backups', type: 'secret', flag: '--backup-remote-password <password>', keys: ['backup.remote.password'],
+    text: 'Repository password (encrypts the off-host copies)',
+    help: `Enter keeps "\${${REMOTE_PASSWORD_VARIABLE}}": export ${REMOTE_PASSWORD_VARIABLE} before deploying, and keep it somewhere other than the server; without it no copy can be restored.`,
+    when: (answers) => answers['backup'] === true && String(answers['backup_remote'] ?? '').trim() !== '',
+    default: `\${${REMOTE_PASSWORD_VARIABLE}}`,
+    rule: (value) => (String(value) === '' ? 'the repository needs a password' : undefined),
   },
 ];
 

@@ -3,7 +3,7 @@
 # the apt-only parts), as root. scripts/test-setup.mjs decides which parts it may install
 # here and calls this; run by hand it takes the same part names:
 #
-#   scripts/install-test-tools.sh base validators tmux openssl challtestsrv hcloud-clients ssh-target lxd
+#   scripts/install-test-tools.sh base validators tmux openssl challtestsrv restic hcloud-clients ssh-target lxd
 #
 # Idempotent and quiet when everything is there: it prints a line only for what it installs,
 # builds or starts, and why.
@@ -22,6 +22,8 @@ validators|yamllint|yamllint (strict) over every rendered .yml
 tmux|tmux|the wizard test drives the built binary in a real terminal
 openssl|openssl|the HTTPS tests make a test CA and certificates
 challtestsrv|pebble|pebble-challtestsrv is the real DNS server the DNS gate tests ask on loopback
+restic|restic|restic reads the off-host repository the disaster-recovery scenario writes
+restic|rclone|rclone serve restic is the REST repository of the off-host backup scenario
 hcloud-clients|hcloud-cli|the official hcloud CLI checks the Hetzner API stand-in
 hcloud-clients|python3-hcloud|the official Python client checks the Hetzner API stand-in
 ssh-target|debootstrap|builds the Debian 13 system the SSH tests boot as a real OpenSSH server

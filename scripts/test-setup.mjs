@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { assessNeeds, NEEDS, PROJECT_ROOT, whyNotInstallable } from '../tests/support/setup/needs.mjs';
 
-const PARTS = { 'needs-validators': 'validators', 'needs-tmux': 'tmux', 'needs-openssl': 'openssl', 'needs-challtestsrv': 'challtestsrv', 'needs-hcloud-clients': 'hcloud-clients', 'needs-ssh-target': 'ssh-target', 'needs-lxd': 'lxd' };
+const PARTS = { 'needs-validators': 'validators', 'needs-tmux': 'tmux', 'needs-openssl': 'openssl', 'needs-challtestsrv': 'challtestsrv', 'needs-restic': 'restic', 'needs-hcloud-clients': 'hcloud-clients', 'needs-ssh-target': 'ssh-target', 'needs-lxd': 'lxd' };
 
 const started = Date.now();
 const installable = NEEDS.filter((need) => need.install !== 'none' && whyNotInstallable(need) === undefined);

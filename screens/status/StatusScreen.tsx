@@ -167,7 +167,22 @@ function Backups({ snapshot }: { snapshot: StatusSnapshot }) {
       <Text bold>Backups <Text dimColor>({backup.schedule})</Text></Text>
       <Text>  last {last}</Text>
       <Text>  next {next}</Text>
+      {backup.offsite ? <Offsite snapshot={snapshot} offsite={backup.offsite} /> : null}
     </Box>
+  );
+}
+
+function Offsite({ snapshot, offsite }: { snapshot: StatusSnapshot; offsite: NonNullable<NonNullable<StatusSnapshot['backup']>['offsite']> }) {
+  const last =
+    offsite.last === undefined ? 'unknown while the host does not answer'
+    : offsite.last === null ? 'none yet'
+    : `${formatUtc(offsite.last.at.getTime())} (${formatDuration(snapshot.takenAt - offsite.last.at.getTime())} ago, backup ${offsite.last.id})`;
+  return (
+    <>
+      <Text>  off-host {last}</Text>
+      {offsite.failed ? <Text color="yellow">  ⚠ the off-host copy of backup {offsite.failed.id} failed at {formatUtc(offsite.failed.at.getTime())} (see /var/log/tracker-backup.log on the host)</Text> : null}
+      {offsite.stale ? <Text color="yellow">  ⚠ the last off-host copy is older than two scheduled backups: copies are not reaching the repository</Text> : null}
+    </>
   );
 }
 

@@ -97,10 +97,12 @@ describe('Wizard', () => {
     await answer(instance, 'Scheduled backups?', KEY.enter);
     await answer(instance, 'Backup schedule', '0 2 * * *', KEY.enter);
     await answer(instance, 'Days to keep backups', '14', KEY.enter);
+    await answer(instance, 'Copy backups off the host', 'sftp:restic@backup.example.org:/srv/restic', KEY.enter);
+    await answer(instance, 'Repository password', 'typed-restic-password', KEY.enter);
 
     await answer(instance, 'Review', 't');
     const review = await waitFor(instance, '"********"');
-    for (const secret of ['hcloud-secret-token-xyz', 'typed-mysql-password', 'generated-grafana-0004', 'generated-mysql-root-0003']) expect(review).not.toContain(secret);
+    for (const secret of ['hcloud-secret-token-xyz', 'typed-mysql-password', 'generated-grafana-0004', 'generated-mysql-root-0003', 'typed-restic-password']) expect(review).not.toContain(secret);
     expect(review).toContain('"********"');
     await finish(instance, onExit);
 
@@ -112,7 +114,7 @@ describe('Wizard', () => {
     expect(written['grafana']).toMatchObject({ domain: 'grafana.example.org', use_tls_proxy: true, admin_password: 'generated-grafana-0004' });
     expect(written['https']).toEqual({ admin_email: 'ops@example.org', use_staging: false });
     expect(written['prometheus']).toEqual({ scrape_interval_in_secs: 15 });
-    expect(written['backup']).toEqual({ schedule: '0 2 * * *', retention_days: 14 });
+    expect(written['backup']).toEqual({ schedule: '0 2 * * *', retention_days: 14, remote: { repository: 'sftp:restic@backup.example.org:/srv/restic', password: 'typed-restic-password' } });
   });
 
   it('existing host, UDP only: no HTTP tracker and no HTTPS question about trackers', async () => {

@@ -172,7 +172,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     states: 'Running',
     arguments: [env],
     options: [lockWait],
-    subcommands: [{ name: 'list', summary: 'The backups on the host, grouped by id, newest first, with file sizes', states: 'Running (unchanged)', arguments: [env], load: () => import('../commands/backup.js') }],
+    subcommands: [
+      { name: 'list', summary: 'The backups on the host (and in the off-host repository, with [backup.remote]), grouped by id, newest first', states: 'Running (unchanged)', arguments: [env], load: () => import('../commands/backup.js') },
+      { name: 'verify', summary: 'Check the off-host repository (restic check) and test-restore the newest backup into a temporary directory on the host', states: 'Running (unchanged)', arguments: [env], options: [lockWait], load: () => import('../commands/backup-verify.js') },
+    ],
     load: () => import('../commands/backup.js'),
   },
   {
@@ -180,7 +183,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Restore the database and config from a backup; a failed restore puts the previous data back',
     states: 'Running',
     arguments: [env],
-    options: [{ flags: '--from <backup-id>', description: 'the backup to restore (its id: YYYYMMDD_HHMMSS, see backup list)' }, { flags: '-y, --yes', description: 'do not ask for confirmation' }, lockWait],
+    options: [
+      { flags: '--from <backup-id>', description: 'the backup to restore (its id: YYYYMMDD_HHMMSS, see backup list), or latest; fetched from the off-host repository when the host does not have it' },
+      { flags: '--from-repository', description: 'disaster recovery: restore the newest backup in the off-host repository ([backup.remote]), whichever environment made it' },
+      { flags: '-y, --yes', description: 'do not ask for confirmation' },
+      lockWait,
+    ],
     load: () => import('../commands/restore.js'),
   },
   {

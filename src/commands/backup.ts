@@ -1,7 +1,8 @@
 import type { CommandContext, CommandHandler } from '../cli/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
-import { backupListPlan, backupPlan, LIST_AFTER_BACKUP_STEP, LIST_BACKUPS_STEP, RUN_BACKUP_STEP } from '../plan/day-two.js';
+import { backupListPlan, backupPlan, LIST_AFTER_BACKUP_STEP, LIST_BACKUPS_STEP, LIST_OFFSITE_STEP, RUN_BACKUP_STEP } from '../plan/day-two.js';
+import { parseSnapshots, type OffsiteBackup } from '../remote/steps/offsite.js';
 import { backupIdFromOutput, groupBackups, parseBackupListing, runBackupCommand, type Backup, type BackupFile } from '../remote/steps/backup.js';
 import { BUILT_IN } from '../run/implementations.js';
 import { addressFromConfig } from '../domain/instance-address.js';
@@ -57,13 +58,43 @@ export async function backupEnvironment(context: CommandContext, name: string, c
 
 /** The backups on the host, newest first, read by a read plan (no lock). */
 export async function listBackups(context: CommandContext, environment: ReachableEnvironment): Promise<Backup[]> {
+  return (await listAllBackups(context, environment, false)).local;
+}
+
+/** The backups on the host and, when `offsite` (the config has [backup.remote]), in the repository; newest first. */
+export async function listAllBackups(context: CommandContext, environment: ReachableEnvironment, offsite: boolean): Promise<{ local: Backup[]; offsite: OffsiteBackup[] }> {
   const listing = outputOf(LIST_BACKUPS_STEP);
-  const { result } = await runReadPlan(context, { environment: environment.name, secrets: environment.secrets, connect: environment.connect, address: environment.address, plan: backupListPlan(environment.name), tap: listing.tap });
+  const snapshots = outputOf(LIST_OFFSITE_STEP);
+  const tap = (event: Parameters<typeof listing.tap>[0]) => [listing, snapshots].forEach((output) => output.tap(event));
+  const { result } = await runReadPlan(context, { environment: environment.name, secrets: environment.secrets, connect: environment.connect, address: environment.address, plan: backupListPlan(environment.name, offsite), tap });
   if (result.outcome === 'interrupted') throw new DeployerError('interrupted', 'Stopped by Ctrl-C while listing the backups');
   if (result.outcome === 'failed') {
-    throw knownCause(result.cause) ?? new DeployerError('ssh.command_failed', `Listing the backups on ${environment.address} failed: ${result.error}`, { where: environment.address, fix: `check that the stack was deployed (ttd status ${environment.name})` });
+    const cause = knownCause(result.cause);
+    if (cause) throw cause;
+    if (result.step.id === LIST_OFFSITE_STEP) {
+      const tail = (result.output ?? []).filter((line) => line.trim() !== '');
+      throw new DeployerError('backup.remote_failed', `Listing the off-host repository from ${environment.address} failed: ${tail.at(-1) ?? result.error}`, {
+        where: 'backup.remote.repository',
+        fix: `check that the repository is reachable from the host and the password is right (on the host: sudo ttd-restic snapshots); ttd backup verify ${environment.name} checks it`,
+        data: { stderr_tail: tail.slice(-10) },
+      });
+    }
+    throw new DeployerError('ssh.command_failed', `Listing the backups on ${environment.address} failed: ${result.error}`, { where: environment.address, fix: `check that the stack was deployed (ttd status ${environment.name})` });
   }
-  return groupBackups(parseBackupListing(listing.lines.join('\n')));
+  return { local: groupBackups(parseBackupListing(listing.lines.join('\n'))), offsite: offsite ? parseSnapshots(snapshots.lines.join('\n')) : [] };
+}
+
+export function offsiteJson(backup: OffsiteBackup): Record<string, unknown> {
+  return { id: backup.id, at: backup.at.toISOString(), snapshot: backup.shortId, host: backup.host, files: backup.files.map((file) => ({ kind: file.kind, path: file.path })) };
+}
+
+/** The off-host part of `backup list`'s text. */
+export function offsiteListText(name: string, backups: readonly OffsiteBackup[]): string {
+  if (backups.length === 0) return `No backups of '${name}' in the off-host repository yet (the next backup copies one there)`;
+  const lines = [`${backups.length} backup${backups.length === 1 ? '' : 's'} in the off-host repository, newest first:`, ''];
+  for (const backup of backups) lines.push(`${backup.id}  copied ${formatUtc(backup.at.getTime())}  snapshot ${backup.shortId}  from ${backup.host}  ${backup.files.map((file) => file.kind).join(' + ')}`);
+  lines.push('', `Restore one with: ttd restore ${name} --from ID (fetched from the repository when the host no longer has it)`);
+  return lines.join('\n');
 }
 
 export function backupJson(backup: Backup): Record<string, unknown> {
@@ -103,12 +134,13 @@ const backup: CommandHandler = async (context, input) => {
     const lockWaitSeconds = listing ? 0 : lockWaitOf(input);
     const environment = await backupEnvironment(context, name, listing ? 'backup list' : 'backup', listing ? undefined : { waitSeconds: lockWaitSeconds });
 
-    if (context.dryRun) return printDryRun(context, listing ? backupListPlan(name) : backupPlan(name));
+    const offsite = environment.config.backup?.remote !== undefined;
+    if (context.dryRun) return printDryRun(context, listing ? backupListPlan(name, offsite) : backupPlan(name));
 
     if (listing) {
-      const backups = await listBackups(context, environment);
-      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup list', environment: name, backups: backups.map(backupJson) });
-      context.output.result(backupListText(name, backups));
+      const backups = await listAllBackups(context, environment, offsite);
+      json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup list', environment: name, backups: backups.local.map(backupJson), ...(offsite ? { offsite: backups.offsite.map(offsiteJson) } : {}) });
+      context.output.result(offsite ? `${backupListText(name, backups.local)}\n\n${offsiteListText(name, backups.offsite)}` : backupListText(name, backups.local));
       return 0;
     }
 
@@ -149,8 +181,9 @@ const backup: CommandHandler = async (context, input) => {
         fix: `run it again with -vv to see the job's output; check /opt/torrust/storage/backup/etc/backup.conf on the host.${log}`,
       });
     }
-    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made), log_file: logFile ?? null });
-    context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}`);
+    const copied = offsite ? job.lines.some((line) => line.includes(`Off-host copy of backup ${made.id} done`)) : undefined;
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'backup', environment: name, ...backupJson(made), ...(copied === undefined ? {} : { offsite: copied }), log_file: logFile ?? null });
+    context.output.success(`Backup ${made.id} of '${name}' done: ${made.files.length} file${made.files.length === 1 ? '' : 's'}, ${formatBytes(made.sizeBytes)}${copied ? ', copied off the host' : ''}`);
     context.output.result([`${made.id}  ${formatUtc(made.at.getTime())}  ${formatBytes(made.sizeBytes)}`, ...filesText(made.files, '  '), `Restore it with: ttd restore ${name} --from ${made.id}`].join('\n'));
     return 0;
   });

@@ -108,7 +108,8 @@ function answeredWithoutPrompts(given: Answers, questions: QuestionContext, cont
       where: needed[0] ?? 'init',
       fix: [
         required.length > 0 ? `pass ${required.join(', ')} (no default)` : undefined,
-        defaulted.length > 0 ? `pass ${defaulted.join(', ')}, or --yes to accept their defaults` : undefined,
+        // A long list is already in the message: repeating it would push the line past what the terminal shows.
+        defaulted.length > 0 ? `pass ${defaulted.length > 12 ? 'the flags above' : defaulted.join(', ')}, or --yes to accept their defaults` : undefined,
       ]
         .filter(Boolean)
         .join('; '),

@@ -42,7 +42,13 @@ const render: CommandHandler = async (context, input) => {
     return undefined;
   });
 
-  const artifacts = renderArtifacts(config, { instanceIp, sshPublicKey, acmeCaRoot });
+  const resticKeyPath = config.backup?.remote?.ssh_private_key_path;
+  const resticSshKey = resticKeyPath === undefined ? undefined : await readFile(resticKeyPath, 'utf8').catch(() => {
+    warnings.push(`etc/torrust/restic/ssh_key has a placeholder instead of the key: ${resticKeyPath} cannot be read`);
+    return undefined;
+  });
+
+  const artifacts = renderArtifacts(config, { instanceIp, sshPublicKey, acmeCaRoot, resticSshKey });
   const existing = await existingFiles(outputDir);
   if (existing.length > 0 && !force) {
     throw new DeployerError('file.exists', `${shownDir} is not empty (${existing.length} file${existing.length === 1 ? '' : 's'})`, {

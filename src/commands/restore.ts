@@ -1,6 +1,6 @@
 import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
-import { restorePlan } from '../plan/day-two.js';
+import { FETCH_BACKUP_STEP, restorePlan } from '../plan/day-two.js';
 import { BACKUP_ID, keptDatabaseWhere, RESTORE_WORK_DIR, restoreFiles, type RestoreTarget } from '../remote/steps/backup.js';
 import { databaseModule } from '../stack/databases.js';
 import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
@@ -9,8 +9,8 @@ import type { LifecycleResult } from '../run/lifecycle.js';
 import { interruptedError, knownCause, runOperation } from '../run/operation.js';
 import { printDryRun } from '../run/plan-command.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
-import { formatBytes, formatUtc } from '../status/format.js';
-import { backupEnvironment, backupJson, listBackups } from './backup.js';
+import { formatUtc } from '../status/format.js';
+import { backupEnvironment, backupJson, listAllBackups, offsiteJson } from './backup.js';
 
 /** How long the tracker may take to be healthy again after a restore (and after a rollback). */
 export const HEALTH_WAIT_SECONDS = 180;
@@ -40,7 +40,7 @@ export function rollbackOf(result: LifecycleResult): Rollback | undefined {
 }
 
 /** The steps before the tracker is stopped change nothing the tracker uses. */
-const CHANGES_NOTHING_LIVE = new Set(['check-backup', 'stage-database', 'stage-config']);
+const CHANGES_NOTHING_LIVE = new Set(['fetch-backup', 'check-backup', 'stage-database', 'stage-config']);
 /** Steps whose undo puts the previous data back. */
 const PUTS_DATA_BACK = new Set(['swap-database', 'swap-config']);
 
@@ -109,61 +109,87 @@ export function restoreError(name: string, target: RestoreTarget, outcome: Rollb
 const restore: CommandHandler = async (context, input) =>
   withJsonResult(context, 'restore', async (json) => {
     const name = input.args['env'] ?? '';
-    const from = input.options['from'];
-    if (typeof from !== 'string' || from === '') {
-      throw new DeployerError('usage.invalid', 'restore needs the backup to restore: --from BACKUP-ID', { where: '--from', fix: `list the backups with ttd backup list ${name || 'ENV'}, then pass one: ttd restore ${name || 'ENV'} --from 20250601_030000 --yes` });
+    const fromRepository = input.options['fromRepository'] === true;
+    const given = input.options['from'];
+    const from = typeof given === 'string' && given !== '' ? given : fromRepository ? 'latest' : undefined;
+    if (from === undefined) {
+      throw new DeployerError('usage.invalid', 'restore needs the backup to restore: --from BACKUP-ID, --from latest, or --from-repository', { where: '--from', fix: `list the backups with ttd backup list ${name || 'ENV'}, then pass one: ttd restore ${name || 'ENV'} --from 20250601_030000 --yes` });
     }
-    if (!BACKUP_ID.test(from)) {
-      throw new DeployerError('usage.invalid', `--from '${from}' is not a backup id (the stamp of a backup: YYYYMMDD_HHMMSS, for example 20250601_030000)`, { where: '--from', fix: `list the backups with ttd backup list ${name}` });
+    if (from !== 'latest' && !BACKUP_ID.test(from)) {
+      throw new DeployerError('usage.invalid', `--from '${from}' is not a backup id (the stamp of a backup: YYYYMMDD_HHMMSS, for example 20250601_030000) nor latest`, { where: '--from', fix: `list the backups with ttd backup list ${name}` });
     }
     const lockWaitSeconds = lockWaitOf(input);
     const environment = await backupEnvironment(context, name, 'restore', { waitSeconds: lockWaitSeconds });
+    const offsite = environment.config.backup?.remote !== undefined;
+    if (fromRepository && !offsite) {
+      throw new DeployerError('backup.not_configured', `restore --from-repository needs an off-host repository, and '${name}' has no [backup.remote] section`, {
+        where: `data/${name}/environment.json ([backup.remote])`,
+        fix: 'add the [backup.remote] of the environment whose backups you want (the same repository and password) to this config, deploy it, then restore again',
+      });
+    }
     const driver = environment.config.tracker.core.database.driver;
     const databaseName = environment.config.tracker.core.database.database_name;
-    const planned = (withConfig: boolean): RestoreTarget => ({ id: from, driver, databaseName, withConfig, healthWaitSeconds: HEALTH_WAIT_SECONDS });
+    const planned = (id: string, withConfig: boolean): RestoreTarget => ({ id, driver, databaseName, withConfig, healthWaitSeconds: HEALTH_WAIT_SECONDS });
 
     // The dry run shows the config step too: the real restore runs it when the backup has a config archive.
-    if (context.dryRun) return printDryRun(context, restorePlan(name, planned(true)));
+    if (context.dryRun) return printDryRun(context, restorePlan(name, planned(from === 'latest' ? 'latest' : from, true), fromRepository ? { snapshot: undefined } : undefined));
     // Without a terminal, refuse before connecting; on one, ask once the backup is known to exist.
     if (input.options['yes'] !== true && !context.interactive) await confirmOrRefuse(context, `Restore backup ${from} over the data of '${name}'?`, '--yes');
 
-    const backups = await listBackups(context, environment);
-    const chosen = backups.find((candidate) => candidate.id === from);
-    const files = restoreFiles({ id: from, driver });
-    const dump = chosen?.files.find((file) => file.path === files.database);
-    if (!chosen || !dump) {
-      const dumpKind = databaseModule(driver).dump.kind;
-      const available = backups.filter((candidate) => candidate.files.some((file) => file.kind === dumpKind)).map((candidate) => candidate.id);
-      throw new DeployerError('backup.not_found', chosen
-        ? `Backup ${from} of '${name}' has no ${databaseModule(driver).restore.dumpLabel} (storage/backup/${files.database}); it holds ${chosen.files.map((file) => file.path).join(', ')}`
-        : `There is no backup ${from} of '${name}' on the host`, {
-        where: `${environment.address}:/opt/torrust/storage/backup`,
-        fix: available.length > 0 ? `pick one of ${available.slice(0, 10).join(', ')}${available.length > 10 ? ', …' : ''} (ttd backup list ${name})` : `there are no backups of the database yet: make one with ttd backup ${name}`,
+    const listed = await listAllBackups(context, environment, offsite);
+    const kind = databaseModule(driver).dump.kind;
+    const local = fromRepository ? [] : listed.local.filter((candidate) => candidate.files.some((file) => file.kind === kind));
+    const remote = listed.offsite.filter((candidate) => candidate.files.some((file) => file.kind === kind));
+    const id = from === 'latest' ? [...local.map((candidate) => candidate.id), ...remote.map((candidate) => candidate.id)].sort().at(-1) : from;
+    const chosenLocal = local.find((candidate) => candidate.id === id);
+    const chosenRemote = chosenLocal ? undefined : remote.find((candidate) => candidate.id === id);
+    if (id === undefined || (!chosenLocal && !chosenRemote)) {
+      const available = [...new Set([...local, ...remote].map((candidate) => candidate.id))].sort().reverse();
+      const where = fromRepository ? 'in the off-host repository' : offsite ? 'on the host or in the off-host repository' : 'on the host';
+      const other = listed.local.find((candidate) => candidate.id === id);
+      throw new DeployerError('backup.not_found', other
+        ? `Backup ${id} of '${name}' has no ${databaseModule(driver).restore.dumpLabel}; it holds ${other.files.map((file) => file.path).join(', ')}`
+        : id === undefined ? `There is no backup of the ${driver} database ${where}` : `There is no backup ${id} of '${name}' ${where}`, {
+        where: fromRepository ? 'backup.remote.repository' : `${environment.address}:/opt/torrust/storage/backup`,
+        fix: available.length > 0 ? `pick one of ${available.slice(0, 10).join(', ')}${available.length > 10 ? ', …' : ''} (ttd backup list ${name})` : fromRepository ? 'check that [backup.remote] names the repository (and password) the lost environment wrote to: ttd backup list shows what it holds' : `there are no backups of the database yet: make one with ttd backup ${name}`,
         data: { available },
       });
     }
+    const chosenFiles = chosenLocal ? chosenLocal.files : chosenRemote!.files;
+    const at = chosenLocal ? chosenLocal.at : chosenRemote!.at;
+    const source = chosenLocal ? 'the host' : `the off-host repository (snapshot ${chosenRemote!.shortId} from ${chosenRemote!.host})`;
     if (input.options['yes'] !== true) {
-      await confirmOrRefuse(context, `Restore backup ${from} (${formatUtc(chosen.at.getTime())}, ${formatBytes(chosen.sizeBytes)}) over the current database${chosen.files.some((file) => file.kind === 'config') ? ' and config' : ''} of '${name}'? The tracker stops for the swap.`, '--yes');
+      await confirmOrRefuse(context, `Restore backup ${id} (${formatUtc(at.getTime())}, from ${source}) over the current database${chosenFiles.some((file) => file.kind === 'config') ? ' and config' : ''} of '${name}'? The tracker stops for the swap.`, '--yes');
     }
-    const target = planned(chosen.files.some((file) => file.path === files.config));
+    const files = restoreFiles({ id, driver });
+    const target = planned(id, chosenFiles.some((file) => file.path === files.config));
+    const fetch = chosenRemote ? { snapshot: chosenRemote.snapshot } : undefined;
     const { result, logFile } = await runOperation(context, {
-      command: `restore --from ${from}`,
+      command: `restore --from ${id}${fetch ? ' (from the off-host repository)' : ''}`,
       environment: name,
       secrets: environment.secrets,
       connect: environment.connect,
       address: environment.address,
       lockWaitSeconds,
-      plan: () => restorePlan(name, target),
+      plan: () => restorePlan(name, target, fetch),
     });
     const rollback = rollbackOf(result);
     if (rollback) {
       const cause = rollback.failed.step === 'check-backup' ? knownCause(result.stopped?.cause) : undefined;
       if (cause) throw cause;
-      if (result.outcome === 'interrupted' && rollback.undoFailures.length === 0) throw interruptedError(`The restore of backup ${from} of '${name}'`, logFile);
+      if (rollback.failed.step === FETCH_BACKUP_STEP) {
+        const tail = (rollback.failed.output ?? []).filter((line) => line.trim() !== '');
+        throw new DeployerError('backup.remote_failed', `Fetching backup ${id} from the off-host repository failed: ${tail.at(-1) ?? rollback.failed.error}. Nothing was changed: the tracker kept running on its data.`, {
+          where: 'backup.remote.repository',
+          fix: `check that the host reaches the repository and the password is right: ttd backup verify ${name}`,
+          data: { backup_id: id, step: rollback.failed.step, stderr_tail: tail.slice(-10) },
+        });
+      }
+      if (result.outcome === 'interrupted' && rollback.undoFailures.length === 0) throw interruptedError(`The restore of backup ${id} of '${name}'`, logFile);
       throw restoreError(name, target, result.outcome === 'interrupted' ? { ...rollback, failed: { ...rollback.failed, error: 'stopped by Ctrl-C before this step', output: [] } } : rollback);
     }
-    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'restore', environment: name, backup: backupJson(chosen), tracker: 'healthy', warnings: result.warnings.map(({ step, error }) => ({ step, reason: error })), log_file: logFile ?? null });
-    context.output.success(`Restored backup ${from} of '${name}' (${formatUtc(chosen.at.getTime())}): ${target.withConfig ? 'database and config' : 'database'} in place, tracker healthy`);
+    json?.line({ type: 'result', ok: true, exit_code: 0, command: 'restore', environment: name, backup: chosenLocal ? backupJson(chosenLocal) : offsiteJson(chosenRemote!), source: chosenLocal ? 'host' : 'repository', tracker: 'healthy', warnings: result.warnings.map(({ step, error }) => ({ step, reason: error })), log_file: logFile ?? null });
+    context.output.success(`Restored backup ${id} of '${name}' (${formatUtc(at.getTime())}, from ${source}): ${target.withConfig ? 'database and config' : 'database'} in place, tracker healthy`);
     return 0;
   });
 

@@ -9,6 +9,7 @@ import { applyOverrides, type Override } from './overrides.js';
 import { formatKeyPath, samePath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
 import type { z } from 'zod';
 import { crossServiceIssues } from './rules.js';
+import { remoteExtraSecrets } from '../stack/backup-remote.js';
 import { EnvironmentConfigSchema, EnvironmentConfigShape, SECRET_KEY_PATHS, type EnvironmentConfig } from './schema.js';
 import { isRecord, knownKeysAt, valueAt } from './schema-walk.js';
 import { configWarnings } from './warnings.js';
@@ -125,6 +126,7 @@ function withResolvedKeyPaths(config: EnvironmentConfig, configPath: string): En
       public_key_path: resolveKey(config.ssh_credentials.public_key_path),
     },
     ...(config.https?.acme_ca_root === undefined ? {} : { https: { ...config.https, acme_ca_root: resolveKey(config.https.acme_ca_root) } }),
+    ...(config.backup?.remote?.ssh_private_key_path === undefined ? {} : { backup: { ...config.backup, remote: { ...config.backup.remote, ssh_private_key_path: resolveKey(config.backup.remote.ssh_private_key_path) } } }),
   };
 }
 
@@ -155,6 +157,11 @@ function secretValuesOf(data: Record<string, unknown>, fromEnvironment: KeyPath[
   for (const key of SECRET_KEY_PATHS) {
     const value = valueAt(data, key.split('.'));
     if (typeof value === 'string' && value.length > 0) values.add(value);
+  }
+  const remote = valueAt(data, ['backup', 'remote']);
+  if (isRecord(remote) && typeof remote['repository'] === 'string') {
+    const credentials = isRecord(remote['credentials']) ? Object.fromEntries(Object.entries(remote['credentials']).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : undefined;
+    for (const value of remoteExtraSecrets({ repository: remote['repository'], password: '', ...(credentials ? { credentials } : {}) })) values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }

@@ -185,4 +185,5 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'tracker.core.database.root_password',
   'tracker.http_api.admin_token',
   'grafana.admin_password',
+  'backup.remote.password',
 ];

@@ -1,3 +1,4 @@
+import { repositoryKind } from '../stack/backup-remote.js';
 import { topologyOf, type Endpoint } from '../domain/topology.js';
 import { databaseOf } from '../stack/databases.js';
 import { imageDefaults } from '../stack/queries.js';
@@ -50,7 +51,7 @@ export function summarize(config: EnvironmentConfig): ConfigSummary {
     https: config.https ? `Let's Encrypt${config.https.use_staging ? ' staging' : ''} certificates for ${topology.tlsSites.map((site) => site.domain).join(', ')}; notices to ${config.https.admin_email}` : null,
     prometheus: config.prometheus ? `scrapes the tracker every ${config.prometheus.scrape_interval_in_secs}s (127.0.0.1:9090 on the host)` : null,
     grafana: config.grafana ? (config.grafana.use_tls_proxy ? `https://${config.grafana.domain}` : 'http://<instance>:3000') : null,
-    backup: config.backup ? `cron "${config.backup.schedule}", kept ${config.backup.retention_days} day${config.backup.retention_days === 1 ? '' : 's'}` : null,
+    backup: config.backup ? `cron "${config.backup.schedule}", kept ${config.backup.retention_days} day${config.backup.retention_days === 1 ? '' : 's'}${config.backup.remote ? `, copied off the host (restic, ${String(repositoryKind(config.backup.remote.repository))})` : ''}` : null,
     images,
     has_prometheus: config.prometheus !== undefined,
     has_grafana: config.grafana !== undefined,

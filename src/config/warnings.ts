@@ -29,6 +29,11 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
     warn(['https', 'acme_ca_root'], 'config.key_file_missing', `ACME CA root certificate ${acmeCaRoot} does not exist on this machine`, 'fix the path to the PEM file of the CA that signs your ACME server\'s HTTPS certificate; release uploads it for Caddy', true);
   }
 
+  const resticKey = config.backup?.remote?.ssh_private_key_path;
+  if (resticKey !== undefined && !probes.keyFileExists(resticKey)) {
+    warn(['backup', 'remote', 'ssh_private_key_path'], 'config.key_file_missing', `SSH key file ${resticKey} (for the backup repository) does not exist on this machine`, 'fix the path to the private key the host logs in to the sftp: repository with; release uploads it (0600)', true);
+  }
+
   if (config.provider.provider === 'hetzner' && !config.provider.api_token) {
     warn(['provider', 'api_token'], 'config.token_missing', 'no Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', 'export HCLOUD_TOKEN=<token> (Hetzner Console → Security → API tokens, read & write); provision and destroy need it', true);
   }

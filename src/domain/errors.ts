@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   'smoke.failed': { exit: 1, summary: 'One or more smoke checks of `test` failed; each failed check is listed with a fix.' },
   'backup.not_configured': { exit: 1, summary: 'The environment has no [backup] section, so there is no backup job to run or restore with.' },
   'backup.failed': { exit: 1, summary: 'The backup job on the host failed; its last lines are given.' },
+  'backup.remote_failed': { exit: 1, summary: 'The off-host repository ([backup.remote]) could not be read, checked or restored from; restic\'s last lines are given.' },
   'backup.not_found': { exit: 2, summary: 'No backup with the given id is on the host; the ids that are there are listed.' },
   'restore.failed': { exit: 1, summary: 'A restore failed; the data from before it is back in place and the tracker was started again.' },
   'restore.rollback_failed': { exit: 1, summary: 'A restore failed and putting the previous data back failed too; where the previous data is kept is named.' },

@@ -1,4 +1,5 @@
 import { listBackupsCommand, restoreSteps, runBackupCommand, type RestoreStep, type RestoreTarget } from '../remote/steps/backup.js';
+import { checkRepositoryCommand, fetchBackupCommand, listSnapshotsCommand, testRestoreCommand } from '../remote/steps/offsite.js';
 import { prepareCommand, removeWorkDirUnlessPrevious, STAGED_COMPOSE, upgradeSteps, type UpgradeTarget } from '../remote/steps/upgrade.js';
 import type { RenderedFile } from './stages.js';
 import type { Operation, Plan, RemoteCommandStep, Step } from './types.js';
@@ -29,9 +30,24 @@ export const LIST_AFTER_BACKUP_STEP = 'list-backups-after';
 
 const listStep = (id: string, title: string): RemoteCommandStep => asRoot({ id, title, command: listBackupsCommand(), changes: 'nothing (it reads)' });
 
-/** `backup list`: the backup files on the host. */
-export function backupListPlan(environment: string): Plan {
-  return operationPlan(environment, 'backup list', [listStep(LIST_BACKUPS_STEP, 'List the backups on the host')]);
+export const LIST_OFFSITE_STEP = 'list-offsite';
+export const FETCH_BACKUP_STEP = 'fetch-backup';
+export const CHECK_REPOSITORY_STEP = 'check-repository';
+export const TEST_RESTORE_STEP = 'test-restore';
+
+const listOffsiteStep = (): RemoteCommandStep => asRoot({ id: LIST_OFFSITE_STEP, title: 'List the backups in the off-host repository (restic snapshots)', command: listSnapshotsCommand(), changes: 'nothing (it reads)' });
+
+/** `backup list`: the backup files on the host and, with [backup.remote], the snapshots in the repository. */
+export function backupListPlan(environment: string, offsite = false): Plan {
+  return operationPlan(environment, 'backup list', [listStep(LIST_BACKUPS_STEP, 'List the backups on the host'), ...(offsite ? [listOffsiteStep()] : [])]);
+}
+
+/** `backup verify`: restic's check of the repository, then the newest backup restored into a temporary directory and tested. */
+export function backupVerifyPlan(environment: string): Plan {
+  return operationPlan(environment, 'backup verify', [
+    asRoot({ id: CHECK_REPOSITORY_STEP, title: 'Check the off-host repository (restic check, 10% of the data read back)', command: checkRepositoryCommand(), changes: 'nothing (it reads; restic takes the repository\'s lock while it checks)' }),
+    asRoot({ id: TEST_RESTORE_STEP, title: 'Restore the newest backup into a temporary directory and test its files', command: testRestoreCommand(), changes: 'nothing (a temporary directory, removed after)' }),
+  ]);
 }
 
 /** `backup`: the backup job now, with the listing before and after to tell which files it wrote. */
@@ -44,8 +60,9 @@ export function backupPlan(environment: string): Plan {
 }
 
 /** `restore`: check, stage, stop, swap, start, wait, clean up; every step before the clean-up is undone on failure. */
-export function restorePlan(environment: string, target: RestoreTarget): Plan {
-  return operationPlan(environment, 'restore', restoreSteps(target).map(asRoot));
+export function restorePlan(environment: string, target: RestoreTarget, fetch?: { readonly snapshot: string | undefined }): Plan {
+  const fetchStep = fetch === undefined ? [] : [asRoot({ id: FETCH_BACKUP_STEP, title: `Fetch backup ${target.id} from the off-host repository`, command: fetchBackupCommand(target.id, fetch.snapshot), changes: `the files of backup ${target.id} under /opt/torrust/storage/backup` })];
+  return operationPlan(environment, 'restore', [...fetchStep, ...restoreSteps(target).map(asRoot)]);
 }
 
 export const PREPARE_UPGRADE_STEP = 'prepare';

@@ -110,7 +110,7 @@ export type StepKind = Step['kind'];
  * What a command without a stage of the pipeline runs: it needs a running
  * environment and leaves its state as it is (`test`, the day-two commands).
  */
-export const OPERATIONS = ['test', 'backup', 'backup list', 'restore', 'upgrade', 'logs', 'status'] as const;
+export const OPERATIONS = ['test', 'backup', 'backup list', 'backup verify', 'restore', 'upgrade', 'logs', 'status'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export function isOperation(stage: string): stage is Operation {

@@ -19,6 +19,7 @@ import { provenance, type CommentSyntax, type PendingHeader } from './header.js'
 import { shellQuote } from '../shell/quote.js';
 import { caddyToken, dotenvValue, tomlString, yamlString } from './quote.js';
 import { renderTemplate } from './template.js';
+import { addRemoteFiles, offsiteScriptValues } from './offsite.js';
 
 /** One rendered file. */
 export interface Artifact {
@@ -39,6 +40,8 @@ export interface RenderOptions {
   readonly sshPublicKey?: string | undefined;
   /** The contents of https.acme_ca_root (read by the caller); a placeholder naming the file is written when it is unknown. */
   readonly acmeCaRoot?: string | undefined;
+  /** The contents of backup.remote.ssh_private_key_path (read by the caller); a placeholder naming the file is written when it is unknown. */
+  readonly resticSshKey?: string | undefined;
 }
 
 /** Where the https.acme_ca_root certificate goes in the render output (and on the host, next to the Caddyfile). */
@@ -143,7 +146,8 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
         dumpFile: `/backups/${backupFilePath(database.module.dump, '${stamp}')}`,
       }),
     );
-    add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));
+    add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR, ...offsiteScriptValues(config) }));
+    if (backup.remote) addRemoteFiles(backup.remote, add, options.resticSshKey);
     add(BACKUP_CRON_PATH.slice(1), PUBLIC, '#', ['backup.schedule'], (head) =>
       renderTemplate('tracker-backup.cron', { header: head, schedule: backup.schedule.trim(), logPath: BACKUP_LOG_PATH }),
     );

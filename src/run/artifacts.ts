@@ -7,7 +7,13 @@ import type { EnvironmentRecord } from '../state/environment-record.js';
 /** The files `release` writes to build/<env>/ and uploads: the render step's output for this config and instance. */
 export function renderedFilesFor(config: EnvironmentConfig, record: EnvironmentRecord): RenderedFile[] {
   const acmeCaRoot = config.https?.acme_ca_root;
-  const artifacts = renderArtifacts(config, { instanceIp: record.instance.address, sshPublicKey: publicKeyOf(config), acmeCaRoot: acmeCaRoot === undefined ? undefined : readOrUndefined(acmeCaRoot) });
+  const resticKey = config.backup?.remote?.ssh_private_key_path;
+  const artifacts = renderArtifacts(config, {
+    instanceIp: record.instance.address,
+    sshPublicKey: publicKeyOf(config),
+    acmeCaRoot: acmeCaRoot === undefined ? undefined : readOrUndefined(acmeCaRoot),
+    resticSshKey: resticKey === undefined ? undefined : readOrUndefined(resticKey),
+  });
   return [...artifacts].map(([path, artifact]) => ({ path, ...artifact }));
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { cronScheduleProblem } from '../config/cron.js';
 import { validated } from '../config/schema-parts.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { HostStep } from '../remote/steps/step.js';
+import { APT_INSTALL, APT_UPDATE, type HostStep } from '../remote/steps/step.js';
+import { BackupRemoteSection } from './backup-remote.js';
 import { databaseModule } from './databases.js';
 import type { StackService } from './types.js';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from './backup-defaults.js';
@@ -15,6 +16,7 @@ export const BackupSection = z.strictObject({
     .default(DEFAULT_BACKUP_SCHEDULE)
     .describe('When backups run, as a cron schedule on the host.'),
   retention_days: z.number().int().min(1, 'retention_days must be at least 1').default(DEFAULT_BACKUP_RETENTION_DAYS).describe('Days to keep backups.'),
+  remote: BackupRemoteSection.optional(),
 });
 
 /** The one-shot backup job the host cron starts (profile "backup"); never runs with `up`. */
@@ -50,6 +52,7 @@ export const backup: StackService<'backup', typeof section> = {
     { owner: 'root', mode: '0750', paths: ['backup'] },
     { owner: 'deploy-user', mode: '0755', paths: ['backup/etc'] },
   ],
+  configureSteps: (config: EnvironmentConfig) => (config.backup?.remote ? [installRestic()] : []),
   releaseSteps: (config: EnvironmentConfig) => [config.backup ? backupLog() : removeBackupCron()],
   backupPaths: () => ['/data/storage/backup/etc/backup.conf'],
 };
@@ -69,5 +72,15 @@ function removeBackupCron(): HostStep {
     title: 'Remove the backup schedule (backups are off)',
     doneWhen: `test ! -e ${BACKUP_CRON_PATH}`,
     commands: [`rm -f ${BACKUP_CRON_PATH}`],
+  };
+}
+
+/** restic from the distribution (Debian and Ubuntu package it): copies backups off the host ([backup.remote]). See docs/decisions/offsite-backups-restic.md. */
+function installRestic(): HostStep {
+  return {
+    id: 'install-restic',
+    title: 'Install restic (off-host backups)',
+    doneWhen: 'command -v restic >/dev/null 2>&1 && command -v ssh >/dev/null 2>&1',
+    commands: [APT_UPDATE, `${APT_INSTALL} restic openssh-client ca-certificates`, 'restic version'],
   };
 }

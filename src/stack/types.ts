@@ -50,6 +50,8 @@ export interface StackService<Name extends string = string, Section extends Conf
   };
   /** Directories under /opt/torrust/storage it needs, with their owners. */
   storage?(config: EnvironmentConfig): StorageDirectory[];
+  /** Configure steps (host packages it needs), after configure's own; called only when it is deployed. */
+  configureSteps?(config: EnvironmentConfig): HostStep[];
   /** Release steps after the files are in place; called whether or not it is deployed (to clean up what it left). */
   releaseSteps?(config: EnvironmentConfig): HostStep[];
   /** Paths (inside the backup container, under /data/storage) the config archive of a backup holds. */

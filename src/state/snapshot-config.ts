@@ -1,6 +1,7 @@
 import { validateConfigDocument } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { SECRET_KEY_PATHS } from '../config/schema.js';
+import { remoteExtraSecrets } from '../stack/backup-remote.js';
 import { valueAt } from '../config/schema-walk.js';
 import { DeployerError } from '../domain/errors.js';
 import type { EnvironmentRecord } from './environment-record.js';
@@ -43,7 +44,10 @@ export function configFromRecord(record: EnvironmentRecord, env: NodeJS.ProcessE
       fix: 'this deployer reads configs differently from the one that created the environment; report it, or recreate the environment',
     });
   }
-  const secrets = SECRET_KEY_PATHS.map((key) => valueAt(loaded.config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable');
+  const secrets = [
+    ...SECRET_KEY_PATHS.map((key) => valueAt(loaded.config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable'),
+    ...remoteExtraSecrets(loaded.config.backup?.remote),
+  ];
   return { config: loaded.config, secrets, unsetVariables };
 }
 

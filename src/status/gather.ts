@@ -3,7 +3,7 @@ import { maskSecrets } from '../domain/mask-secrets.js';
 import type { ComposeContainer } from './compose-ps.js';
 import { nextCronRun } from './cron-next.js';
 import { hostProbeScript, parseHostProbe, type HostProbe } from './host-probe.js';
-import { summarize, type BackupView, type CertificateInfo, type ServiceView, type StatusSnapshot, type TrackerReading } from './snapshot.js';
+import { summarize, type BackupView, type CertificateInfo, type OffsiteView, type ServiceView, type StatusSnapshot, type TrackerReading } from './snapshot.js';
 import { parseTrackerStats } from './stats.js';
 import type { StatusTarget } from './target.js';
 
@@ -106,7 +106,28 @@ function backupOf(target: StatusTarget, probe: HostProbe | undefined): BackupVie
   if (target.backupSchedule === undefined) return undefined;
   let next: number | undefined;
   if (probe?.clock) next = nextCronRun(target.backupSchedule, probe.clock.at, probe.clock.utcOffsetMinutes)?.getTime();
-  return { schedule: target.backupSchedule, last: probe === undefined ? undefined : (probe.lastBackup ?? null), next };
+  const view: BackupView = { schedule: target.backupSchedule, last: probe === undefined ? undefined : (probe.lastBackup ?? null), next };
+  return target.offsite ? { ...view, offsite: offsiteOf(target.backupSchedule, probe) } : view;
+}
+
+/** An hour for a scheduled backup to finish its copy before it counts as missed. */
+const COPY_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * The last off-host copy, and whether it is stale: two scheduled runs have passed
+ * since it (by the host's clock and time zone) without a newer one.
+ */
+export function offsiteOf(schedule: string, probe: HostProbe | undefined): OffsiteView {
+  if (probe === undefined) return { last: undefined, failed: undefined, stale: false };
+  const { last, failed } = probe.offsite;
+  const newerFailure = failed !== undefined && (last === undefined || failed.at > last.at) ? failed : undefined;
+  let stale = false;
+  if (last !== undefined && probe.clock) {
+    const first = nextCronRun(schedule, last.at, probe.clock.utcOffsetMinutes);
+    const second = first === undefined ? undefined : nextCronRun(schedule, first, probe.clock.utcOffsetMinutes);
+    stale = second !== undefined && probe.clock.at.getTime() > second.getTime() + COPY_GRACE_MS;
+  }
+  return { last: last ?? null, failed: newerFailure, stale: stale || (last === undefined && newerFailure !== undefined) };
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import { DEPLOY_DIR } from '../remote/steps/step.js';
 import { BACKUP_ARCHIVES } from '../stack/backup-files.js';
+import { OFFSITE_FAILED_FILE, OFFSITE_LAST_FILE } from '../stack/backup-remote.js';
 import { parseComposePs, type ComposeContainer } from './compose-ps.js';
 import { parseUtcOffset } from './cron-next.js';
 
@@ -22,6 +23,9 @@ export function hostProbeScript(deployDir = DEPLOY_DIR): string {
     `echo '${MARK} tracker-ip'; id=$(docker compose ps -q tracker 2>/dev/null); [ -n "$id" ] && docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$id" 2>/dev/null`,
     // The backup files belong to root (written by the backup container); sudo -n when it is allowed.
     `echo '${MARK} backup'; { sudo -n ${find} || ${find}; } | sort -n | tail -n 1`,
+    // The last off-host copy and the last failed one ([backup.remote]): "<epoch> <backup id>", world-readable.
+    `echo '${MARK} offsite'; cat ${OFFSITE_LAST_FILE} 2>/dev/null`,
+    `echo '${MARK} offsite-failed'; cat ${OFFSITE_FAILED_FILE} 2>/dev/null`,
     `echo '${MARK} end'`,
   ].join('\n');
 }
@@ -43,6 +47,19 @@ export interface HostProbe {
   readonly composeError: string | undefined;
   readonly trackerAddresses: readonly string[];
   readonly lastBackup: BackupFile | undefined;
+  /** The last off-host copy and the last failed one, from the backup job's records. */
+  readonly offsite: { readonly last: OffsiteCopy | undefined; readonly failed: OffsiteCopy | undefined };
+}
+
+export interface OffsiteCopy {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** `<epoch seconds> <backup id>`, as maintenance-backup.sh writes it. */
+export function parseOffsiteLine(line: string): OffsiteCopy | undefined {
+  const match = /^(\d+)\s+(\d{8}_\d{6})$/.exec(line.trim());
+  return match ? { at: new Date(Number(match[1]) * 1000), id: match[2]! } : undefined;
 }
 
 export function parseHostProbe(output: string): HostProbe {
@@ -94,6 +111,7 @@ export function parseHostProbe(output: string): HostProbe {
     composeError,
     trackerAddresses: text('tracker-ip').split(/\s+/).filter((address) => /^[0-9a-f.:]+$/i.test(address)),
     lastBackup: parseBackupLine(text('backup')),
+    offsite: { last: parseOffsiteLine(text('offsite')), failed: parseOffsiteLine(text('offsite-failed')) },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Health } from './compose-ps.js';
-import type { BackupFile } from './host-probe.js';
+import type { BackupFile, OffsiteCopy } from './host-probe.js';
 import type { TrackerNumbers } from './stats.js';
 
 /** One reading of an environment's status; `status --watch` keeps a history of them. Times are epoch milliseconds. */
@@ -42,6 +42,17 @@ export interface BackupView {
   readonly last: BackupFile | null | undefined;
   /** Undefined while the host's clock (its time zone) is unknown. */
   readonly next: number | undefined;
+  /** With [backup.remote]: the last off-host copy. */
+  readonly offsite?: OffsiteView;
+}
+
+export interface OffsiteView {
+  /** null: the host answered and no copy was made yet; undefined: unknown (host unreachable). */
+  readonly last: OffsiteCopy | null | undefined;
+  /** The last copy that failed, when it is newer than the last one that worked. */
+  readonly failed: OffsiteCopy | undefined;
+  /** The last copy is older than two scheduled runs (or the first copy is that overdue): copies are not happening. */
+  readonly stale: boolean;
 }
 
 export interface CertificateInfo {

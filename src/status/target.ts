@@ -32,6 +32,8 @@ export interface StatusTarget {
   };
   readonly certificates: readonly { readonly domain: string; readonly acceptUntrusted: boolean }[];
   readonly backupSchedule: string | undefined;
+  /** Whether backups are copied off the host ([backup.remote]): status then shows the last copy. */
+  readonly offsite: boolean;
 }
 
 export function statusTarget(config: EnvironmentConfig, environment: string, address: string, options: { sshPort?: number } = {}): StatusTarget {
@@ -58,5 +60,6 @@ export function statusTarget(config: EnvironmentConfig, environment: string, add
     },
     certificates: config.https ? domains.map((domain) => ({ domain, acceptUntrusted: untrusted(domain) })) : [],
     backupSchedule: config.backup?.schedule,
+    offsite: config.backup?.remote !== undefined,
   };
 }

@@ -65,6 +65,16 @@ export function snapshotJson(target: Pick<StatusTarget, 'environment' | 'address
           last: backup.last ? { at: iso(backup.last.at.getTime()), path: backup.last.path, size_bytes: backup.last.sizeBytes } : null,
           last_known: backup.last !== undefined,
           next: iso(backup.next),
+          ...(backup.offsite
+            ? {
+                offsite: {
+                  last: backup.offsite.last ? { at: iso(backup.offsite.last.at.getTime()), id: backup.offsite.last.id, age_seconds: Math.max(0, Math.round((snapshot.takenAt - backup.offsite.last.at.getTime()) / 1000)) } : null,
+                  last_known: backup.offsite.last !== undefined,
+                  failed: backup.offsite.failed ? { at: iso(backup.offsite.failed.at.getTime()), id: backup.offsite.failed.id } : null,
+                  stale: backup.offsite.stale,
+                },
+              }
+            : {}),
         }
       : null,
     certificates: snapshot.certificates.map((certificate) => ({

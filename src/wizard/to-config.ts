@@ -105,7 +105,7 @@ function configInput(answers: Answers, context: QuestionContext, workingDir: str
           ...(tlsFor('grafana') ? { domain: text(answers, 'grafana_domain'), use_tls_proxy: true } : {}),
         }
       : undefined,
-    backup: answers['backup'] === true ? { schedule: text(answers, 'backup_schedule'), retention_days: Number(answers['backup_retention']) } : undefined,
+    backup: answers['backup'] === true ? { schedule: text(answers, 'backup_schedule'), retention_days: Number(answers['backup_retention']), ...remoteOf(answers) } : undefined,
   } as EnvironmentConfigInput;
 }
 
@@ -139,4 +139,10 @@ function withoutUndefined(value: unknown): unknown {
 function databaseInput(answers: Answers): Record<string, unknown> {
   const chosen = DATABASE_CHOICES.find((choice) => choice.driver === answers[DATABASE_QUESTION]);
   return chosen ? chosen.wizard.fromAnswers(answers, (id) => text(answers, id)) : { driver: answers[DATABASE_QUESTION] };
+}
+
+/** [backup.remote] when a repository was given. */
+function remoteOf(answers: Answers): { remote?: { repository: string; password: string } } {
+  const repository = optional(text(answers, 'backup_remote').trim());
+  return repository === undefined ? {} : { remote: { repository, password: text(answers, 'backup_remote_password') } };
 }

@@ -43,6 +43,9 @@ const ROWS: readonly Row[] = [
   { command: 'create schema', args: ['create', 'schema', 'envs/fresh.toml'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'render', args: ['render', 'envs/fresh.toml', '--output-dir', 'envs'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'skills install', args: ['skills', 'install', 'envs/fresh.toml'], exitCode: 2, errorCode: 'usage.invalid' },
+  { command: 'backup verify', args: ['backup', 'verify', 'backedup'], exitCode: 1, errorCode: 'backup.not_configured' },
+  { command: 'restore', args: ['restore', 'backedup', '--from-repository', '--yes'], exitCode: 1, errorCode: 'backup.not_configured' },
+  { command: 'restore', args: ['restore', 'backedup', '--from', 'yesterday', '--yes'], exitCode: 2, errorCode: 'usage.invalid' },
   { command: 'init', args: ['init', '--yes', '--name', 'fresh', '--provider', 'lxd'], exitCode: 1, errorCode: 'file.exists' },
   { command: 'backup', args: ['backup', 'fresh'], exitCode: 1, errorCode: 'backup.not_configured' },
   { command: 'backup', args: ['backup', 'kept'], exitCode: 1, errorCode: 'environment.wrong_state' },
@@ -110,7 +113,11 @@ describe('a dry run refuses what the real command refuses, with the same error',
     const live = writeConfig(workingDir, { name: 'live' });
     appendFileSync(live, WITH_BACKUP);
     writeFileSync(join(workingDir, 'envs', 'newer.toml'), `${readFileSync(live, 'utf8')}\n[images]\ntracker = "torrust/tracker:v9.9.9"\n`);
+    // Backups on, no [backup.remote]: the off-host commands refuse it.
+    const backedUp = writeConfig(workingDir, { name: 'backedup' });
+    writeFileSync(backedUp, `${readFileSync(backedUp, 'utf8')}\n[backup]\n`);
     await Promise.all([
+      create(backedUp),
       create(writeConfig(workingDir, { name: 'fresh' })),
       create(join(workingDir, 'envs', 'kept.toml')),
       create(live),
@@ -121,6 +128,7 @@ describe('a dry run refuses what the real command refuses, with the same error',
       create(writeConfig(workingDir, { name: 'unset', adminToken: '${TTD_PREFLIGHT_TOKEN}' }), { TTD_PREFLIGHT_TOKEN: 'PreflightToken42' }),
     ]);
     setState('gone', { state: 'destroy_failed', reached: 'provisioned' });
+    setState('backedup', { state: 'running', reached: 'running', instance: { address: '192.0.2.10', method: 'provisioned' } });
     setState('host', { state: 'destroy_failed', reached: 'provisioned', instance: { address: '192.0.2.7', method: 'registered' } });
     setState('nokey', { state: 'provisioned', reached: 'provisioned', instance: { address: '192.0.2.8', method: 'provisioned' } });
     setState('live', { state: 'running', reached: 'running', instance: { address: '192.0.2.10', method: 'provisioned' } });

@@ -50,6 +50,7 @@ const ROWS: readonly (readonly [readonly string[], number])[] = [
   [['logs', 'nope'], 1],
   [['backup', 'nope'], 1],
   [['backup', 'list', 'nope'], 1],
+  [['backup', 'verify', 'nope'], 1],
   [['restore', 'nope', '--from', '20250101_000000', '--yes'], 1],
   [['upgrade', 'nope'], 1],
   [['backup', 'live', '--dry-run'], 0],

@@ -27,6 +27,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   interrupted: 'tests/lifecycle/executor.test.ts, tests/ssh/session.test.ts',
   internal: 'an unexpected exception; nothing triggers one on purpose',
   'backup.failed': 'tests/lab/backup-restore.lab.test.ts (the backup job fails on a real host)',
+  'backup.remote_failed': 'tests/lab/disaster-recovery.lab.test.ts (backup verify and backup list against a repository with the wrong password)',
   'backup.not_found': 'tests/lab/backup-restore.lab.test.ts (restore --from an id the host does not have)',
   'restore.failed': 'tests/backup/restore.test.ts and tests/lab/backup-restore.lab.test.ts (a corrupt dump; a config that breaks the tracker, rolled back)',
   'restore.rollback_failed': 'tests/backup/restore.test.ts (an undo that fails; needs a host that breaks mid-restore)',

@@ -68,7 +68,7 @@ const BRANCHES: readonly Branch[] = [
       ['Your domain', 'example.com', KEY.enter],
       ...enter('Domains of the HTTP trackers', 'Domain of the REST API', 'Domain of Grafana'),
       ['Email for Let', 'admin@example.com', KEY.enter],
-      ...enter('staging CA', 'Scheduled backups?', 'Backup schedule', 'Days to keep backups'),
+      ...enter('staging CA', 'Scheduled backups?', 'Backup schedule', 'Days to keep backups', 'Copy backups off the host'),
     ],
     flags: () => [
       '--yes', '--name', 'hetzner-full', '--description', 'Production tracker', '--provider', 'hetzner', '--hetzner-token', 'hcloud-typed-token', '--database', 'mysql',
@@ -92,7 +92,7 @@ const BRANCHES: readonly Branch[] = [
       ...enter('Tracker REST API port', 'API admin token'),
       ['Collect metrics', 'n'],
       ['Serve HTTP services over HTTPS', 'n'],
-      ...enter('Scheduled backups?', 'Backup schedule', 'Days to keep backups'),
+      ...enter('Scheduled backups?', 'Backup schedule', 'Days to keep backups', 'Copy backups off the host'),
     ],
     flags: () => [
       '--yes', '--name', 'existing-udp', '--provider', 'existing', '--host', '198.51.100.20', '--ssh-user', 'deploy', '--protocols', 'udp', '--udp-ports', '6969,6868',

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../shell/quote.js';
+import { deployedServices } from '../../stack/queries.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
 /**
@@ -10,7 +11,8 @@ import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
  */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
-  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config)];
+  const services = deployedServices(config).flatMap((service) => service.configureSteps?.(config) ?? []);
+  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
 }
 
 const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";

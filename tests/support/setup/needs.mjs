@@ -71,6 +71,13 @@ export const NEEDS = [
     missing: () => (onPath('pebble-challtestsrv') ? undefined : 'pebble-challtestsrv is not installed'),
   },
   {
+    tag: 'needs-restic',
+    title: "off-host backups: Debian's restic, and rclone serving a restic REST repository on the lab bridge",
+    install: 'apt',
+    packages: ['restic', 'rclone'],
+    missing: () => firstMissing(['restic', 'rclone']) && `${firstMissing(['restic', 'rclone'])} is not installed`,
+  },
+  {
     tag: 'needs-hcloud-clients',
     title: "the Hetzner API stand-in checked by Hetzner's own clients (the hcloud CLI and python3-hcloud)",
     install: 'apt',
