@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { NodeSSH } from 'node-ssh';
 import { DeployerError } from '../domain/errors.js';
 import { shellQuote } from '../shell/quote.js';
@@ -8,7 +7,6 @@ import type { HostKey } from './host-key.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { LineSplitter, LineTail } from './lines.js';
 import { maskSecrets } from '../domain/mask-secrets.js';
-import { SftpUploader, type UploadedTree } from './upload.js';
 
 export interface SessionOptions extends ConnectOptions {
   /** Channels open at once on the connection (OpenSSH allows 10 by default; SFTP takes one more). */
@@ -16,13 +14,6 @@ export interface SessionOptions extends ConnectOptions {
 }
 
 export const DEFAULT_MAX_CHANNELS = 4;
-
-export interface RootUpload {
-  /** Put the files in place with sudo (for directories the SSH user cannot write). */
-  readonly asRoot?: boolean;
-  /** user, user:group, uid or uid:gid of what is put in place; root when not given. */
-  readonly owner?: string;
-}
 
 export interface ExecOptions {
   /** Each output line as it arrives (secrets masked). */
@@ -53,7 +44,6 @@ export class SshSession {
   readonly auth: 'key' | 'agent';
   readonly keepalive: { readonly intervalMs: number; readonly countMax: number };
   private readonly channels: ConcurrencyLimiter;
-  private readonly uploader: SftpUploader;
   private closed = false;
 
   private readonly ssh: NodeSSH;
@@ -69,7 +59,6 @@ export class SshSession {
     this.auth = connection.auth;
     this.keepalive = connection.keepalive;
     this.channels = new ConcurrencyLimiter(options.maxChannels ?? DEFAULT_MAX_CHANNELS);
-    this.uploader = new SftpUploader(connection.ssh, this.address);
   }
 
   static async open(options: SessionOptions): Promise<SshSession> {
@@ -98,51 +87,6 @@ export class SshSession {
     return this.channels.run(() => this.execOnChannel(`sudo -n -- sh -c ${shellQuote(command)}`, command, options, true));
   }
 
-  /** Uploads one file; its mode is kept unless `mode` is given. Parent directories are created. */
-  uploadFile(localPath: string, remotePath: string, options: { mode?: number } = {}): Promise<void> {
-    this.assertOpen();
-    return this.uploader.file(localPath, remotePath, options.mode);
-  }
-
-  /**
-   * Uploads a directory tree: dotfiles included, every file's and directory's mode kept.
-   * With `asRoot`, the tree is staged in a private temporary directory the SSH user
-   * owns and copied into place with sudo, owned by root or by `owner` (user:group), for
-   * targets the SSH user cannot write, like /opt/torrust.
-   */
-  async uploadDirectory(localDirectory: string, remoteDirectory: string, options: RootUpload = {}): Promise<UploadedTree> {
-    this.assertOpen();
-    if (options.asRoot !== true) return this.uploader.directory(localDirectory, remoteDirectory);
-    return this.viaStaging(remoteDirectory, options.owner, (staging) => this.uploader.directory(localDirectory, staging));
-  }
-
-  /** Writes text to a remote file with exactly `mode` (0600 for files holding secrets); `asRoot` as for uploadDirectory. */
-  async writeFile(remotePath: string, content: string, options: { mode: number } & RootUpload): Promise<void> {
-    this.assertOpen();
-    if (options.asRoot !== true) return this.uploader.content(content, remotePath, options.mode);
-    const name = posix.basename(remotePath);
-    await this.viaStaging(posix.dirname(remotePath), options.owner, (staging) => this.uploader.content(content, posix.join(staging, name), options.mode));
-  }
-
-  private async viaStaging<T>(target: string, owner: string | undefined, upload: (staging: string) => Promise<T>): Promise<T> {
-    if (owner !== undefined && !/^[a-z_][a-z0-9_.-]*(:[a-z_][a-z0-9_.-]*)?$|^\d+(:\d+)?$/i.test(owner)) {
-      throw new DeployerError('internal', `Not a valid owner for an upload: '${owner}' (user, user:group, uid or uid:gid)`);
-    }
-    const staging = (await this.exec('mktemp -d /tmp/ttd-upload.XXXXXXXX')).stdout.trim();
-    try {
-      const uploaded = await upload(staging);
-      // Each staged entry is copied with its mode (copying `staging/.` would also give the
-      // target directory the staging directory's 0700); ownership becomes root's, or the
-      // owner's for each copied path only.
-      const copy = `cd ${shellQuote(staging)} && find . -mindepth 1 -maxdepth 1 -exec cp -R --preserve=mode -t ${shellQuote(target)} -- {} +`;
-      const chown = owner === undefined ? '' : ` && find . -mindepth 1 -printf '%P\\0' | (cd ${shellQuote(target)} && xargs -0 -r chown -h ${shellQuote(owner)})`;
-      await this.sudo(`mkdir -p ${shellQuote(target)} && ${copy}${chown}`);
-      return uploaded;
-    } finally {
-      await this.exec(`rm -rf ${shellQuote(staging)}`).catch(() => undefined);
-    }
-  }
-
   /** A channel to address:port as the host sees it (an SSH forward). */
   async forwardOut(address: string, port: number): ReturnType<NodeSSH['forwardOut']> {
     this.assertOpen();
@@ -157,7 +101,6 @@ export class SshSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.uploader.end();
     this.ssh.dispose();
   }
 

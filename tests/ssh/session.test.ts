@@ -1,10 +1,10 @@
 // @module-tag needs-ssh-target
 /**
  * The SSH session against a real OpenSSH 10 server on Debian 13 (tests/support/ssh-target.ts):
- * exit codes, streaming, sudo, uploads, the channel cap, keepalive and the SSH agent.
+ * exit codes, streaming, stdin, sudo, the channel cap, keepalive and the SSH agent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -165,106 +165,6 @@ describe('sudo', () => {
     expect(error.code).toBe('ssh.command_failed');
     expect(error.exitStatus).toBe(4);
     expect(error.command).toBe('echo broken >&2; exit 4');
-  });
-});
-
-describe('uploads over SFTP', () => {
-  it('uploads a whole tree: dotfiles, nested directories, every mode kept', async () => {
-    const tree = join(local, 'release');
-    await mkdir(join(tree, 'storage', 'tracker', 'etc'), { recursive: true });
-    await mkdir(join(tree, '.hidden-dir'));
-    await writeFile(join(tree, '.env'), 'MYSQL_ROOT_PASSWORD=x\n');
-    await chmod(join(tree, '.env'), 0o600);
-    await writeFile(join(tree, 'docker-compose.yml'), 'services: {}\n');
-    await chmod(join(tree, 'docker-compose.yml'), 0o644);
-    await writeFile(join(tree, 'storage', 'tracker', 'etc', 'tracker.toml'), '[core]\n');
-    await chmod(join(tree, 'storage', 'tracker', 'etc', 'tracker.toml'), 0o640);
-    await writeFile(join(tree, 'backup.sh'), '#!/bin/sh\n');
-    await chmod(join(tree, 'backup.sh'), 0o750);
-    await writeFile(join(tree, '.hidden-dir', '.keep'), '');
-    await chmod(join(tree, 'storage', 'tracker'), 0o700);
-    await chmod(join(tree, 'storage', 'tracker', 'etc'), 0o2775);
-
-    const session = await open();
-    const uploaded = await session.uploadDirectory(tree, '/home/torrust/opt/torrust');
-    expect(uploaded.files).toEqual(['.env', '.hidden-dir/.keep', 'backup.sh', 'docker-compose.yml', 'storage/tracker/etc/tracker.toml']);
-    expect(uploaded.directories).toEqual(['.hidden-dir', 'storage', 'storage/tracker', 'storage/tracker/etc']);
-
-    const remote = join(target.rootfs, 'home/torrust/opt/torrust');
-    const modeOf = async (path: string) => ((await stat(join(remote, path))).mode & 0o7777).toString(8);
-    expect(await readFile(join(remote, '.env'), 'utf8')).toBe('MYSQL_ROOT_PASSWORD=x\n');
-    expect(await modeOf('.env')).toBe('600');
-    expect(await modeOf('docker-compose.yml')).toBe('644');
-    expect(await modeOf('backup.sh')).toBe('750');
-    expect(await modeOf('storage/tracker/etc/tracker.toml')).toBe('640');
-    expect(await modeOf('storage/tracker')).toBe('700');
-    expect(await modeOf('storage/tracker/etc')).toBe('2775');
-    expect(await readFile(join(remote, '.hidden-dir/.keep'), 'utf8')).toBe('');
-    // The same tree seen by the remote user, and no temporary upload names left behind.
-    const listing = await session.exec('cd ~/opt/torrust && find . | sort');
-    expect(listing.stdout).not.toContain('ttd-upload');
-    expect(listing.stdout).toContain('./.env\n');
-  });
-
-  it('replaces a changed file and tightens its mode', async () => {
-    const file = join(local, 'settings.env');
-    await writeFile(file, 'A=1\n');
-    await chmod(file, 0o644);
-    const session = await open();
-    await session.uploadFile(file, '/home/torrust/replace/settings.env');
-    await writeFile(file, 'A=2\n');
-    await chmod(file, 0o600);
-    await session.uploadFile(file, '/home/torrust/replace/settings.env');
-    const remote = join(target.rootfs, 'home/torrust/replace/settings.env');
-    expect(await readFile(remote, 'utf8')).toBe('A=2\n');
-    expect((await stat(remote)).mode & 0o777).toBe(0o600);
-  });
-
-  it('writes generated content with exactly the mode asked for, whatever the umask', async () => {
-    const session = await open();
-    await session.writeFile('/home/torrust/generated/.env', 'SECRET=1\n', { mode: 0o600 });
-    await session.writeFile('/home/torrust/generated/run.sh', '#!/bin/sh\n', { mode: 0o777 });
-    const remote = join(target.rootfs, 'home/torrust/generated');
-    expect((await stat(join(remote, '.env'))).mode & 0o7777).toBe(0o600);
-    expect((await stat(join(remote, 'run.sh'))).mode & 0o7777).toBe(0o777);
-    expect(await readFile(join(remote, '.env'), 'utf8')).toBe('SECRET=1\n');
-  });
-
-  it('puts a tree where only root can write, with sudo: modes kept, owned by root or by the owner given', async () => {
-    const tree = join(local, 'as-root');
-    await mkdir(join(tree, 'storage', 'mysql'), { recursive: true });
-    await writeFile(join(tree, '.env'), 'MYSQL_ROOT_PASSWORD=x\n', { mode: 0o600 });
-    await writeFile(join(tree, 'docker-compose.yml'), 'services: {}\n', { mode: 0o644 });
-    await chmod(join(tree, 'storage', 'mysql'), 0o750);
-    const session = await open();
-    await session.sudo('mkdir -p /opt/torrust && touch /opt/torrust/unrelated');
-    const uploaded = await session.uploadDirectory(tree, '/opt/torrust', { asRoot: true });
-    expect(uploaded.files).toEqual(['.env', 'docker-compose.yml']);
-    const remote = join(target.rootfs, 'opt/torrust');
-    const env = await stat(join(remote, '.env'));
-    expect([env.uid, env.mode & 0o7777]).toEqual([0, 0o600]);
-    expect((await stat(join(remote, 'storage/mysql'))).mode & 0o7777).toBe(0o750);
-    expect((await stat(remote)).mode & 0o7777).toBe(0o755);
-
-    await session.uploadDirectory(join(tree, 'storage'), '/opt/torrust/storage', { asRoot: true, owner: 'torrust:torrust' });
-    const torrustUid = Number((await session.exec('id -u')).stdout.trim());
-    expect((await stat(join(remote, 'storage/mysql'))).uid).toBe(torrustUid);
-    expect((await stat(join(remote, 'unrelated'))).uid).toBe(0);
-
-    await session.writeFile('/opt/torrust/secret.env', 'TOKEN=1\n', { mode: 0o600, asRoot: true, owner: '999:999' });
-    const secret = await stat(join(remote, 'secret.env'));
-    expect([secret.uid, secret.gid, secret.mode & 0o7777]).toEqual([999, 999, 0o600]);
-    expect((await session.exec('ls /tmp')).stdout).not.toContain('ttd-upload');
-  });
-
-  it('says where and why an upload is refused', async () => {
-    const file = join(local, 'denied.txt');
-    await writeFile(file, 'x');
-    const session = await open();
-    const error = await rejection(session.uploadFile(file, '/opt/torrust/denied.txt'));
-    expect(error.code).toBe('ssh.upload_failed');
-    expect(error.message).toContain('/opt/torrust');
-    expect(error.fix).toContain('cannot write there');
   });
 });
 
