@@ -1,5 +1,8 @@
 import { HETZNER_DEFAULTS, HETZNER_SERVER_TYPE_CHOICES } from '../src/providers/hetzner/defaults.js';
+import type { ZodType } from 'zod';
 import { DEFAULT_BACKUP_RETENTION_DAYS, DEFAULT_BACKUP_SCHEDULE } from '../src/stack/backup.js';
+import { DATABASE_QUESTION } from '../src/stack/database-questions.js';
+import { DATABASES } from '../src/stack/databases.js';
 import { resolveDynamic, type Answer, type Answers, type Choice, type Question, type QuestionContext } from './types.js';
 
 /**
@@ -9,12 +12,19 @@ import { resolveDynamic, type Answer, type Answers, type Choice, type Question, 
  * src/wizard/validate-answer.ts); `rule` holds checks that span answers.
  */
 
-export interface SchemaCheck {
-  /** Key of the schema field in src/wizard/validate-answer.ts. */
-  readonly field: SchemaField;
+export type SchemaCheck = (
+  | {
+      /** Key of the schema field in src/wizard/validate-answer.ts. */
+      readonly field: SchemaField;
+    }
+  | {
+      /** The schema field itself, for questions a stack module declares (src/stack/). */
+      readonly schema: ZodType;
+    }
+) & {
   /** The values to check, built from the answer (a list of ports gives one bind address each). */
   readonly values?: (answer: Answer, answers: Answers) => readonly unknown[];
-}
+};
 
 export type SchemaField =
   | 'environment.name'
@@ -28,10 +38,6 @@ export type SchemaField =
   | 'ssh.private_key_path'
   | 'ssh.username'
   | 'ssh.port'
-  | 'sqlite.database_name'
-  | 'mysql.database_name'
-  | 'mysql.username'
-  | 'mysql.password'
   | 'bind_address'
   | 'http_api.admin_token'
   | 'domain'
@@ -81,6 +87,20 @@ function sshKeyChoices(answers: Answers, context: QuestionContext): Choice[] {
 
 export function generatedKeyName(answers: Answers): string {
   return `torrust-${String(answers['name'] ?? 'tracker')}_ed25519`;
+}
+
+/** The database choice, then each database's own questions (declared by its module in src/stack/). */
+function databaseQuestions(): WizardQuestion[] {
+  return [
+    {
+      id: DATABASE_QUESTION, section: 'Database', type: 'choice', flag: '--database <driver>', keys: ['tracker.core.database.driver'],
+      text: 'Database',
+      help: 'SQLite is a file, nothing to run; a database server runs in its own container, or is one you already have.',
+      choices: DATABASES.map((database) => ({ value: database.driver, label: database.title })),
+      default: DATABASES[0].driver,
+    },
+    ...DATABASES.flatMap((database) => database.wizard.questions),
+  ];
 }
 
 export const QUESTIONS: readonly WizardQuestion[] = [
@@ -204,56 +224,7 @@ export const QUESTIONS: readonly WizardQuestion[] = [
     default: 22,
     check: { field: 'ssh.port' },
   },
-  {
-    id: 'database', section: 'Database', type: 'choice', flag: '--database <driver>', keys: ['tracker.core.database.driver'],
-    text: 'Database',
-    help: 'SQLite is a file, nothing to run; MySQL runs in its own container.',
-    choices: [
-      { value: 'sqlite3', label: 'SQLite' },
-      { value: 'mysql', label: 'MySQL' },
-    ],
-    default: 'sqlite3',
-  },
-  {
-    id: 'sqlite_file', section: 'Database', type: 'text', flag: '--sqlite-file <name>', keys: ['tracker.core.database.database_name'],
-    text: 'SQLite file name',
-    help: 'Kept in the tracker storage on the host.',
-    when: is('database', 'sqlite3'),
-    default: 'tracker.db',
-    check: { field: 'sqlite.database_name' },
-  },
-  {
-    id: 'mysql_database', section: 'Database', type: 'text', flag: '--mysql-database <name>', keys: ['tracker.core.database.database_name'],
-    text: 'MySQL database name',
-    help: 'Created when the stack starts.',
-    when: is('database', 'mysql'),
-    default: 'torrust_tracker',
-    check: { field: 'mysql.database_name' },
-  },
-  {
-    id: 'mysql_user', section: 'Database', type: 'text', flag: '--mysql-user <user>', keys: ['tracker.core.database.username'],
-    text: 'MySQL user',
-    help: 'The tracker connects as this user (not root).',
-    when: is('database', 'mysql'),
-    default: 'tracker_user',
-    check: { field: 'mysql.username' },
-  },
-  {
-    id: 'mysql_password', section: 'Database', type: 'secret', flag: '--mysql-password <password>', keys: ['tracker.core.database.password'],
-    text: 'MySQL password',
-    help: 'Enter keeps the one generated for you; "${VAR}" reads it from the environment at deploy time.',
-    when: is('database', 'mysql'),
-    default: (_answers, context) => context.generatedSecrets['mysql_password'],
-    check: { field: 'mysql.password' },
-  },
-  {
-    id: 'mysql_root_password', section: 'Database', type: 'secret', flag: '--mysql-root-password <password>', keys: ['tracker.core.database.root_password'],
-    text: 'MySQL root password',
-    help: 'Enter keeps the one generated for you.',
-    when: is('database', 'mysql'),
-    default: (_answers, context) => context.generatedSecrets['mysql_root_password'],
-    check: { field: 'mysql.password' },
-  },
+  ...databaseQuestions(),
   {
     id: 'private', section: 'Tracker', type: 'confirm', flag: '--private', keys: ['tracker.core.private'],
     text: 'Private tracker?',

@@ -1,8 +1,8 @@
 import type { CommandHandler } from '../cli/context.js';
 import { DeployerError } from '../domain/errors.js';
 import { restorePlan } from '../plan/day-two.js';
-import { BACKUP_ID, MYSQL_PREVIOUS, RESTORE_WORK_DIR, restoreFiles, type RestoreTarget } from '../remote/steps/backup.js';
-import { SQLITE_DIR } from '../remote/steps/release.js';
+import { BACKUP_ID, keptDatabaseWhere, RESTORE_WORK_DIR, restoreFiles, type RestoreTarget } from '../remote/steps/backup.js';
+import { databaseModule } from '../stack/databases.js';
 import { DIAGNOSIS_MARKER } from '../remote/steps/step.js';
 import { confirmOrRefuse } from '../run/confirm.js';
 import type { LifecycleResult } from '../run/lifecycle.js';
@@ -56,8 +56,7 @@ export function reasonOf(failure: FailedStep): { reason: string; diagnosis: stri
 
 /** Where the previous data is kept when putting it back failed. */
 function keptWhere(target: RestoreTarget): string {
-  const database = target.driver === 'mysql' ? `the MySQL database ${MYSQL_PREVIOUS} (its tables are the previous ones)` : `${SQLITE_DIR}/.ttd-previous-${target.databaseName}`;
-  return `${database}${target.withConfig ? ` and ${RESTORE_WORK_DIR}/previous (the previous config files)` : ''}`;
+  return `${keptDatabaseWhere(target)}${target.withConfig ? ` and ${RESTORE_WORK_DIR}/previous (the previous config files)` : ''}`;
 }
 
 /** The error for a restore that did not succeed. */
@@ -133,9 +132,10 @@ const restore: CommandHandler = async (context, input) =>
     const files = restoreFiles({ id: from, driver });
     const dump = chosen?.files.find((file) => file.path === files.database);
     if (!chosen || !dump) {
-      const available = backups.filter((candidate) => candidate.files.some((file) => file.kind === (driver === 'mysql' ? 'mysql' : 'sqlite'))).map((candidate) => candidate.id);
+      const dumpKind = databaseModule(driver).dump.kind;
+      const available = backups.filter((candidate) => candidate.files.some((file) => file.kind === dumpKind)).map((candidate) => candidate.id);
       throw new DeployerError('backup.not_found', chosen
-        ? `Backup ${from} of '${name}' has no ${driver === 'mysql' ? 'MySQL dump' : 'SQLite copy'} (storage/backup/${files.database}); it holds ${chosen.files.map((file) => file.path).join(', ')}`
+        ? `Backup ${from} of '${name}' has no ${databaseModule(driver).restore.dumpLabel} (storage/backup/${files.database}); it holds ${chosen.files.map((file) => file.path).join(', ')}`
         : `There is no backup ${from} of '${name}' on the host`, {
         where: `${environment.address}:/opt/torrust/storage/backup`,
         fix: available.length > 0 ? `pick one of ${available.slice(0, 10).join(', ')}${available.length > 10 ? ', …' : ''} (ttd backup list ${name})` : `there are no backups of the database yet: make one with ttd backup ${name}`,

@@ -55,7 +55,7 @@ export function validateConfigDocument(document: ConfigDocument, env: NodeJS.Pro
 
   const parsed = parseReportingEveryProblem(data, pending);
   const config = parsed && !pending.some((problem) => problem.severity === 'error') ? withResolvedKeyPaths(parsed, document.path) : undefined;
-  if (config) pending.push(...configWarnings(config, { keyFileExists: existsSync }));
+  if (config) pending.push(...configWarnings(config, { keyFileExists: existsSync, fromEnvironment: (path) => fromEnvironment.some((known) => samePath(known, path)) }));
 
   const secretValues = secretValuesOf(data, fromEnvironment);
   const problems = pending.map((problem) => locate(redact(problem, secretValues), document));

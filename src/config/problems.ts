@@ -14,7 +14,8 @@ export const PROBLEM_CODES = {
   'config.token_missing': 'Warning (an error for commands that call Hetzner): no Hetzner API token.',
   'config.weak_secret': 'Warning: a secret is a well-known example value.',
   'config.placeholder': 'Warning: a value is still a REPLACE_WITH_ placeholder.',
-  'config.external_database': 'Warning: MySQL host is not the managed "mysql" container.',
+  'config.external_database': 'Warning: a database host is not the container the deployer runs ("mysql", "postgresql"): the tracker connects to an existing server.',
+  'config.secret_in_file': 'Warning: a database password is written in the config file; ${VAR} keeps it out.',
   'config.unusual_value': 'Warning: a legal but unusual value.',
 } as const;
 

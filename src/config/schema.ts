@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { environmentNameProblem, instanceNameProblem, sizeProblem, usernameProblem } from './fields.js';
 import { bindAddress, domain, nonEmpty, parseUrl, port, tlsProxy, validated } from './schema-parts.js';
-import { databaseSchemas, imageDefaults, stackSections, type ImageService } from '../stack/queries.js';
+import { databaseDrivers, databaseSchemas, imageDefaults, stackSections, type ImageService } from '../stack/queries.js';
 import { checkCrossServiceRules } from './rules.js';
 
 /**
@@ -91,7 +91,7 @@ export const ProviderSection = z
 
 export const DatabaseSection = z
   .discriminatedUnion('driver', databaseSchemas())
-  .describe('The tracker database: "sqlite3" or "mysql".');
+  .describe(`The tracker database: ${databaseDrivers().map((driver) => `"${driver}"`).join(', ')}.`);
 
 export const UdpTrackerSection = z.strictObject({
   bind_address: bindAddress('0.0.0.0:6969'),

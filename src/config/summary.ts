@@ -1,4 +1,5 @@
 import { topologyOf, type Endpoint } from '../domain/topology.js';
+import { databaseOf } from '../stack/databases.js';
 import { imageDefaults } from '../stack/queries.js';
 import { instanceNameOf, type EnvironmentConfig } from './schema.js';
 
@@ -29,7 +30,7 @@ export interface ConfigSummary {
 export function summarize(config: EnvironmentConfig): ConfigSummary {
   const topology = topologyOf(config);
   const { provider } = config;
-  const database = config.tracker.core.database;
+  const database = databaseOf(config);
   const images = Object.fromEntries(imageDefaults().filter(([service]) => topology.services.includes(service)).map(([service]) => [service, config.images[service]]));
   return {
     environment_name: config.environment.name,
@@ -39,7 +40,7 @@ export function summarize(config: EnvironmentConfig): ConfigSummary {
       provider.provider === 'lxd' ? `LXD ${provider.instance_type} from ${provider.image}, ${provider.cpus} CPU, ${provider.memory} memory, ${provider.disk} disk, profile ${provider.profile_name}`
       : provider.provider === 'hetzner' ? `Hetzner Cloud ${provider.server_type} in ${provider.location}, image ${provider.image}`
       : `existing host${provider.host ? ` ${provider.host}` : ' (address given to register)'}`,
-    database: database.driver === 'sqlite3' ? `SQLite (${database.database_name})` : `MySQL (database ${database.database_name} on ${database.host}:${database.port}, user ${database.username})`,
+    database: database.module.describe(database.settings),
     private: config.tracker.core.private,
     services: topology.services,
     udp_trackers: topology.udpTrackers.map(describeEndpoint),

@@ -1,3 +1,4 @@
+import { databaseOf } from '../stack/databases.js';
 import type { PendingProblem, ProblemCode } from './problems.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -6,6 +7,8 @@ const WELL_KNOWN_SECRETS = new Set(['MyAccessToken', 'admin', 'password', 'secre
 
 export interface WarningProbes {
   readonly keyFileExists: (path: string) => boolean;
+  /** Whether the value at this key path came from the environment (${VAR}); unknown: assumed so. */
+  readonly fromEnvironment?: (path: readonly (string | number)[]) => boolean;
 }
 
 /** Things that are legal but probably not what the user wants, or that only matter on the machine that connects. */
@@ -30,10 +33,11 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
     warn(['provider', 'api_token'], 'config.token_missing', 'no Hetzner API token: provider.api_token is not set and neither is HCLOUD_TOKEN', 'export HCLOUD_TOKEN=<token> (Hetzner Console → Security → API tokens, read & write); provision and destroy need it', true);
   }
 
+  const database = databaseOf(config);
   const secrets: [(string | number)[], string | undefined][] = [
     [['tracker', 'http_api', 'admin_token'], config.tracker.http_api.admin_token],
     [['grafana', 'admin_password'], config.grafana?.admin_password],
-    [['tracker', 'core', 'database', 'password'], config.tracker.core.database.driver === 'mysql' ? config.tracker.core.database.password : undefined],
+    [['tracker', 'core', 'database', 'password'], 'password' in database.settings ? database.settings.password : undefined],
     [['provider', 'api_token'], config.provider.provider === 'hetzner' ? config.provider.api_token : undefined],
   ];
   for (const [path, value] of secrets) {
@@ -45,9 +49,9 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
     }
   }
 
-  const database = config.tracker.core.database;
-  if (database.driver === 'mysql' && database.host !== 'mysql') {
-    warn(['tracker', 'core', 'database', 'host'], 'config.external_database', `MySQL host "${database.host}" is not the "mysql" container the deployer runs; the tracker will connect to ${database.host}:${database.port}`, 'set host = "mysql" to use the managed MySQL container');
+  const fromEnvironment = (path: readonly string[]) => probes.fromEnvironment?.(['tracker', 'core', 'database', ...path]) ?? true;
+  for (const warning of database.module.warnings?.(database.settings, { fromEnvironment }) ?? []) {
+    warn(['tracker', 'core', 'database', ...warning.path], warning.code, warning.message, warning.fix);
   }
 
   const interval = config.prometheus?.scrape_interval_in_secs;

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { topologyOf, type Topology } from '../domain/topology.js';
-import { databaseModule } from '../stack/databases.js';
+import { databaseOf } from '../stack/databases.js';
 import { deployedServices } from '../stack/queries.js';
 import type { ComposeContext } from '../stack/types.js';
 
@@ -12,7 +12,7 @@ import type { ComposeContext } from '../stack/types.js';
 export type NetworkName = 'database_network' | 'metrics_network' | 'proxy_network' | 'visualization_network';
 
 export const NETWORK_DESCRIPTIONS: Readonly<Record<NetworkName, string>> = {
-  database_network: 'Database isolation: tracker <-> MySQL (and the backup job)',
+  database_network: 'Database isolation: tracker <-> its database (and the backup job)',
   metrics_network: 'Tracker <-> Prometheus',
   proxy_network: 'Caddy <-> the services it serves over HTTPS',
   visualization_network: 'Prometheus <-> Grafana',
@@ -46,13 +46,15 @@ export interface ComposeModel {
 export function composeModel(config: EnvironmentConfig, options: { instanceIp?: string | undefined } = {}, topology: Topology = topologyOf(config)): ComposeModel {
   const deployed = deployedServices(config, topology.tlsSites);
   const names = new Set(deployed.map((service) => service.name));
-  const databaseService = databaseModule(config.tracker.core.database.driver).service?.name;
+  const database = databaseOf(config);
+  const databaseService = database.module.service?.name;
   const context: ComposeContext = {
     config,
     topology,
     instanceIp: options.instanceIp,
     has: (service) => names.has(service),
     databaseService: databaseService !== undefined && names.has(databaseService) ? databaseService : undefined,
+    databaseUrl: database.module.placement(database.settings) !== 'file',
     behindCaddy: (service) => topology.tlsSites.some((site) => site.upstream.service === service),
   };
   const services = deployed

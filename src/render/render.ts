@@ -10,6 +10,7 @@ import { httpsDomains } from '../domain/dns-records.js';
 import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/steps/step.js';
 import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
 import { PROMETHEUS_PORT } from '../stack/prometheus.js';
+import { databaseOf } from '../stack/databases.js';
 import { deployedServices } from '../stack/queries.js';
 import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { DASHBOARDS_SOURCE, metricsDashboard, statsDashboard } from './dashboards.js';
@@ -63,7 +64,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
     files.set(path, { content: body(head), mode, ...(hostPath === undefined ? {} : { host: { path: hostPath, owner: owner ?? (hostPath.startsWith(DEPLOY_DIR) ? `${user}:${user}` : 'root:root') } }) });
   };
   const services = topology.services;
-  const database = config.tracker.core.database;
+  const database = databaseOf(config);
 
   add('opt/torrust/docker-compose.yml', PUBLIC, '#', ['tracker', 'tracker.core.database', 'https', 'prometheus', 'grafana', 'backup', 'images'], (head) =>
     renderTemplate('docker-compose.yml', { header: head, model: composeModel(config, { instanceIp: options.instanceIp }, topology), networkDescriptions: NETWORK_DESCRIPTIONS, y: yamlString }),
@@ -77,7 +78,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
       config,
       topology,
       onReverseProxy: topology.httpTrackers.length > 0 && topology.httpTrackers.every((http) => http.tls),
-      sqlitePath: database.driver === 'sqlite3' ? `/var/lib/torrust/tracker/database/${database.database_name}` : undefined,
+      databasePath: database.module.trackerPath?.(database.settings),
       t: tomlString,
     }),
   );
@@ -127,7 +128,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
   if (config.backup) {
     const backup = config.backup;
     add('opt/torrust/storage/backup/etc/backup.conf', PUBLIC, '#', ['backup.retention_days', 'tracker.core.database'], (head) =>
-      renderTemplate('backup.conf', { header: head, backup, database, sh: shellQuote }),
+      renderTemplate('backup.conf', { header: head, backup, variables: database.module.backupConf(database.settings), sh: shellQuote }),
     );
     add('opt/torrust/storage/backup/etc/backup-paths.txt', PUBLIC, '#', ['prometheus', 'grafana', 'https'], (head) =>
       renderTemplate('backup-paths.txt', { header: head, paths: backupPaths(config, topology) }),
@@ -137,6 +138,8 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
         header: head,
         dirs: BACKUP_ARCHIVES.map((archive) => `/backups/${archive.kind}`),
         files: Object.fromEntries(BACKUP_ARCHIVES.map((archive) => [archive.kind, `/backups/${backupFilePath(archive, '${stamp}')}`])),
+        dumpTemplate: database.module.dumpTemplate,
+        dumpFile: `/backups/${backupFilePath(database.module.dump, '${stamp}')}`,
       }),
     );
     add('usr/local/bin/maintenance-backup.sh', EXECUTABLE, '#', ['backup'], (head) => renderTemplate('maintenance-backup.sh', { header: head, deployDir: DEPLOY_DIR }));

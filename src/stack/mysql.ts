@@ -1,17 +1,22 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { nonEmpty, port } from '../config/schema-parts.js';
 import { MYSQL_UID } from '../remote/steps/step.js';
+import { askedFor } from './database-questions.js';
+import { mysqlRestore } from './mysql-restore.js';
+import { connectionUrl, describeServer, externalWarnings, placementOf } from './server-database.js';
+import { TRACKER_DSN_VARIABLE } from './tracker.js';
 import type { DatabaseModule, StackService } from './types.js';
 
 const fromEnv = (...names: string[]) => names.map((name) => [name, `\${${name}}`] as const);
 
-/** The MySQL container (tracker.core.database.driver = "mysql"); not published, reached on database_network. */
+/** The MySQL container (tracker.core.database.driver = "mysql" with host = "mysql"); not published, reached on database_network. Any other host is an existing server. */
 export const mysql: StackService<'mysql', never> = {
   name: 'mysql',
   title: 'MySQL',
   image: 'mysql:8.4',
   longRunning: true,
-  deployed: (config) => config.tracker.core.database.driver === 'mysql',
+  deployed: (config) => config.tracker.core.database.driver === 'mysql' && config.tracker.core.database.host === 'mysql',
   compose: {
     order: 40,
     build: ({ config }) => ({
@@ -47,6 +52,20 @@ export const MysqlDatabase = z.strictObject({
     .describe('MySQL root password. Generated when left out.'),
 });
 
+/**
+ * The MySQL root password when the config leaves it out: an HMAC of the tracker
+ * user's password and the environment name. The same config always renders the
+ * same password (render stays deterministic), it is as secret as the user password,
+ * and two environments never share it. See docs/decisions/mysql-root-password.md.
+ */
+export function mysqlRootPassword(settings: z.output<typeof MysqlDatabase>, environmentName: string): string {
+  if (settings.root_password !== undefined) return settings.root_password;
+  return createHmac('sha256', settings.password)
+    .update(`torrust-tracker-deployer/mysql-root-password/${environmentName}`)
+    .digest('base64url')
+    .slice(0, 32);
+}
+
 export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   driver: 'mysql',
   schema: MysqlDatabase,
@@ -54,4 +73,78 @@ export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   dump: { kind: 'mysql', extension: 'sql.gz' },
   service: mysql,
   passwordVariable: 'MYSQL_PASSWORD',
+  configComments: { host: '"mysql": the container the deployer runs; else an existing server.' },
+  placement: (settings) => placementOf(settings, mysql.name),
+  describe: (settings) => describeServer('MySQL', settings, mysql.name),
+  warnings: (settings) => externalWarnings('MySQL', settings, mysql.name),
+  // An external server needs only the tracker's URL and the password the backup job connects with.
+  envVariables: (settings, config) => placementOf(settings, mysql.name) === 'external' ? [
+    { name: TRACKER_DSN_VARIABLE, value: connectionUrl('mysql', settings), comment: 'tracker.core.database (host, port, username, password, database_name)' },
+    { name: 'MYSQL_PASSWORD', value: settings.password, comment: 'tracker.core.database.password' },
+  ] : [
+    { name: TRACKER_DSN_VARIABLE, value: connectionUrl('mysql', settings), comment: 'tracker.core.database (host, port, username, password, database_name)' },
+    {
+      name: 'MYSQL_ROOT_PASSWORD',
+      value: mysqlRootPassword(settings, config.environment.name),
+      comment: settings.root_password === undefined ? 'derived from tracker.core.database.password (docs/decisions/mysql-root-password.md)' : 'tracker.core.database.root_password',
+    },
+    { name: 'MYSQL_DATABASE', value: settings.database_name, comment: 'tracker.core.database.database_name' },
+    { name: 'MYSQL_USER', value: settings.username, comment: 'tracker.core.database.username' },
+    { name: 'MYSQL_PASSWORD', value: settings.password, comment: 'tracker.core.database.password' },
+  ],
+  backupConf: (settings) => [
+    ['DB_TYPE', 'mysql'],
+    ['DB_HOST', settings.host],
+    ['DB_PORT', String(settings.port)],
+    ['DB_USER', settings.username],
+    ['DB_NAME', settings.database_name],
+  ],
+  dumpTemplate: 'dump-mysql.sh',
+  restore: mysqlRestore,
+  wizard: {
+    questions: [
+      {
+        id: 'mysql_database', section: 'Database', type: 'text', flag: '--mysql-database <name>', keys: ['tracker.core.database.database_name'],
+        text: 'MySQL database name',
+        help: 'Created when the stack starts.',
+        when: askedFor('mysql'),
+        default: 'torrust_tracker',
+        check: { schema: MysqlDatabase.shape.database_name },
+      },
+      {
+        id: 'mysql_user', section: 'Database', type: 'text', flag: '--mysql-user <user>', keys: ['tracker.core.database.username'],
+        text: 'MySQL user',
+        help: 'The tracker connects as this user (not root).',
+        when: askedFor('mysql'),
+        default: 'tracker_user',
+        check: { schema: MysqlDatabase.shape.username },
+      },
+      {
+        id: 'mysql_password', section: 'Database', type: 'secret', flag: '--mysql-password <password>', keys: ['tracker.core.database.password'],
+        text: 'MySQL password',
+        help: 'Enter keeps the one generated for you; "${VAR}" reads it from the environment at deploy time.',
+        when: askedFor('mysql'),
+        default: (_answers, context) => context.generatedSecrets['mysql_password'],
+        check: { schema: MysqlDatabase.shape.password },
+      },
+      {
+        id: 'mysql_root_password', section: 'Database', type: 'secret', flag: '--mysql-root-password <password>', keys: ['tracker.core.database.root_password'],
+        text: 'MySQL root password',
+        help: 'Enter keeps the one generated for you.',
+        when: askedFor('mysql'),
+        default: (_answers, context) => context.generatedSecrets['mysql_root_password'],
+        check: { schema: MysqlDatabase.shape.password },
+      },
+    ],
+    fromAnswers: (_answers, text) => ({
+      driver: 'mysql',
+      host: mysql.name,
+      port: 3306,
+      database_name: text('mysql_database'),
+      username: text('mysql_user'),
+      password: text('mysql_password'),
+      root_password: text('mysql_root_password'),
+    }),
+    generatedSecrets: ['mysql_password', 'mysql_root_password'],
+  },
 };

@@ -44,3 +44,8 @@ type SchemasOf<T extends readonly { schema: z.ZodType }[]> = { -readonly [I in k
 export function databaseSchemas(): SchemasOf<typeof DATABASES> {
   return DATABASES.map((database) => database.schema) as never;
 }
+
+/** The drivers tracker.core.database.driver takes. */
+export function databaseDrivers(): string[] {
+  return DATABASES.map((database) => database.driver);
+}

@@ -2,6 +2,7 @@ import { backup } from './backup.js';
 import { caddy } from './caddy.js';
 import { grafana } from './grafana.js';
 import { mysql } from './mysql.js';
+import { postgresql } from './postgresql.js';
 import { prometheus } from './prometheus.js';
 import { tracker } from './tracker.js';
 
@@ -13,4 +14,4 @@ import { tracker } from './tracker.js';
  * over this list and name no service. A database is listed in databases.ts
  * (and here too when it runs as a service of the stack).
  */
-export const STACK = [tracker, mysql, prometheus, grafana, caddy, backup] as const;
+export const STACK = [tracker, mysql, postgresql, prometheus, grafana, caddy, backup] as const;

@@ -9,6 +9,8 @@ import type { ServiceUrl, StackService } from './types.js';
 export const TRACKER_CONFIG_PATH = '/etc/torrust/tracker/tracker.toml';
 /** The SQLite file's directory under /opt/torrust/storage (the tracker's /var/lib/torrust/tracker/database). */
 export const TRACKER_DATABASE_DIR = 'tracker/lib/database';
+/** The tracker's override of `[core.database] path`: a server database's connection URL, from .env. */
+export const TRACKER_DSN_VARIABLE = 'TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__PATH';
 
 export interface TrackerEndpoints {
   readonly udpTrackers: readonly Endpoint[];
@@ -84,7 +86,7 @@ export const tracker: StackService<'tracker', never> = {
   domains: (_config, topology) => allEndpoints(topology),
   compose: {
     order: 10,
-    build({ config, topology, has, behindCaddy, databaseService }) {
+    build({ config, topology, has, behindCaddy, databaseService, databaseUrl }) {
       const ports: PortMapping[] = [
         ...topology.udpTrackers.map((udp) => ({ spec: `${udp.port}:${udp.port}/udp`, comment: `BitTorrent UDP announce (${keyOf(udp.key)})` })),
         ...topology.httpTrackers.filter((http) => http.published).map((http) => ({ spec: `${http.port}:${http.port}`, comment: `HTTP tracker announce (${keyOf(http.key)})` })),
@@ -95,7 +97,7 @@ export const tracker: StackService<'tracker', never> = {
         comment: 'The Torrust BitTorrent tracker (tracker)',
         image: config.images.tracker,
         ports,
-        environment: [['USER_ID', String(TRACKER_UID)], ...fromEnv('TORRUST_TRACKER_CONFIG_TOML_PATH', 'TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__DRIVER', 'TORRUST_TRACKER_CONFIG_OVERRIDE_HTTP_API__ACCESS_TOKENS__ADMIN', ...(databaseService === undefined ? [] : ['TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__PATH']))],
+        environment: [['USER_ID', String(TRACKER_UID)], ...fromEnv('TORRUST_TRACKER_CONFIG_TOML_PATH', 'TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__DRIVER', 'TORRUST_TRACKER_CONFIG_OVERRIDE_HTTP_API__ACCESS_TOKENS__ADMIN', ...(databaseUrl ? [TRACKER_DSN_VARIABLE] : []))],
         volumes: ['./storage/tracker/lib:/var/lib/torrust/tracker:Z', './storage/tracker/log:/var/log/torrust/tracker:Z', './storage/tracker/etc:/etc/torrust/tracker:Z'],
         networks: [...(databaseService === undefined ? [] : ['database_network' as const]), ...(has('prometheus') ? ['metrics_network' as const] : []), ...(behindCaddy('tracker') ? ['proxy_network' as const] : [])],
         dependsOn: databaseService === undefined ? [] : [[databaseService, 'service_healthy']],

@@ -3,6 +3,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { HostPort, KeyPath, TlsSite, Topology } from '../domain/topology.js';
 import type { HostStep } from '../remote/steps/step.js';
 import type { ComposeService } from '../render/compose.js';
+import type { WizardQuestion } from '../../questionnaire/questions.js';
+import type { Answers } from '../../questionnaire/types.js';
 
 /**
  * One service of the stack, declared in one module (src/stack/<service>.ts) and
@@ -71,6 +73,8 @@ export interface ComposeContext {
   readonly has: (service: string) => boolean;
   /** The stack service of the config's database, when the stack runs it. */
   readonly databaseService: string | undefined;
+  /** Whether the tracker reads its database's connection URL from .env (a server database, managed or external). */
+  readonly databaseUrl: boolean;
   /** Whether Caddy serves a site of this service. */
   readonly behindCaddy: (service: string) => boolean;
 }
@@ -83,12 +87,81 @@ export interface StorageDirectory {
   readonly paths: readonly string[];
 }
 
+/** Where a server database runs: in the stack (its host is the managed service's name) or outside it. */
+export type DatabasePlacement = 'managed' | 'external' | 'file';
+
+/** A warning a database raises about its own settings (relative to tracker.core.database). */
+export interface DatabaseWarning {
+  readonly path: readonly string[];
+  readonly code: 'config.external_database' | 'config.secret_in_file';
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** A variable of the compose .env (the only rendered file holding the stack's secrets). */
+export interface EnvVariable {
+  readonly name: string;
+  readonly value: string;
+  readonly comment: string;
+}
+
+/** What a restore needs from the database: where, which backup and how long the tracker may take. */
+export interface DatabaseRestoreTarget {
+  readonly id: string;
+  /** The SQLite file name, or the server database's name. */
+  readonly databaseName: string;
+  /** Relative to the backup directory: the dump of this backup. */
+  readonly dumpFile: string;
+  /** The same file, absolute on the host. */
+  readonly dumpPath: string;
+}
+
+/** One restore step's database part: the command, and the command that puts back what it changed. */
+export interface DatabaseRestoreStep {
+  readonly title: string;
+  readonly command: string;
+  readonly undo?: string;
+}
+
+/**
+ * How restore puts a dump back: checked (nothing changed), staged next to the
+ * live data (nothing live changed), swapped in while the tracker is stopped, the
+ * previous data kept aside until the clean-up. Each step's undo puts back what it did.
+ */
+export interface DatabaseRestore {
+  /** What the dump is called in messages: "MySQL dump". */
+  readonly dumpLabel: string;
+  /** Shell lines (cwd: the backup directory, `set -e`) that fail unless the dump is whole. */
+  checkDump(target: DatabaseRestoreTarget): string[];
+  /** Shell lines that fail when an earlier restore left previous data behind. */
+  checkLeftovers(target: DatabaseRestoreTarget): string[];
+  stage(target: DatabaseRestoreTarget): DatabaseRestoreStep;
+  swap(target: DatabaseRestoreTarget): DatabaseRestoreStep;
+  /** Removes what the restore kept aside (after the tracker is healthy again). */
+  cleanUp(target: DatabaseRestoreTarget): string;
+  /** Where the previous data stays when putting it back failed. */
+  keptWhere(target: DatabaseRestoreTarget): string;
+}
+
+/** The wizard's questions about this database, and how their answers become tracker.core.database. */
+export interface DatabaseQuestions {
+  /** Asked in this order after the database choice; each asks only when `database` is this driver. */
+  readonly questions: readonly WizardQuestion[];
+  /** tracker.core.database from the answers; `text` is an answer as the config writes it. */
+  fromAnswers(answers: Answers, text: (id: string) => string): Record<string, unknown>;
+  /** Questions whose default is a secret generated for the session (their ids). */
+  readonly generatedSecrets?: readonly string[];
+}
+
 /**
  * A tracker database: `tracker.core.database` with `driver` set to it. A database
- * whose stack service is `service` runs in the stack; the backup dump is named
- * by `dump` (part of the backup file-name contract, src/stack/backup-files.ts).
+ * whose stack service is `service` runs in the stack when its host is that
+ * service's name, and is an existing server the tracker connects to otherwise.
+ * The backup dump is named by `dump` (part of the backup file-name contract,
+ * src/stack/backup-files.ts). Every consumer (summary, warnings, .env,
+ * tracker.toml, backup.conf, backup.sh, restore, wizard) asks the module.
  */
-export interface DatabaseModule<Schema extends z.ZodType = z.ZodType> {
+export interface DatabaseModule<Schema extends z.ZodType = z.ZodType, Settings = z.output<Schema>> {
   readonly driver: string;
   /** `tracker.core.database` for this driver: a strict object whose `driver` is this literal. */
   readonly schema: Schema;
@@ -99,6 +172,24 @@ export interface DatabaseModule<Schema extends z.ZodType = z.ZodType> {
   readonly service?: StackService;
   /** The compose .env variable holding the tracker user's password, which the backup job connects with. */
   readonly passwordVariable?: string;
+  /** Whether the stack runs it (managed), it lives elsewhere (external), or it is a file. */
+  placement(settings: Settings): DatabasePlacement;
+  /** Comments above its keys in the TOML file `create template` and the wizard write. */
+  readonly configComments: Readonly<Record<string, string>>;
+  /** validate's Database row: what will be deployed, without secrets. */
+  describe(settings: Settings): string;
+  /** Warnings about its settings; `fromEnvironment` tells whether a key (relative to tracker.core.database) came from a ${VAR}. */
+  warnings?(settings: Settings, probes: { fromEnvironment(path: readonly string[]): boolean }): DatabaseWarning[];
+  /** Its .env variables (the tracker's connection string, the container's credentials). */
+  envVariables?(settings: Settings, config: EnvironmentConfig): EnvVariable[];
+  /** The tracker.toml `[core.database] path`, when the file holds it (a server's DSN comes from .env). */
+  trackerPath?(settings: Settings): string;
+  /** backup.conf's variables for backup.sh (never a password). */
+  backupConf(settings: Settings): [string, string][];
+  /** The template (templates/render/<name>.ejs) of backup.sh's lines that dump it into `it.file`. */
+  readonly dumpTemplate: string;
+  readonly restore: DatabaseRestore;
+  readonly wizard: DatabaseQuestions;
   /** Release steps after the files are in place, when it is the config's database. */
   releaseSteps?(config: EnvironmentConfig): HostStep[];
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecret } from '../config/starter.js';
+import { DATABASES } from '../stack/databases.js';
 import type { QuestionContext } from '../../questionnaire/types.js';
 
 const NOT_KEYS = new Set(['authorized_keys', 'known_hosts', 'known_hosts.old', 'config', 'environment']);
@@ -22,7 +23,8 @@ export function findSshKeys(home: string): string[] {
     .sort((a, b) => Number(b.endsWith('/id_ed25519')) - Number(a.endsWith('/id_ed25519')) || a.localeCompare(b));
 }
 
-export const GENERATED_SECRET_IDS = ['api_token', 'mysql_password', 'mysql_root_password', 'grafana_password'] as const;
+/** Questions whose default is a secret generated for the session: the stack's own, then each database's. */
+export const GENERATED_SECRET_IDS: readonly string[] = ['api_token', ...DATABASES.flatMap((database) => database.wizard.generatedSecrets ?? []), 'grafana_password'];
 
 /** What the questions may depend on besides the answers: keys on this machine, HCLOUD_TOKEN, fresh secrets. */
 export function questionContext(env: NodeJS.ProcessEnv, generate: () => string = generateSecret): QuestionContext {

@@ -4,6 +4,8 @@ import { formatKeyPath, type KeyPath } from '../config/problems.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig, type EnvironmentConfigInput } from '../config/schema.js';
 import { GENERATE_KEY, generatedKeyName, listOf, OTHER_KEY, portsOf, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
+import { DATABASE_QUESTION } from '../stack/database-questions.js';
+import { databaseModule } from '../stack/databases.js';
 
 /** A config problem traced back to the question whose answer caused it. */
 export interface AnswerConflict {
@@ -78,18 +80,7 @@ function configInput(answers: Answers, context: QuestionContext, workingDir: str
     tracker: {
       core: {
         private: answers['private'] === true,
-        database:
-          answers['database'] === 'mysql'
-            ? {
-                driver: 'mysql',
-                host: 'mysql',
-                port: 3306,
-                database_name: text(answers, 'mysql_database'),
-                username: text(answers, 'mysql_user'),
-                password: text(answers, 'mysql_password'),
-                root_password: text(answers, 'mysql_root_password'),
-              }
-            : { driver: 'sqlite3', database_name: text(answers, 'sqlite_file') },
+        database: databaseModule(String(answers[DATABASE_QUESTION])).wizard.fromAnswers(answers, (id) => text(answers, id)),
       },
       udp_trackers: protocols.includes('udp') ? portsOf(answers['udp_ports']).map((port) => ({ bind_address: `0.0.0.0:${port}` })) : [],
       http_trackers: protocols.includes('http')

@@ -3,10 +3,8 @@ import { EnvironmentSection, ExistingProvider, HetznerProvider, HttpApiSection, 
 import { BackupSection } from '../stack/backup.js';
 import { HttpsSection } from '../stack/caddy.js';
 import { GrafanaSection } from '../stack/grafana.js';
-import { MysqlDatabase } from '../stack/mysql.js';
 import { PrometheusSection } from '../stack/prometheus.js';
-import { SqliteDatabase } from '../stack/sqlite.js';
-import { choicesOf, type SchemaField, type WizardQuestion } from '../../questionnaire/questions.js';
+import { choicesOf, type SchemaCheck, type SchemaField, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 
 /** The schema pieces the questions are checked with, so the wizard cannot accept what the config would reject. */
@@ -22,10 +20,6 @@ const SCHEMA_FIELDS: Record<SchemaField, z.ZodType> = {
   'ssh.private_key_path': SshCredentialsSection.shape.private_key_path,
   'ssh.username': SshCredentialsSection.shape.username,
   'ssh.port': SshCredentialsSection.shape.port,
-  'sqlite.database_name': SqliteDatabase.shape.database_name,
-  'mysql.database_name': MysqlDatabase.shape.database_name,
-  'mysql.username': MysqlDatabase.shape.username,
-  'mysql.password': MysqlDatabase.shape.password,
   bind_address: UdpTrackerSection.shape.bind_address,
   'http_api.admin_token': HttpApiSection.shape.admin_token,
   domain: HttpApiSection.shape.domain,
@@ -42,8 +36,8 @@ function schemaInput(field: SchemaField, value: unknown): unknown {
   return field === 'environment.name' ? { name: value } : value;
 }
 
-function schemaProblem(field: SchemaField, value: unknown): string | undefined {
-  const result = SCHEMA_FIELDS[field].safeParse(schemaInput(field, value));
+function schemaProblem(check: SchemaCheck, value: unknown): string | undefined {
+  const result = 'schema' in check ? check.schema.safeParse(value) : SCHEMA_FIELDS[check.field].safeParse(schemaInput(check.field, value));
   return result.success ? undefined : result.error.issues[0]?.message;
 }
 
@@ -56,7 +50,7 @@ export function answerProblem(question: WizardQuestion, value: Answer, answers: 
   if (!question.check) return undefined;
   const values = question.check.values ? question.check.values(value, answers) : [value];
   for (const item of values) {
-    const problem = schemaProblem(question.check.field, item);
+    const problem = schemaProblem(question.check, item);
     if (problem) return problem;
   }
   return undefined;

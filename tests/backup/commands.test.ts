@@ -5,17 +5,14 @@ import {
   checkBackupCommand,
   groupBackups,
   listBackupsCommand,
-  mysqlClient,
   parseBackupListing,
   restoreSteps,
   runBackupCommand,
-  sqlIdentifier,
-  sqlString,
   stampDate,
-  swapTablesSql,
   waitHealthyCommand,
   type RestoreTarget,
 } from '../../src/remote/steps/backup.js';
+import { mysqlClient, sqlIdentifier, sqlString, swapTablesSql } from '../../src/stack/mysql-restore.js';
 
 const sqliteTarget: RestoreTarget = { id: '20250601_030000', driver: 'sqlite3', databaseName: 'tracker.db', withConfig: true, healthWaitSeconds: 60 };
 const mysqlTarget: RestoreTarget = { id: '20250601_030000', driver: 'mysql', databaseName: 'torrust_tracker', withConfig: true, healthWaitSeconds: 60 };

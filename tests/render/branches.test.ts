@@ -7,7 +7,7 @@ import { ACME_CA_ROOT_ARTIFACT, renderArtifacts, type Artifacts } from '../../sr
 import { makePki } from '../checks/certificates.js';
 import { temporaryDirectory } from '../support/cli.js';
 import { runTool, writeArtifacts } from './tools.js';
-import { mysqlRootPassword } from '../../src/render/secrets.js';
+import { mysqlRootPassword } from '../../src/stack/mysql.js';
 import { minimalConfig } from '../support/configs.js';
 
 /** The rendered files follow the config, branch by branch. */

@@ -1,7 +1,8 @@
 import { shellQuote } from '../../render/quote.js';
 import { BACKUP_ARCHIVES, BACKUP_ID, backupFilePath, CONFIG_ARCHIVE, parseBackupFilePath } from '../../stack/backup-files.js';
 import { databaseModule } from '../../stack/databases.js';
-import { SQLITE_DIR } from './release.js';
+import { compose, fail } from '../../stack/restore-shell.js';
+import type { DatabaseRestoreTarget } from '../../stack/types.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER } from './step.js';
 
 /**
@@ -15,9 +16,6 @@ export const BACKUP_DIR = `${DEPLOY_DIR}/storage/backup`;
 export const MAINTENANCE_BACKUP_SCRIPT = '/usr/local/bin/maintenance-backup.sh';
 /** Where restore stages the config archive and keeps the files it replaced, until it is done. */
 export const RESTORE_WORK_DIR = `${DEPLOY_DIR}/.ttd-restore`;
-/** MySQL databases restore loads the dump into, and moves the current tables to, until it is done. */
-export const MYSQL_INCOMING = 'ttd_restore_incoming';
-export const MYSQL_PREVIOUS = 'ttd_restore_previous';
 
 /** The file-name contract lives in src/stack/backup-files.ts: every database's dump, then the config archive. */
 export const BACKUP_KINDS = BACKUP_ARCHIVES.map((archive) => archive.kind);
@@ -93,8 +91,8 @@ export function backupIdFromOutput(output: string): string | undefined {
 
 export interface RestoreTarget {
   readonly id: string;
-  readonly driver: 'sqlite3' | 'mysql';
-  /** The SQLite file name, or the MySQL database name. */
+  readonly driver: string;
+  /** The SQLite file name, or the server database's name. */
   readonly databaseName: string;
   /** Whether the backup has a config archive. */
   readonly withConfig: boolean;
@@ -126,58 +124,10 @@ export function restoreFiles(target: Pick<RestoreTarget, 'id' | 'driver'>): { da
   };
 }
 
-const compose = (args: string) => `cd ${DEPLOY_DIR} && docker compose ${args}`;
-const fail = (message: string) => `{ echo ${shellQuote(message)} >&2; exit 1; }`;
-
-/** A MySQL identifier. */
-export function sqlIdentifier(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}
-
-/** A MySQL string literal. */
-export function sqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
-/**
- * The MySQL client in the mysql container, as root. The root password never
- * leaves the container: the client reads it from the container's own
- * MYSQL_ROOT_PASSWORD. mysql:8.4 has `mysql`, MariaDB `mariadb`.
- */
-export function mysqlClient(database?: string): string {
-  const inner = 'export MYSQL_PWD="$MYSQL_ROOT_PASSWORD"; exec "$(command -v mariadb || command -v mysql)" -uroot --batch --skip-column-names "$@"';
-  return `docker compose exec -T mysql sh -c ${shellQuote(inner)} mysql-client${database === undefined ? '' : ` ${shellQuote(`--database=${database}`)}`}`;
-}
-
-/** SQL piped into the mysql container's client, from the deploy directory. */
-export function mysqlStatements(sql: string): string {
-  return `cd ${DEPLOY_DIR} && printf '%s\\n' ${shellQuote(sql)} | ${mysqlClient()}`;
-}
-
-/** How many base tables a database has (0 when it does not exist). */
-function tableCount(database: string): string {
-  return `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ${sqlString(database)}`;
-}
-
-/**
- * One atomic RENAME TABLE: every table of `database` to `outgoing`, every table
- * of `incoming` to `database`. With `unlessOutgoingHasTables`, it does nothing
- * when `outgoing` is not empty: used to undo a swap, it finds the restored
- * database still full when the swap never happened.
- */
-export function swapTablesSql(database: string, incoming: string, outgoing: string, options: { unlessOutgoingHasTables?: boolean } = {}): string {
-  const moves = (from: string, to: string) =>
-    `SELECT GROUP_CONCAT(CONCAT(${sqlString(`${sqlIdentifier(from)}.`)}, '\`', REPLACE(table_name, '\`', '\`\`'), '\` TO ', ${sqlString(`${sqlIdentifier(to)}.`)}, '\`', REPLACE(table_name, '\`', '\`\`'), '\`') SEPARATOR ', ') FROM information_schema.tables WHERE table_schema = ${sqlString(from)} AND table_type = 'BASE TABLE'`;
-  const guard = options.unlessOutgoingHasTables ? `(${tableCount(outgoing)}) > 0 OR ` : '';
-  return [
-    'SET SESSION group_concat_max_len = 1048576;',
-    `SET @ttd_out = (${moves(database, outgoing)});`,
-    `SET @ttd_in = (${moves(incoming, database)});`,
-    `SET @ttd_swap = IF(${guard}(@ttd_out IS NULL AND @ttd_in IS NULL), 'DO 0', CONCAT('RENAME TABLE ', CONCAT_WS(', ', @ttd_out, @ttd_in)));`,
-    'PREPARE ttd_swap FROM @ttd_swap;',
-    'EXECUTE ttd_swap;',
-    'DEALLOCATE PREPARE ttd_swap;',
-  ].join('\n');
+/** What the database's module needs to restore this backup. */
+function databaseTarget(target: RestoreTarget): DatabaseRestoreTarget {
+  const dumpFile = restoreFiles(target).database;
+  return { id: target.id, databaseName: target.databaseName, dumpFile, dumpPath: `${BACKUP_DIR}/${dumpFile}` };
 }
 
 /** Checks, before anything is changed, that the backup is whole and no earlier restore left data behind. */
@@ -185,12 +135,8 @@ export function checkBackupCommand(target: RestoreTarget): string {
   const files = restoreFiles(target);
   const database = shellQuote(files.database);
   const lines = ['set -e', `cd ${BACKUP_DIR}`, `[ -f ${database} ] || ${fail(`storage/backup/${files.database} does not exist on the host`)}`];
-  lines.push(`gzip -t ${database} 2>/dev/null || ${fail(`storage/backup/${files.database} is not a whole gzip file (corrupted or cut short)`)}`);
-  if (target.driver === 'mysql') {
-    lines.push(`gzip -dc ${database} | tail -n 1 | grep -q '^-- Dump completed' || ${fail(`storage/backup/${files.database} is not a complete mysqldump (its last line is not "-- Dump completed")`)}`);
-  } else {
-    lines.push(`[ "$(gzip -dc ${database} | head -c 15)" = 'SQLite format 3' ] || ${fail(`storage/backup/${files.database} does not hold a SQLite database`)}`);
-  }
+  const { restore } = databaseModule(target.driver);
+  lines.push(...restore.checkDump(databaseTarget(target)));
   if (target.withConfig) {
     const config = shellQuote(files.config);
     lines.push(
@@ -199,74 +145,13 @@ export function checkBackupCommand(target: RestoreTarget): string {
       `if tar -tzf ${config} | grep -Eq '(^|/)\\.\\.(/|$)'; then ${fail(`storage/backup/${files.config} holds a path with ..`)}; fi`,
     );
   }
-  const leftover = 'an earlier restore did not finish and its previous data is still in';
-  if (target.driver === 'sqlite3') {
-    const previous = shellQuote(`${SQLITE_DIR}/.ttd-previous-${target.databaseName}`);
-    lines.push(`[ ! -e ${previous} ] || ${fail(`${leftover} ${SQLITE_DIR}/.ttd-previous-${target.databaseName}: move it back or remove it, then restore again`)}`);
-  } else {
-    lines.push(
-      `n=$(${mysqlStatements(`${tableCount(MYSQL_PREVIOUS)};`)}) || ${fail('the MySQL server in the mysql container does not answer (is the stack running? ttd status)')}`,
-      `[ "$n" = 0 ] || ${fail(`${leftover} the MySQL database ${MYSQL_PREVIOUS}: move its tables back or drop it, then restore again`)}`,
-    );
-  }
-  lines.push(`[ ! -e ${RESTORE_WORK_DIR}/previous ] || ${fail(`${leftover} ${RESTORE_WORK_DIR}/previous: copy its files back under ${DEPLOY_DIR} or remove it, then restore again`)}`);
+  lines.push(...restore.checkLeftovers(databaseTarget(target)));
+  lines.push(`[ ! -e ${RESTORE_WORK_DIR}/previous ] || ${fail(`an earlier restore did not finish and its previous data is still in ${RESTORE_WORK_DIR}/previous: copy its files back under ${DEPLOY_DIR} or remove it, then restore again`)}`);
   return lines.join('\n');
 }
 
-/** The SQLite file, its staged copy and the place the current one is moved to. */
-function sqlitePaths(databaseName: string) {
-  return {
-    live: `${SQLITE_DIR}/${databaseName}`,
-    staged: `${SQLITE_DIR}/.ttd-restore-${databaseName}`,
-    previous: `${SQLITE_DIR}/.ttd-previous-${databaseName}`,
-    /** The staged copy as the backup container sees it (./storage is /data/storage there). */
-    stagedInContainer: `/data/storage/tracker/lib/database/.ttd-restore-${databaseName}`,
-  };
-}
-
-const SQLITE_COMPANIONS = ['', '-wal', '-shm', '-journal'];
-
 export function stageDatabaseStep(target: RestoreTarget): RestoreStep {
-  const dump = shellQuote(`${BACKUP_DIR}/${restoreFiles(target).database}`);
-  if (target.driver === 'sqlite3') {
-    const paths = sqlitePaths(target.databaseName);
-    const [live, staged] = [shellQuote(paths.live), shellQuote(paths.staged)];
-    const check = `${compose('--profile backup run --rm --no-deps -T --entrypoint sqlite3 backup')} ${shellQuote(`file:${paths.stagedInContainer}?immutable=1`)} 'PRAGMA integrity_check;'`;
-    return {
-      id: 'stage-database',
-      title: `Unpack the SQLite copy next to ${target.databaseName} and check it`,
-      command: [
-        'set -e',
-        `rm -f ${staged}`,
-        `gzip -dc ${dump} > ${staged}`,
-        `if [ -e ${live} ]; then chown --reference=${live} ${staged}; chmod --reference=${live} ${staged}; else chown 1000:1000 ${staged}; chmod 0644 ${staged}; fi`,
-        'err=$(mktemp)',
-        `result=$(${check} 2>"$err") || { cat "$err" >&2; rm -f "$err"; ${fail('sqlite3 (in the backup image) could not check the restored copy')}; }`,
-        'rm -f "$err"',
-        `result=$(printf '%s' "$result" | tr -d '\\r')`,
-        `[ "$result" = ok ] || { echo "$result" | head -n 5 >&2; ${fail('the SQLite database in the backup fails its integrity check')}; }`,
-      ].join('\n'),
-      undo: `rm -f ${staged}`,
-    };
-  }
-  const incoming = sqlIdentifier(MYSQL_INCOMING);
-  const previous = sqlIdentifier(MYSQL_PREVIOUS);
-  return {
-    id: 'stage-database',
-    title: `Load the dump into the MySQL database ${MYSQL_INCOMING} and check it`,
-    command: [
-      'set -e',
-      mysqlStatements(`DROP DATABASE IF EXISTS ${incoming}; CREATE DATABASE ${incoming}; DROP DATABASE IF EXISTS ${previous}; CREATE DATABASE ${previous};`),
-      // MariaDB's mysqldump starts with a line MySQL's client refuses ("enable the sandbox mode"); it changes nothing else.
-      `gzip -dc ${dump} | sed '1{/enable the sandbox mode/d;}' | { cd ${DEPLOY_DIR} && ${mysqlClient(MYSQL_INCOMING)}; } || ${fail('the MySQL server refused the dump (its error is above)')}`,
-      `echo "tables restored: $(${mysqlStatements(`${tableCount(MYSQL_INCOMING)};`)})"`,
-    ].join('\n'),
-    // The previous database is dropped only while it is empty: when its tables could not be moved back, they stay.
-    undo: [
-      `n=$(${mysqlStatements(`${tableCount(MYSQL_PREVIOUS)};`)})`,
-      `if [ "$n" = 0 ]; then ${mysqlStatements(`DROP DATABASE IF EXISTS ${incoming}; DROP DATABASE IF EXISTS ${previous};`)}; else ${fail(`the MySQL database ${MYSQL_PREVIOUS} still holds the previous tables; it is kept`)}; fi`,
-    ].join('\n'),
-  };
+  return { id: 'stage-database', ...databaseModule(target.driver).restore.stage(databaseTarget(target)) };
 }
 
 export function stageConfigStep(target: RestoreTarget): RestoreStep {
@@ -289,34 +174,7 @@ export function stopTrackerStep(target: RestoreTarget): RestoreStep {
 }
 
 export function swapDatabaseStep(target: RestoreTarget): RestoreStep {
-  if (target.driver === 'sqlite3') {
-    const paths = sqlitePaths(target.databaseName);
-    const [live, staged, previous] = [paths.live, paths.staged, paths.previous];
-    return {
-      id: 'swap-database',
-      title: `Put the restored ${target.databaseName} in place (the current one is kept aside)`,
-      command: [
-        'set -e',
-        `[ -e ${shellQuote(staged)} ] || ${fail('the staged copy is gone')}`,
-        ...SQLITE_COMPANIONS.map((suffix) => `if [ -e ${shellQuote(live + suffix)} ]; then mv -f ${shellQuote(live + suffix)} ${shellQuote(previous + suffix)}; fi`),
-        `mv -f ${shellQuote(staged)} ${shellQuote(live)}`,
-      ].join('\n'),
-      undo: [
-        'set -e',
-        `if [ -e ${shellQuote(previous)} ]; then`,
-        ...SQLITE_COMPANIONS.map((suffix) => `  rm -f ${shellQuote(live + suffix)}; if [ -e ${shellQuote(previous + suffix)} ]; then mv -f ${shellQuote(previous + suffix)} ${shellQuote(live + suffix)}; fi`),
-        'fi',
-      ].join('\n'),
-    };
-  }
-  return {
-    id: 'swap-database',
-    title: `Swap the restored tables into ${target.databaseName} (the current ones move to ${MYSQL_PREVIOUS})`,
-    command: mysqlStatements(swapTablesSql(target.databaseName, MYSQL_INCOMING, MYSQL_PREVIOUS)),
-    // Back: the restored tables return to the (empty) incoming database, the previous ones to their place;
-    // when incoming still holds tables, the swap never happened and there is nothing to undo.
-    undo: mysqlStatements(swapTablesSql(target.databaseName, MYSQL_PREVIOUS, MYSQL_INCOMING, { unlessOutgoingHasTables: true })),
-  };
+  return { id: 'swap-database', ...databaseModule(target.driver).restore.swap(databaseTarget(target)) };
 }
 
 export function swapConfigStep(): RestoreStep {
@@ -383,14 +241,13 @@ export function waitHealthyStep(target: RestoreTarget): RestoreStep {
   return { id: 'wait-healthy', title: 'Wait until the tracker is healthy', command: waitHealthyCommand(target.healthWaitSeconds) };
 }
 
+/** Where the previous data stays when putting it back failed (restore's error names it). */
+export function keptDatabaseWhere(target: RestoreTarget): string {
+  return databaseModule(target.driver).restore.keptWhere(databaseTarget(target));
+}
+
 export function cleanUpStep(target: RestoreTarget): RestoreStep {
-  const commands = [`rm -rf ${RESTORE_WORK_DIR}`];
-  if (target.driver === 'sqlite3') {
-    const paths = sqlitePaths(target.databaseName);
-    commands.push(`rm -f ${SQLITE_COMPANIONS.map((suffix) => shellQuote(paths.previous + suffix)).join(' ')} ${shellQuote(paths.staged)}`);
-  } else {
-    commands.push(mysqlStatements(`DROP DATABASE IF EXISTS ${sqlIdentifier(MYSQL_PREVIOUS)}; DROP DATABASE IF EXISTS ${sqlIdentifier(MYSQL_INCOMING)};`));
-  }
+  const commands = [`rm -rf ${RESTORE_WORK_DIR}`, databaseModule(target.driver).restore.cleanUp(databaseTarget(target))];
   return { id: 'clean-up', title: 'Remove the data the restore replaced', command: commands.join('\n'), afterCommit: true };
 }
 

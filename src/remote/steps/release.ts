@@ -16,9 +16,6 @@ export interface HostFile {
   readonly owner: string;
 }
 
-/** Re-exported for restore, which names the SQLite directory. */
-export { SQLITE_DIR } from '../../stack/sqlite.js';
-
 /**
  * `release`: storage directories owned by the containers that write them, the
  * rendered files installed with their modes, then each stack service's own

@@ -15,25 +15,11 @@ source /etc/backup/backup.conf
 stamp=$(date -u +%Y%m%d_%H%M%S)
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-mkdir -p /backups/sqlite /backups/mysql /backups/config
+mkdir -p /backups/sqlite /backups/mysql /backups/postgresql /backups/config
 
-case "$DB_TYPE" in
-  mysql)
-    log "Dumping MySQL database $DB_NAME"
-    MYSQL_PWD="$DB_PASSWORD" mysqldump --single-transaction --no-tablespaces \
-      -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER" "$DB_NAME" | gzip > "/backups/mysql/mysql_${stamp}.sql.gz"
-    ;;
-  sqlite)
-    log "Copying SQLite database $DB_PATH (online backup)"
-    sqlite3 -readonly "$DB_PATH" ".backup '/tmp/sqlite_${stamp}.db'"
-    gzip -c "/tmp/sqlite_${stamp}.db" > "/backups/sqlite/sqlite_${stamp}.db.gz"
-    rm -f "/tmp/sqlite_${stamp}.db"
-    ;;
-  *)
-    log "Unknown DB_TYPE '$DB_TYPE'" >&2
-    exit 1
-    ;;
-esac
+log "Dumping MySQL database $DB_NAME"
+MYSQL_PWD="$DB_PASSWORD" mysqldump --single-transaction --no-tablespaces \
+  -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER" "$DB_NAME" | gzip > "/backups/mysql/mysql_${stamp}.sql.gz"
 
 paths=()
 while IFS= read -r path; do
@@ -46,5 +32,5 @@ if ((${#paths[@]} > 0)); then
 fi
 
 log "Removing backups older than $BACKUP_RETENTION_DAYS days"
-find /backups/sqlite /backups/mysql /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
+find /backups/sqlite /backups/mysql /backups/postgresql /backups/config -type f -mmin +"$((BACKUP_RETENTION_DAYS * 1440))" -print -delete
 log "Backup $stamp done"
