@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parse, stringify } from 'smol-toml';
+import { readFileSync } from 'node:fs';
+import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { lxc } from '../support/lxd/real-lxd.js';
 import { labEnvironment, labUp, removeLabInstance, type Lab, type LabEnvironment } from './lab.js';
 
 /**
- * PostgreSQL for the tracker (issue 14), on real servers: the lab's postgres:17 (Debian's
+ * PostgreSQL for the tracker (issue 14), from `init --non-interactive`'s PostgreSQL flags, on real servers: the lab's postgres:17 (Debian's
  * PostgreSQL behind the official image's contract) and the stand-in tracker, which logs in
  * with the rendered DSN and creates the real tracker's tables.
  *
@@ -36,11 +36,9 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The edit a user makes to the config `init` wrote: the tracker's database. */
-function useDatabase(env: LabEnvironment, database: Record<string, unknown>): void {
-  const config = parse(readFileSync(env.configPath, 'utf8')) as { tracker: { core: Record<string, unknown> } };
-  config.tracker.core['database'] = database;
-  writeFileSync(env.configPath, stringify(config), { mode: 0o600 });
+/** The tracker's database in the config `init` wrote. */
+function databaseOf(env: LabEnvironment): Record<string, unknown> {
+  return (parse(readFileSync(env.configPath, 'utf8')) as { tracker: { core: { database: Record<string, unknown> } } }).tracker.core.database;
 }
 
 /** `ttd test --json`: its checks, and whether every UDP and HTTP announce and health check passed. */
@@ -73,8 +71,11 @@ describe('(a) managed PostgreSQL with one UDP and one HTTP tracker (lab-pg-manag
   beforeAll(async () => {
     const lab = await labUp();
     await removeLabInstance(NAME);
-    env = await labEnvironment(lab, NAME, ['--database', 'sqlite3', ...common, '--backup']);
-    useDatabase(env, { driver: 'postgresql', host: 'postgresql', port: 5432, database_name: DATABASE, username: USER, password: PASSWORD });
+    env = await labEnvironment(lab, NAME, [
+      '--database', 'postgresql', '--postgresql-server', 'managed', '--postgresql-database', DATABASE, '--postgresql-user', USER, '--postgresql-password', PASSWORD,
+      ...common, '--backup',
+    ]);
+    expect(databaseOf(env)).toEqual({ driver: 'postgresql', host: 'postgresql', port: 5432, database_name: DATABASE, username: USER, password: PASSWORD });
   });
 
   afterAll(async () => {
@@ -174,9 +175,13 @@ describe('(b) an external PostgreSQL in its own LXD container (lab-pg-external)'
     await removeLabInstance(NAME);
     await lxc('delete', SERVER, '--force');
     serverAddress = await startPostgresqlServer(lab, SERVER, PASSWORD, onServer);
-    env = await labEnvironment(lab, NAME, ['--database', 'sqlite3', ...common, '--no-backup']);
     // The password through the environment, as the config docs recommend.
-    useDatabase(env, { driver: 'postgresql', host: serverAddress, port: 5432, database_name: DATABASE, username: USER, password: '${TTD_LAB_PG_PASSWORD}' });
+    env = await labEnvironment(lab, NAME, [
+      '--database', 'postgresql', '--postgresql-server', 'external', '--postgresql-host', serverAddress, '--postgresql-port', '5432',
+      '--postgresql-database', DATABASE, '--postgresql-user', USER, '--postgresql-password', '${TTD_LAB_PG_PASSWORD}',
+      ...common, '--no-backup',
+    ]);
+    expect(databaseOf(env)).toMatchObject({ driver: 'postgresql', host: serverAddress, port: 5432, password: '${TTD_LAB_PG_PASSWORD}' });
   });
 
   afterAll(async () => {

@@ -16,8 +16,7 @@ base=ttd-lab/debian:trixie
 
 # The names the config defaults to (src/config/schema.ts DEFAULT_IMAGES), so that a
 # config without an [images] section pulls exactly these.
-# postgres:17 until the PostgreSQL service module declares it.
-images_json=$(cd "$project" && node --input-type=module -e "const { DEFAULT_IMAGES } = await import('./dist/src/config/schema.js'); console.log(JSON.stringify({ postgresql: 'postgres:17', ...DEFAULT_IMAGES }))")
+images_json=$(cd "$project" && node --input-type=module -e "const { DEFAULT_IMAGES } = await import('./dist/src/config/schema.js'); console.log(JSON.stringify(DEFAULT_IMAGES))")
 image_of() { node -e "console.log(JSON.parse(process.argv[1])[process.argv[2]])" "$images_json" "$1"; }
 # Hub names in the registry: official images live under library/.
 hub_path() { local name=${1%:*}; [[ $name == */* ]] || name="library/$name"; echo "$name"; }
