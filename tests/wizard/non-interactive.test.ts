@@ -135,3 +135,37 @@ describe('init --non-interactive', () => {
     expect(imported).not.toMatch(/node_modules\/(ink|react|react-reconciler)\//);
   });
 });
+
+describe('init --non-interactive with PostgreSQL', () => {
+  it('managed: host "postgresql", port 5432, no host or port question; the file validates with the literal-password warning only', async () => {
+    const { workingDir, run } = init(['--yes', '--name', 'pg', '--database', 'postgresql', '--postgresql-user', 'trk']);
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    const loaded = await loadConfigFile(join(workingDir, 'envs', 'pg.toml'), {});
+    expect(loaded.config?.tracker.core.database).toMatchObject({ driver: 'postgresql', host: 'postgresql', port: 5432, username: 'trk', database_name: 'torrust_tracker' });
+    expect(loaded.problems.map((problem) => problem.code)).toEqual(['config.secret_in_file']);
+    const password = (loaded.config?.tracker.core.database as { password: string }).password;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(result.stdout + result.stderr).not.toContain(password);
+  });
+
+  it('external: host and port come from their flags; "${VAR}" keeps the password out of the file', async () => {
+    const { workingDir, run } = init(['--yes', '--name', 'pgx', '--database', 'postgresql', '--postgresql-server', 'external', '--postgresql-host', 'db.example.com', '--postgresql-port', '5433', '--postgresql-password', '${PG_PW}']);
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    const path = join(workingDir, 'envs', 'pgx.toml');
+    expect(readFileSync(path, 'utf8')).toContain('password = "${PG_PW}"');
+    const loaded = await loadConfigFile(path, { PG_PW: 'from-env' });
+    expect(loaded.config?.tracker.core.database).toMatchObject({ driver: 'postgresql', host: 'db.example.com', port: 5433, password: 'from-env' });
+    expect(loaded.problems.map((problem) => problem.code)).toEqual(['config.external_database']);
+  });
+
+  it('external without a host is exit 2 naming --postgresql-host; the container\'s name as host is refused', async () => {
+    const missing = await init(['--yes', '--name', 'pgx', '--database', 'postgresql', '--postgresql-server', 'external']).run;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--postgresql-host');
+    const managedName = await init(['--yes', '--name', 'pgx', '--database', 'postgresql', '--postgresql-server', 'external', '--postgresql-host', 'postgresql']).run;
+    expect(managedName.code).toBe(2);
+    expect(managedName.stderr).toContain('"postgresql" is the container the deployer runs');
+  });
+});
