@@ -13,7 +13,10 @@ export const POSTGRESQL_PREVIOUS = 'ttd_restore_previous';
  */
 const CLIENT = 'set -o pipefail; source /etc/backup/backup.conf; export PGPASSWORD="$DB_PASSWORD" PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGDATABASE="$DB_NAME"; ';
 
-/** `script` run by bash in the backup container with the connection set up; `args` are its $1, $2, ... */
+/**
+ * `script` run by bash in the backup container with the connection set up; `args` are its $1, $2, ...
+ * A subshell: inside a command substitution write `$( ${...})`, since `$((` starts arithmetic.
+ */
 export function inPostgresqlClient(script: string, ...args: string[]): string {
   return `(${inBackupContainer('bash')} -c ${shellQuote(CLIENT + script)} pg-client${args.map((arg) => ` ${shellQuote(arg)}`).join('')})`;
 }
@@ -38,12 +41,12 @@ export const postgresqlRestore: DatabaseRestore = {
     `${inPostgresqlClient('pg_restore --list "$1" >/dev/null', `/backups/${dumpFile}`)} || ${fail(`storage/backup/${dumpFile} is not a whole pg_dump archive (pg_restore cannot read it)`)}`,
   ],
   checkLeftovers: () => [
-    `n=$(${postgresqlStatements(`${previousExists};`)}) || ${fail('the PostgreSQL server does not answer with the configured credentials (its error is above; ttd status shows the stack)')}`,
+    `n=$( ${postgresqlStatements(`${previousExists};`)}) || ${fail('the PostgreSQL server does not answer with the configured credentials (its error is above; ttd status shows the stack)')}`,
     `[ "$n" = 0 ] || ${fail(`an earlier restore did not finish and its previous tables are still in the schema ${POSTGRESQL_PREVIOUS}: move them back or drop it, then restore again`)}`,
   ],
   stage: ({ dumpFile }) => ({
     title: 'Read the PostgreSQL dump\'s table of contents',
-    command: `echo "tables in the dump: $(${inPostgresqlClient('pg_restore --list "$1" | grep -c " TABLE "', `/backups/${dumpFile}`)})"`,
+    command: `echo "tables in the dump: $( ${inPostgresqlClient('pg_restore --list "$1" | grep -c " TABLE "', `/backups/${dumpFile}`)})"`,
   }),
   swap: ({ databaseName, dumpFile }) => ({
     title: `Load the dump into ${databaseName} in one transaction (the current tables move to the schema ${POSTGRESQL_PREVIOUS})`,
