@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { lxc } from '../support/lxd/real-lxd.js';
@@ -259,8 +261,12 @@ function sqlString(value: string): string {
  * the LXD bridge with a password: what a user's existing database server is. Returns its address.
  */
 async function startPostgresqlServer(lab: Lab, name: string, password: string, onServer: (command: string) => Promise<string>): Promise<string> {
-  const launched = await lxc('launch', lab.lxdImage, name);
-  if (launched.code !== 0) throw new Error(`lxc launch ${name}: ${launched.stderr}`);
+  // stdin closed: `lxc launch` reads an instance config from a stdin that is not a terminal, and would wait for it.
+  try {
+    await promisify(execFile)('sh', ['-c', 'exec lxc launch "$0" "$1" </dev/null', lab.lxdImage, name]);
+  } catch (error) {
+    throw new Error(`lxc launch ${name}: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
   let address = '';
   for (let attempt = 0; attempt < 60 && address === ''; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
