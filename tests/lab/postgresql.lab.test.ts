@@ -239,6 +239,7 @@ describe('(b) an external PostgreSQL in its own LXD container (lab-pg-external)'
       await serverSql(`ALTER ROLE ${USER} PASSWORD ${sqlString(PASSWORD)};`);
     }
     await env.onInstance(compose('restart tracker'));
+    for (let attempt = 0; attempt < 60 && (await health(env)) !== 'healthy'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 1000));
     const { result } = await testChecks(env, PASSWORD_ENV);
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
