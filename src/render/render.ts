@@ -10,7 +10,7 @@ import { httpsDomains } from '../domain/dns-records.js';
 import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/steps/step.js';
 import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
 import { PROMETHEUS_PORT } from '../stack/prometheus.js';
-import { databaseOf } from '../stack/databases.js';
+import { databaseOf, databaseRunChecks } from '../stack/databases.js';
 import { deployedServices } from '../stack/queries.js';
 import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { DASHBOARDS_SOURCE, metricsDashboard, statsDashboard } from './dashboards.js';
@@ -162,7 +162,7 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
   const scripts: Record<(typeof SCRIPT_NAMES)[number], { purpose: string; steps: HostStep[]; done: string; drivenBy: string[] }> = {
     'configure.sh': { purpose: 'configure: Docker, compose v2, automatic security updates, firewall.', steps: configureSteps(config), done: 'Configured. Next: sudo bash release.sh', drivenBy: ['ssh_credentials', 'tracker (public ports)', 'https', 'grafana'] },
     'release.sh': { purpose: 'release: storage directories, the rendered files, the database file, the backup schedule.', steps: releaseSteps(config, hostFiles, '"$here"'), done: 'Released. Next: sudo bash run.sh', drivenBy: ['tracker.core.database', 'prometheus', 'grafana', 'https', 'backup'] },
-    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps({ certificateDomains: httpsDomains(config) }), done: `Running. Tracker services: ${publicServiceUrls(config, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
+    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps({ certificateDomains: httpsDomains(config), databaseChecks: databaseRunChecks(config) }), done: `Running. Tracker services: ${publicServiceUrls(config, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
   };
   for (const [name, script] of Object.entries(scripts)) {
     add(name, EXECUTABLE, '#', script.drivenBy, (head) =>

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../config/schema.js';
+import type { HostStep } from '../remote/steps/step.js';
 import { mysqlDatabase } from './mysql.js';
 import { postgresqlDatabase } from './postgresql.js';
 import { sqliteDatabase } from './sqlite.js';
@@ -17,4 +18,10 @@ export function databaseModule(driver: string): DatabaseModule {
 export function databaseOf(config: EnvironmentConfig): { module: DatabaseModule; settings: EnvironmentConfig['tracker']['core']['database'] } {
   const settings = config.tracker.core.database;
   return { module: databaseModule(settings.driver), settings };
+}
+
+/** Run's checks of the config's database before the stack starts. */
+export function databaseRunChecks(config: EnvironmentConfig): HostStep[] {
+  const { module, settings } = databaseOf(config);
+  return module.runChecks?.(settings) ?? [];
 }

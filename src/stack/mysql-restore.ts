@@ -70,7 +70,7 @@ export const mysqlRestore: DatabaseRestore = {
     `gzip -dc ${shellQuote(dumpFile)} | tail -n 1 | grep -q '^-- Dump completed' || ${fail(`storage/backup/${dumpFile} is not a complete mysqldump (its last line is not "-- Dump completed")`)}`,
   ],
   checkLeftovers: () => [
-    `n=$(${mysqlStatements(`${tableCount(MYSQL_PREVIOUS)};`)}) || ${fail('the MySQL server in the mysql container does not answer (is the stack running? ttd status)')}`,
+    `n=$(${mysqlStatements(`${tableCount(MYSQL_PREVIOUS)};`)}) || ${fail('the MySQL server in the mysql container does not answer (is the stack running? ttd status). Restore loads dumps through that container: it does not restore into an external MySQL server')}`,
     `[ "$n" = 0 ] || ${fail(`an earlier restore did not finish and its previous data is still in the MySQL database ${MYSQL_PREVIOUS}: move its tables back or drop it, then restore again`)}`,
   ],
   stage: ({ dumpPath }) => {

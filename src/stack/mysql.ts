@@ -4,7 +4,7 @@ import { nonEmpty, port } from '../config/schema-parts.js';
 import { MYSQL_UID } from '../remote/steps/step.js';
 import { askedFor } from './database-questions.js';
 import { mysqlRestore } from './mysql-restore.js';
-import { connectionUrl, describeServer, externalWarnings, placementOf } from './server-database.js';
+import { connectionUrl, describeServer, externalServerChecks, externalWarnings, placementOf } from './server-database.js';
 import { TRACKER_DSN_VARIABLE } from './tracker.js';
 import type { DatabaseModule, StackService } from './types.js';
 
@@ -75,6 +75,7 @@ export const mysqlDatabase: DatabaseModule<typeof MysqlDatabase> = {
   passwordVariable: 'MYSQL_PASSWORD',
   configComments: { host: '"mysql": the container the deployer runs; else an existing server.' },
   placement: (settings) => placementOf(settings, mysql.name),
+  runChecks: (settings) => externalServerChecks('MySQL', settings, mysql.name),
   describe: (settings) => describeServer('MySQL', settings, mysql.name),
   warnings: (settings) => externalWarnings('MySQL', settings, mysql.name),
   // An external server needs only the tracker's URL and the password the backup job connects with.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { nonEmpty, port } from '../config/schema-parts.js';
 import { askedFor } from './database-questions.js';
 import { postgresqlRestore } from './postgresql-restore.js';
-import { connectionUrl, describeServer, externalWarnings, placementOf } from './server-database.js';
+import { connectionUrl, describeServer, externalServerChecks, externalWarnings, placementOf } from './server-database.js';
 import { TRACKER_DSN_VARIABLE } from './tracker.js';
 import type { DatabaseModule, StackService } from './types.js';
 
@@ -62,6 +62,7 @@ export const postgresqlDatabase: DatabaseModule<typeof PostgresqlDatabase> = {
   passwordVariable: 'POSTGRES_PASSWORD',
   configComments: { host: '"postgresql": the container the deployer runs; else an existing server.' },
   placement: (settings) => placementOf(settings, SERVICE),
+  runChecks: (settings) => externalServerChecks('PostgreSQL', settings, SERVICE),
   describe: (settings) => describeServer('PostgreSQL', settings, SERVICE),
   warnings: (settings, probes) => [
     ...externalWarnings('PostgreSQL', settings, SERVICE),

@@ -1,3 +1,5 @@
+import { shellQuote } from '../render/quote.js';
+import { DIAGNOSIS_MARKER, type HostStep } from '../remote/steps/step.js';
 import type { DatabasePlacement, DatabaseWarning } from './types.js';
 
 /** The settings every server database (MySQL, PostgreSQL) has in tracker.core.database. */
@@ -42,4 +44,20 @@ export function externalWarnings(title: string, settings: ServerSettings, servic
 export function connectionUrl(scheme: string, settings: ServerSettings): string {
   const host = settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;
   return `${scheme}://${encodeURIComponent(settings.username)}:${encodeURIComponent(settings.password)}@${host}:${settings.port}/${encodeURIComponent(settings.database_name)}`;
+}
+
+/**
+ * For an external server, before the stack starts: the instance opens a TCP
+ * connection to host:port (bash's /dev/tcp, 10 s), so an unreachable server is
+ * an error naming them rather than a tracker that never becomes healthy.
+ */
+export function externalServerChecks(title: string, settings: ServerSettings, serviceName: string): HostStep[] {
+  if (placementOf(settings, serviceName) === 'managed') return [];
+  const where = `${settings.host}:${settings.port}`;
+  const diagnosis = `${DIAGNOSIS_MARKER} the ${title} server at ${where} (tracker.core.database.host and port) does not answer from the instance: connection refused or timed out. Check that it runs and listens on that address, and that its firewall lets this instance in.`;
+  return [{
+    id: 'check-database',
+    title: `Check that the ${title} server at ${where} answers`,
+    commands: [`timeout 10 bash -c ${shellQuote(`exec 3<>${shellQuote(`/dev/tcp/${settings.host}/${settings.port}`)}`)} 2>/dev/null || { echo ${shellQuote(diagnosis)} >&2; exit 1; }`],
+  }];
 }

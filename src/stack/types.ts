@@ -192,4 +192,6 @@ export interface DatabaseModule<Schema extends z.ZodType = z.ZodType, Settings =
   readonly wizard: DatabaseQuestions;
   /** Release steps after the files are in place, when it is the config's database. */
   releaseSteps?(config: EnvironmentConfig): HostStep[];
+  /** Run's checks before the stack starts (an external server answers). */
+  runChecks?(settings: Settings): HostStep[];
 }

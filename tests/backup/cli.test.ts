@@ -69,7 +69,7 @@ describe('backup and restore on the command line', () => {
     expect(list.code, list.stderr).toBe(0);
     const [plan, result] = list.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(result).toMatchObject({ type: 'result', ok: true, command: 'backup list', dry_run: true });
-    expect(JSON.stringify(plan)).toContain('find sqlite mysql config');
+    expect(JSON.stringify(plan)).toContain('find sqlite mysql postgresql config');
 
     const restore = await ttd(['restore', 'saved', '--from', '20250601_030000', '--dry-run', '--json'], dir);
     expect(restore.code, restore.stderr).toBe(0);

@@ -30,7 +30,7 @@ describe('backup command lines', () => {
   it('lists every backup file with its size, and nothing (exit 0) before the first backup', () => {
     const command = listBackupsCommand();
     expect(command).toContain('cd /opt/torrust/storage/backup 2>/dev/null || exit 0');
-    expect(command).toContain('find sqlite mysql config -maxdepth 1 -type f');
+    expect(command).toContain('find sqlite mysql postgresql config -maxdepth 1 -type f');
     parsesAsSh(command);
   });
 

@@ -9,6 +9,7 @@ import { summarize } from '../../src/config/summary.js';
 import { publicPorts, topologyOf } from '../../src/domain/topology.js';
 import { restoreSteps, type RestoreTarget } from '../../src/remote/steps/backup.js';
 import { firewall } from '../../src/remote/steps/configure.js';
+import { runPlan } from '../../src/plan/stages.js';
 import { storageDirectories } from '../../src/remote/steps/release.js';
 import { renderArtifacts } from '../../src/render/render.js';
 import { statusTarget } from '../../src/status/target.js';
@@ -189,6 +190,51 @@ describe('restore of a PostgreSQL dump', () => {
         // `$((cd ...` parses, but as arithmetic: a command substitution of a subshell needs `$( (`.
         expect(text).not.toMatch(/\$\(\(cd /);
       }
+    }
+  });
+});
+
+describe('run checks that an external server answers before it starts the stack', () => {
+  const checkOf = (config: EnvironmentConfig) => runPlan(config, '192.0.2.10').steps.find((step) => step.id === 'check-database');
+
+  it('managed databases and SQLite have no such step', () => {
+    expect(checkOf(withDatabase(postgres()))).toBeUndefined();
+    expect(checkOf(withDatabase(mysql()))).toBeUndefined();
+    expect(checkOf(EnvironmentConfigSchema.parse(minimalConfig()))).toBeUndefined();
+  });
+
+  it('fails naming host and port when nothing listens there, and passes when something does', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const open = (server.address() as { port: number }).port;
+    const closed = await new Promise<number>((done) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as { port: number }).port;
+        probe.close(() => done(port));
+      });
+    });
+    try {
+      const run = (port: number) => {
+        const config = withDatabase({ ...postgres('127.0.0.1'), port });
+        const step = runPlan(config, '192.0.2.10').steps.map((item) => item.id);
+        expect(step.indexOf('check-database')).toBe(step.indexOf('pull-images') + 1);
+        const command = (checkOf(config) as unknown as { command: string }).command;
+        try {
+          execFileSync('sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+          return { code: 0, stderr: '' };
+        } catch (error) {
+          return { code: (error as { status: number }).status, stderr: String((error as { stderr: string }).stderr) };
+        }
+      };
+      expect(run(open).code).toBe(0);
+      const refused = run(closed);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`the PostgreSQL server at 127.0.0.1:${closed}`);
+      expect(refused.stderr).toContain('does not answer from the instance');
+    } finally {
+      server.close();
     }
   });
 });

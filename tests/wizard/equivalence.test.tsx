@@ -67,7 +67,7 @@ const BRANCHES: readonly Branch[] = [
     flags: () => [
       '--yes', '--name', 'hetzner-full', '--description', 'Production tracker', '--provider', 'hetzner', '--hetzner-token', 'hcloud-typed-token', '--database', 'mysql',
       '--mysql-password', 'secret-2-0123456789abcdef', '--mysql-root-password', 'secret-3-0123456789abcdef', '--private', '--http-ports', '7070,7071',
-      '--api-token', 'secret-1-0123456789abcdef', '--grafana-password', 'secret-4-0123456789abcdef', '--https', '--domain', 'example.com', '--https-email', 'admin@example.com',
+      '--api-token', 'secret-1-0123456789abcdef', '--grafana-password', 'secret-5-0123456789abcdef', '--https', '--domain', 'example.com', '--https-email', 'admin@example.com',
     ],
   },
   {

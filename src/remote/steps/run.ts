@@ -47,14 +47,16 @@ export function certificateWaitStep(domains: readonly string[], waitSeconds = CE
 }
 
 /**
- * `run`: pull the images, start the stack and wait until every service with a health check
- * is healthy, then, with HTTPS sites, until Caddy has their certificates.
+ * `run`: pull the images, check that an external database server answers, start the stack and
+ * wait until every service with a health check is healthy, then, with HTTPS sites, until Caddy
+ * has their certificates.
  */
-export function runSteps(options: { waitSeconds?: number; certificateDomains?: readonly string[] } = {}): HostStep[] {
+export function runSteps(options: { waitSeconds?: number; certificateDomains?: readonly string[]; databaseChecks?: readonly HostStep[] } = {}): HostStep[] {
   const wait = options.waitSeconds ?? 300;
   const domains = options.certificateDomains ?? [];
   return [
     { id: 'pull-images', title: 'Pull the images', commands: [`cd ${DEPLOY_DIR} && docker compose pull --quiet`] },
+    ...(options.databaseChecks ?? []),
     {
       id: 'start-stack',
       title: 'Start the stack and wait until it is healthy',

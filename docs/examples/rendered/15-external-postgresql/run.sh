@@ -19,6 +19,9 @@ step() { printf '\n==> %s\n' "$1"; }
 step 'Pull the images'
 cd /opt/torrust && docker compose pull --quiet
 
+step 'Check that the PostgreSQL server at db.example.com:5433 answers'
+timeout 10 bash -c 'exec 3<>/dev/tcp/db.example.com/5433' 2>/dev/null || { echo '==> diagnosis: the PostgreSQL server at db.example.com:5433 (tracker.core.database.host and port) does not answer from the instance: connection refused or timed out. Check that it runs and listens on that address, and that its firewall lets this instance in.' >&2; exit 1; }
+
 step 'Start the stack and wait until it is healthy'
 cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
 
