@@ -187,6 +187,8 @@ describe('restore of a PostgreSQL dump', () => {
       for (const text of [step.command, step.undo].filter((item): item is string => item !== undefined)) {
         execFileSync('bash', ['-n', '-c', text]);
         execFileSync('sh', ['-n', '-c', text]);
+        // `$((cd ...` parses, but as arithmetic: a command substitution of a subshell needs `$( (`.
+        expect(text).not.toMatch(/\$\(\(cd /);
       }
     }
   });

@@ -21,11 +21,15 @@ image_of() { node -e "console.log(JSON.parse(process.argv[1])[process.argv[2]])"
 # Hub names in the registry: official images live under library/.
 hub_path() { local name=${1%:*}; [[ $name == */* ]] || name="library/$name"; echo "$name"; }
 
+services="tracker mysql postgresql prometheus grafana caddy backup"
+# The stand-in tracker's PostgreSQL client: not a dependency of the project, so pinned here.
+pg_package=pg@8.23.1
+
 recipe=$( (cd "$here" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum; echo "$images_json") | sha256sum | cut -c1-16)
 marker="$cache/images.recipe"
 present() {
   local service image
-  for service in tracker mysql prometheus grafana caddy backup; do
+  for service in $services; do
     image=$(image_of "$service")
     curl -fsS -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
       "http://$registry/v2/$(hub_path "$image")/manifests/${image##*:}" || return 1
@@ -52,15 +56,16 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
 fi
 
 # The stand-in tracker runs the bittorrent-tracker package (the same release the
-# suite's announce tests use) and reads its TOML with smol-toml.
+# suite's announce tests use), reads its TOML with smol-toml and talks to PostgreSQL
+# with pg.
 tracker_context="$cache/.tracker-context"
 rm -rf "$tracker_context" && mkdir -p "$tracker_context"
 cp "$here/tracker/"* "$tracker_context/"
 versions=$(cd "$project" && node -e "for (const p of ['bittorrent-tracker', 'smol-toml']) console.log(p + '@' + require('./node_modules/' + p + '/package.json').version)")
 # shellcheck disable=SC2086 # one package spec per word
-(cd "$tracker_context" && echo '{"private":true}' >package.json && npm install --silent --omit=dev --ignore-scripts --no-audit --no-fund $versions >/dev/null)
+(cd "$tracker_context" && echo '{"private":true}' >package.json && npm install --silent --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline $versions "$pg_package" >/dev/null)
 
-for service in tracker mysql prometheus grafana caddy backup; do
+for service in $services; do
   image=$(image_of "$service")
   context="$here/$service"
   [[ $service == tracker ]] && context=$tracker_context

@@ -10,15 +10,17 @@
 //   - [health_check_api]: /health_check, aggregating the listeners (the image HEALTHCHECK).
 // Like the real entry script it refuses to start without the database driver override,
 // and it checks its database before listening: the SQLite file must be writable by the
-// container user; with MySQL it logs in with the DSN's user and password and creates the
-// real tracker's tables (whitelist, torrents, torrent_aggregate_metrics, keys), so a
-// wrong credential fails here as it would there and a backup dumps a real schema.
+// container user; with MySQL (the mariadb client) and PostgreSQL (the `pg` package) it
+// logs in with the DSN's user and password and creates the real tracker's tables
+// (whitelist, torrents, torrent_aggregate_metrics, keys), so a wrong credential fails
+// here as it would there and a backup dumps a real schema.
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Server from 'bittorrent-tracker/server';
+import pg from 'pg';
 import { parse } from 'smol-toml';
 
 const log = (level, message) => console.log(`${new Date().toISOString()} ${level} stand-in-tracker: ${message}`);
@@ -30,7 +32,7 @@ const fail = (message) => {
 const configPath = process.env.TORRUST_TRACKER_CONFIG_TOML_PATH ?? '/etc/torrust/tracker/tracker.toml';
 const config = parse(readFileSync(configPath, 'utf8'));
 const driver = process.env.TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__DRIVER;
-if (driver !== 'sqlite3' && driver !== 'mysql') fail('TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__DRIVER must be sqlite3 or mysql');
+if (!['sqlite3', 'mysql', 'postgresql'].includes(driver)) fail('TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__DRIVER must be sqlite3, mysql or postgresql');
 const databasePath = process.env.TORRUST_TRACKER_CONFIG_OVERRIDE_CORE__DATABASE__PATH ?? config.core?.database?.path;
 const adminToken = process.env.TORRUST_TRACKER_CONFIG_OVERRIDE_HTTP_API__ACCESS_TOKENS__ADMIN ?? config.http_api?.access_tokens?.admin;
 
@@ -50,16 +52,19 @@ async function checkDatabase() {
     return;
   }
   const url = new URL(databasePath);
+  const title = driver === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  const port = Number(url.port || (driver === 'mysql' ? 3306 : 5432));
   for (let attempt = 1; attempt <= 30; attempt += 1) {
     const ok = await new Promise((resolve) => {
-      const socket = connect({ host: url.hostname, port: Number(url.port || 3306) });
+      const socket = connect({ host: url.hostname, port });
       socket.once('connect', () => resolve(socket.end() && true));
       socket.once('error', () => resolve(false));
     });
     if (ok) break;
-    if (attempt === 30) fail(`the MySQL server at ${url.hostname}:${url.port || 3306} does not answer`);
+    if (attempt === 30) fail(`the ${title} server at ${url.hostname}:${port} does not answer`);
     await sleep(1000);
   }
+  if (driver === 'postgresql') return checkPostgresql(url, port);
   // The tables the real tracker creates at start (tracker-core's MySQL driver).
   const schema = [
     'CREATE TABLE IF NOT EXISTS whitelist (id integer PRIMARY KEY AUTO_INCREMENT, info_hash VARCHAR(40) NOT NULL UNIQUE);',
@@ -82,6 +87,36 @@ async function checkDatabase() {
     await sleep(1000);
   }
   fail(`cannot log in to MySQL database ${database} at ${url.hostname} as ${decodeURIComponent(url.username)}: ${problem}`);
+}
+
+// The tables of the real tracker's PostgreSQL migrations, in their final shape.
+const POSTGRESQL_SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS whitelist (id SERIAL PRIMARY KEY, info_hash VARCHAR(40) NOT NULL UNIQUE)',
+  'CREATE TABLE IF NOT EXISTS torrents (id SERIAL PRIMARY KEY, info_hash VARCHAR(40) NOT NULL UNIQUE, completed BIGINT DEFAULT 0 NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS keys (id SERIAL PRIMARY KEY, key VARCHAR(32) NOT NULL UNIQUE, valid_until BIGINT)',
+  'CREATE TABLE IF NOT EXISTS torrent_aggregate_metrics (id SERIAL PRIMARY KEY, metric_name VARCHAR(50) NOT NULL UNIQUE, value BIGINT DEFAULT 0 NOT NULL)',
+];
+
+async function checkPostgresql(url, port) {
+  const user = decodeURIComponent(url.username);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const where = `PostgreSQL database ${database} at ${url.hostname}:${port} as ${user}`;
+  let problem = '';
+  for (let attempt = 1; attempt <= 10; attempt += 1) {
+    const client = new pg.Client({ host: url.hostname, port, user, password: decodeURIComponent(url.password), database, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      for (const statement of POSTGRESQL_SCHEMA) await client.query(statement);
+      log('INFO', `PostgreSQL: logged in to ${database} at ${url.hostname}:${port} as ${user}; tables in place`);
+      return;
+    } catch (error) {
+      problem = error.code ? `${error.message} (SQLSTATE ${error.code})` : error.message;
+    } finally {
+      await client.end().catch(() => {});
+    }
+    await sleep(1000);
+  }
+  fail(`cannot log in to ${where}: ${problem}`);
 }
 
 await checkDatabase();
