@@ -8,7 +8,7 @@ import { lxc } from '../support/lxd/real-lxd.js';
 import { labEnvironment, labUp, removeLabInstance, type Lab, type LabEnvironment } from './lab.js';
 
 /**
- * Disaster recovery (issue 19), on SQLite and on MySQL: environment A copies its backups off the host,
+ * Disaster recovery (issue 19), on SQLite, MySQL and PostgreSQL: environment A copies its backups off the host,
  * encrypted by restic, to a repository on a separate LXD container reached over SFTP (a
  * real sshd there). Marker rows go in, a backup runs, A is destroyed entirely; B is
  * deployed from the same config under another name, `restore --from-repository` brings
@@ -23,6 +23,7 @@ const PASSWORD = 'Restic-lab-dr-Pw-4Kq9Vx2M';
 const ENV = { TTD_LAB_RESTIC_PASSWORD: PASSWORD };
 const COMMON = ['--protocols', 'udp,http', '--no-prometheus', '--no-grafana', '--no-https', '--backup'];
 const MYSQL_PASSWORD = 'UserPw-lab-dr-3Lp';
+const POSTGRESQL_PASSWORD = 'UserPw-lab-drp-8Wn';
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -56,6 +57,16 @@ const FLAVOURS: readonly Flavour[] = [
     sql: (env, statement) =>
       env.onInstance(`cd /opt/torrust && docker compose exec -T mysql sh -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mariadb -uroot --batch --skip-column-names torrust_tracker' <<'SQL'\n${statement}\nSQL`),
     dump: 'mysql',
+  },
+  {
+    title: 'PostgreSQL',
+    a: 'lab-drp-a',
+    b: 'lab-drp-b',
+    repo: 'ttd-lab-drp-repo',
+    answers: ['--database', 'postgresql', '--postgresql-database', 'torrust_tracker', '--postgresql-user', 'torrust', '--postgresql-password', POSTGRESQL_PASSWORD, ...COMMON],
+    sql: (env, statement) =>
+      env.onInstance(`cd /opt/torrust && docker compose exec -T postgresql psql -v ON_ERROR_STOP=1 --no-psqlrc -At -F '\t' -U torrust -d torrust_tracker <<'SQL'\n${statement}\nSQL`),
+    dump: 'postgresql',
   },
 ];
 const TABLE = 'CREATE TABLE IF NOT EXISTS torrents (id INTEGER PRIMARY KEY, info_hash VARCHAR(40) NOT NULL UNIQUE, completed INTEGER DEFAULT 0 NOT NULL)';
@@ -152,7 +163,7 @@ for (const flavour of FLAVOURS) {
 
     it('backup copies to the repository: the password is in no command line on the host, no log at -vvv, no file that is not 0600', async () => {
       onTestFailed(async () => console.error(await a.diagnostics()));
-      await sql(a, `${TABLE}; INSERT INTO torrents VALUES (1, '${'a'.repeat(40)}', 7); INSERT INTO torrents VALUES (2, '${'b'.repeat(40)}', 42);`);
+      await sql(a, `${TABLE}; INSERT INTO torrents (id, info_hash, completed) VALUES (1, '${'a'.repeat(40)}', 7); INSERT INTO torrents (id, info_hash, completed) VALUES (2, '${'b'.repeat(40)}', 42);`);
       // Every process's command line, sampled through the whole backup.
       await a.onInstance('rm -f /root/ps.log; nohup sh -c \'while [ ! -e /root/ps.stop ]; do ps -eo args >> /root/ps.log; sleep 0.1; done\' >/dev/null 2>&1 &');
       const result = await a.ttdWith(ENV, 'backup', A, '-vvv', '--json');
