@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBinary, temporaryDirectory } from '../support/cli.js';
@@ -111,12 +111,16 @@ describe('malformed and invalid configs', () => {
     expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: false, exit_code: 2, command: 'validate', error: expect.objectContaining({ code: 'config.file_unreadable', fix: expect.any(String) }) });
   });
 
-  it('prints the stack trace only at -vvv', async () => {
+  it('prints no stack trace at any verbosity; at -vvv it goes to the log file', async () => {
     const path = file(Buffer.from([0, 1, 2]));
+    const logDir = join(temporaryDirectory(), 'logs');
     const quiet = await runBinary(['validate', path]);
     expect(quiet.stderr).not.toContain('DeployerError');
-    const loud = await runBinary(['validate', path, '-vvv']);
+    const loud = await runBinary(['--log-dir', logDir, 'validate', path, '-vvv']);
     expect(loud.code).toBe(2);
-    expect(loud.stderr).toMatch(/DeployerError: .*is not text.*\n\s+at /);
+    expect(loud.stderr).toContain('is not text');
+    expect(loud.stderr).not.toMatch(/\n\s+at /);
+    const log = readdirSync(logDir).map((name) => readFileSync(join(logDir, name), 'utf8')).join('\n');
+    expect(log).toMatch(/DeployerError: [^"]*is not text[^"]*\\n {4}at decodeText/);
   });
 });

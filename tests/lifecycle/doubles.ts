@@ -56,6 +56,8 @@ export class ShellHost implements RemoteHost {
     this.scripts.push(script);
     return new Promise((done) => {
       const child = spawn('sh', ['-c', script], { env: { PATH: `${sudoShim()}:${process.env['PATH']}`, ROOT: this.root, ...this.env }, signal: options.signal });
+      // A script may exit without reading its input.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
       let stdout = '';
       let stderr = '';
