@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Choice } from '../../questionnaire/types.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
-import { deploysLines } from '../../src/wizard/short-path.js';
+import { DeploysLines } from './DeploysLines.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
 export type RecommendedAction = 'write-and-deploy' | 'customise' | 'write-only' | 'cancel';
@@ -32,11 +32,7 @@ export function RecommendedScreen({ preparation, providerLines = [], dryRun, can
       {preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys:</Text>
-          {[...deploysLines(preparation), ...providerLines].map((line, index) => (
-            <Text key={index} wrap="truncate-end">
-              {line}
-            </Text>
-          ))}
+          <DeploysLines preparation={preparation} providerLines={providerLines} />
         </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Choice } from '../../questionnaire/types.js';
 import { maskSecrets } from '../../src/wizard/config-file.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
-import { deploysLines } from '../../src/wizard/short-path.js';
+import { DeploysLines } from './DeploysLines.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
 export type ReviewAction = 'write' | 'edit' | 'fix' | 'cancel';
@@ -46,11 +46,7 @@ export function ReviewScreen({ preparation, providerLines = [], dryRun, error, o
       ) : preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys ({preparation.prepared.shownPath}; t shows the file):</Text>
-          {[...deploysLines(preparation), ...providerLines].map((line, index) => (
-            <Text key={index} wrap="truncate-end">
-              {line}
-            </Text>
-          ))}
+          <DeploysLines preparation={preparation} providerLines={providerLines} />
         </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>

@@ -30,14 +30,19 @@ export function batchScript(steps: readonly RemoteCommandStep[], nonce = randomB
   });
   return {
     script: `${lines.join('\n')}\n`,
-    parse(line) {
-      if (!line.startsWith(`${tag} `)) return undefined;
-      const [event, index, code] = line.slice(tag.length + 1).split(' ');
-      const step = steps[Number(index)];
-      if (!step) return undefined;
-      if (event === 'fail') return { step: step.id, event, exitCode: Number(code) };
-      if (event === 'skip' || event === 'start' || event === 'done') return { step: step.id, event };
-      return undefined;
-    },
+    parse: markerParser(tag, steps),
+  };
+}
+
+/** Reads the marker lines `tag` starts (`<tag> <event> <step index> [exit code]`) a batch script prints. */
+export function markerParser(tag: string, steps: readonly { readonly id: string }[]): (line: string) => BatchMarker | undefined {
+  return (line) => {
+    if (!line.startsWith(`${tag} `)) return undefined;
+    const [event, index, code] = line.slice(tag.length + 1).split(' ');
+    const step = steps[Number(index)];
+    if (!step) return undefined;
+    if (event === 'fail') return { step: step.id, event, exitCode: Number(code) };
+    if (event === 'skip' || event === 'start' || event === 'done') return { step: step.id, event };
+    return undefined;
   };
 }

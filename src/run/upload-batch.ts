@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { remoteCommandLine } from '../plan/command-line.js';
 import type { UploadStep } from '../plan/types.js';
 import { shellQuote } from '../shell/quote.js';
-import type { BatchMarker } from './remote-batch.js';
+import { markerParser, type BatchMarker } from './remote-batch.js';
 
 /**
  * Every upload of a run of upload steps in one round trip: the contents travel on the
@@ -50,14 +50,6 @@ export function uploadBatch(steps: readonly UploadStep[], nonce = randomBytes(6)
     command: remoteCommandLine(`${lines.join('\n')}\n`, true),
     stdin: steps.map((step) => `${Buffer.from(step.content).toString('base64')}\n`).join(''),
     placing: (index) => placing(index, '<staged>').place,
-    parse(line) {
-      if (!line.startsWith(`${tag} `)) return undefined;
-      const [event, index, code] = line.slice(tag.length + 1).split(' ');
-      const step = steps[Number(index)];
-      if (!step) return undefined;
-      if (event === 'fail') return { step: step.id, event, exitCode: Number(code) };
-      if (event === 'skip' || event === 'start' || event === 'done') return { step: step.id, event };
-      return undefined;
-    },
+    parse: markerParser(tag, steps),
   };
 }
