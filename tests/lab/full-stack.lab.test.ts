@@ -225,12 +225,12 @@ describe('scenario 2: LXD container, MySQL, 2 UDP + 2 HTTP trackers, Prometheus,
     const result = await env.ttd('run', NAME, '--json', '--dns-wait', '6');
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-    const error = lines.at(-1)!.error as { code: string; message: string };
+    const error = lines.at(-1)!.error as { code: string; message: string; fix: string };
     expect(error.code).toBe('dns.not_ready');
     expect(error.message).toContain(`${DOMAINS.grafana} resolves to ${wrong}, not to the instance's ${address()}`);
     expect(error.message).not.toContain(`${DOMAINS.api} resolves`);
-    // The records to create, in the fix the message carries.
-    expect(error.message).toContain(`A ${DOMAINS.grafana} ${address()}`);
+    // The records to create, in the error's one fix.
+    expect(error.fix).toContain(`A ${DOMAINS.grafana} ${address()}`);
     expect(lines.some((line) => line.type === 'step.started' && line.step === 'pull-images')).toBe(false);
     expect((await env.onInstance('cd /opt/torrust && docker compose ps --format "{{.Service}}"')).split('\n')).toContain('caddy');
   });
