@@ -14,6 +14,7 @@ interface DeployEvent {
   readonly stage?: string;
   readonly step?: string;
   readonly line?: string;
+  readonly message?: string;
   readonly outcome?: string;
   readonly took_over_from?: { pid: number; command: string };
   readonly ok?: boolean;
@@ -154,7 +155,8 @@ describe('scenario 4: a deploy interrupted mid-configure (SIGKILL, then SIGINT) 
     deploy.kill('SIGINT');
     const ended = await deploy.ended;
 
-    expect(deploy.stderr()).toContain('Stopping at the next safe point (Ctrl-C again to abort now)');
+    // The notice is an event of the one stream (drawn in the tree on a terminal), not a stray stderr line.
+    expect(deploy.events.find((event) => event.type === 'stop.requested')?.message).toContain('Stopping at the next safe point (Ctrl-C again to abort now)');
     expect(ended, deploy.stderr()).toEqual({ code: 130, signal: null });
     const result = deploy.events.at(-1)!;
     expect(result).toMatchObject({ type: 'result', ok: false, exit_code: 130, error: { code: 'interrupted' } });
