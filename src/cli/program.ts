@@ -11,13 +11,24 @@ export const VERSION = PACKAGE.version;
 
 const increase = (_value: string, previous: number) => previous + 1;
 
+const EXAMPLES = `
+Examples:
+  ttd                                  the wizard (in a terminal): a few questions, then deploy
+  ttd init --non-interactive --yes --name demo --provider lxd
+                                       write envs/demo.toml with the recommended settings
+  ttd validate envs/demo.toml          check a config and see what it deploys
+  ttd deploy envs/demo.toml --dry-run  every step and command deploy would run, nothing changed
+  ttd deploy envs/demo.toml            provision, configure, release, run and test it
+  ttd status demo                      services, health and tracker numbers
+  ttd destroy demo --yes               remove the server and everything made for it`;
+
 /** Builds the program from the command table; nothing heavy is imported until a command runs. */
 export function buildProgram(run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>): Command {
   const program = new Command('torrust-tracker-deployer')
     .description('Deploy a Torrust BitTorrent tracker to a server you own: wizard, deploy, status.\nRun with no arguments in a terminal to start the wizard.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .option('-v, --verbose', 'more detail: -v steps, -vv command output, -vvv everything (stack traces too)', increase, 0)
+    .option('-v, --verbose', 'more detail: -v steps, -vv command output, -vvv everything (stack traces in the log file)', increase, 0)
     .option('-q, --quiet', 'only errors and results')
     .option('--json', 'machine output: one JSON document on stdout, nothing else there')
     .addOption(new Option('-o, --output-format <format>', 'result format (the Rust deployer\'s flag)').choices(['json', 'text']))
@@ -32,6 +43,7 @@ export function buildProgram(run: (handler: () => Promise<{ default: CommandHand
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
     .exitOverride();
 
   for (const spec of COMMANDS) program.addCommand(buildCommand(spec, run));

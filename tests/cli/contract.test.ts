@@ -26,6 +26,21 @@ describe('the command-line contract', () => {
     }
   });
 
+  it('--help ends with examples, each a command of the table with flags it accepts', async () => {
+    const result = await runBinary(['--help']);
+    const examples = result.stdout.slice(result.stdout.indexOf('\nExamples:\n')).split('\n').filter((line) => line.startsWith('  ttd'));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const example of examples) {
+      // The command is what comes before the two spaces that start its description.
+      const [, name, ...rest] = (example.trim().split(/\s{2,}/)[0] ?? '').split(' ');
+      if (name === undefined) continue;
+      const spec = COMMANDS.find((command) => command.name === name);
+      expect(spec, example).toBeDefined();
+      const commandHelp = (await runBinary([name, '--help'])).stdout;
+      for (const flag of rest.filter((word) => word.startsWith('--'))) expect(commandHelp, `${example}: ${flag}`).toContain(flag);
+    }
+  });
+
   it('every command and subcommand has --help, showing the global flags too', { timeout: 120_000 }, async () => {
     const names = COMMANDS.flatMap((command) => (command.subcommands ? command.subcommands.map((sub) => [command.name, sub.name]) : [[command.name]]));
     const results = await Promise.all(names.map((name) => runBinary([...name, '--help'])));
