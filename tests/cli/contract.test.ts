@@ -41,6 +41,13 @@ describe('the command-line contract', () => {
     }
   });
 
+  it('init --help names the accepted values of each enumerated flag, from the questionnaire', async () => {
+    const help = (await runBinary(['init', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--database <driver> Database: sqlite3, mysql, postgresql');
+    expect(help).toContain('--provider <provider> Where should the tracker run: lxd, hetzner, existing');
+    expect(help).toContain('Tracker protocols (comma-separated): any of udp, http');
+  });
+
   it('every command and subcommand has --help, showing the global flags too', { timeout: 120_000 }, async () => {
     const names = COMMANDS.flatMap((command) => (command.subcommands ? command.subcommands.map((sub) => [command.name, sub.name]) : [[command.name]]));
     const results = await Promise.all(names.map((name) => runBinary([...name, '--help'])));
