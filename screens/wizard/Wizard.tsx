@@ -58,7 +58,11 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     if (key.ctrl && input === 'c') onExit({ status: 'interrupted' });
   });
 
-  const preparation = useMemo(() => (phase.name === 'question' ? undefined : prepareConfig(answers, context, workingDir)), [phase.name, answers, context, workingDir]);
+  // What the screen on show would write: the recommended settings on theirs, the answers as given on the others.
+  const preparation = useMemo(
+    () => (phase.name === 'question' ? undefined : phase.name === 'recommended' ? recommendedPreparation(answers, context, workingDir) : prepareConfig(answers, context, workingDir)),
+    [phase.name, answers, context, workingDir],
+  );
   const providerLines = useProviderLines(providerReview, phase.name === 'recommended' ? recommendedAnswers(answers, context) : phase.name === 'review' ? answers : undefined);
 
   const goTo = (nextAnswers: Record<string, Answer>, walkAll = customising) => {
@@ -129,8 +133,8 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
 
   const recommended = (action: RecommendedAction) => {
     if (action === 'cancel') return onExit({ status: 'cancelled' });
-    const prepared = recommendedPreparation(answers, context, workingDir);
-    if (action === 'customise' || !prepared.ok) {
+    const prepared = preparation;
+    if (action === 'customise' || !prepared?.ok) {
       setCustomising(true);
       return goTo(answers, true);
     }
@@ -161,7 +165,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
       );
     }
     case 'recommended':
-      return <RecommendedScreen preparation={recommendedPreparation(answers, context, workingDir)} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} />;
+      return preparation ? <RecommendedScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
     case 'review':
       return preparation ? <ReviewScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {
