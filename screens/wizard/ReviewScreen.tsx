@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Choice } from '../../questionnaire/types.js';
 import { maskSecrets } from '../../src/wizard/config-file.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
+import { fixQuestion } from '../../src/wizard/to-config.js';
 import { DeploysLines } from './DeploysLines.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
@@ -30,7 +31,7 @@ export function ReviewScreen({ preparation, providerLines = [], dryRun, error, o
   });
   const choices: Choice[] = preparation.ok
     ? [{ value: 'write', label: dryRun ? `Show it (dry run: nothing is written)` : `Write ${preparation.prepared.shownPath}` }]
-    : [{ value: 'fix', label: `Fix: ${preparation.conflicts[0]?.question?.text ?? 'edit an answer'}` }];
+    : [{ value: 'fix', label: `Fix: ${fixQuestion(preparation.conflicts)?.text ?? 'edit an answer'}` }];
   choices.push({ value: 'edit', label: 'Edit an answer' }, { value: 'cancel', label: 'Cancel (write nothing)' });
 
   return (

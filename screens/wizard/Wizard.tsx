@@ -5,6 +5,7 @@ import type { Answer, Answers, QuestionContext } from '../../questionnaire/types
 import { configFileExists } from '../../src/wizard/config-file.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
+import { fixQuestion } from '../../src/wizard/to-config.js';
 import { isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { RecommendedScreen, type RecommendedAction } from './RecommendedScreen.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
@@ -124,7 +125,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     if (action === 'edit') return setPhase({ name: 'pick' });
     if (!preparation) return undefined;
     if (!preparation.ok) {
-      const question = preparation.conflicts.find((conflict) => conflict.question)?.question;
+      const question = fixQuestion(preparation.conflicts);
       return question ? edit(question.id) : setPhase({ name: 'pick' });
     }
     if (!dryRun && fileExists(preparation.prepared.path)) return setPhase({ name: 'overwrite', deployNow: undefined });
