@@ -6,7 +6,7 @@ import { configFileExists } from '../../src/wizard/config-file.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
 import { fixQuestion } from '../../src/wizard/to-config.js';
-import { isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { deploysRows, isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { RecommendedScreen, type RecommendedAction } from './RecommendedScreen.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { QuestionScreen } from './QuestionScreen.js';
@@ -166,7 +166,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
       );
     }
     case 'recommended':
-      return preparation ? <RecommendedScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
+      return preparation ? <RecommendedScreen preparation={preparation} rows={deploysRows(preparation, { answers, context })} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
     case 'review':
       return preparation ? <ReviewScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {

@@ -1,9 +1,10 @@
 import { createInterface, type Interface } from 'node:readline/promises';
 import { choicesOf, defaultOf, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
+import { SUMMARY_VALUE_COLUMN } from '../../src/config/summary.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
 import { writePrepared } from '../../src/wizard/prepare.js';
-import { deploysLines, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { deploysRows, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answerProblem } from '../../src/wizard/validate-answer.js';
 import type { WizardOutcome } from './Wizard.js';
 
@@ -41,7 +42,10 @@ export async function runPlainWizard(options: PlainWizardOptions): Promise<Wizar
       return { status: 'cancelled' };
     }
     say('\nWhat it deploys:');
-    for (const line of deploysLines(preparation)) say(line);
+    for (const row of deploysRows(preparation, { answers, context: options.context })) {
+      say(row.line);
+      for (const reason of row.reasons) say(`${' '.repeat(SUMMARY_VALUE_COLUMN)}↳ ${reason}`);
+    }
     say(`\n  1) Write and deploy (${preparation.prepared.shownPath}, then ttd deploy here)\n  2) Write only\n  3) Cancel (write nothing)`);
     const choice = await lines.question('Choose [1]: ').catch(() => undefined);
     if (choice === undefined || choice.trim() === '3') return { status: choice === undefined ? 'interrupted' : 'cancelled' };
