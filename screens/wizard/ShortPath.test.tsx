@@ -10,13 +10,13 @@ import { summarize, summaryLines } from '../../src/config/summary.js';
 import { applicableQuestions } from '../../src/wizard/session.js';
 import { recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answer, KEY, press, renderSized, waitFor } from '../testing.js';
-import { testContext } from './fixtures.js';
+import { fixtureChecks, testContext } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { canDeploy?: boolean } = {}) {
   const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
   const onExit = vi.fn<(outcome: WizardOutcome) => void>();
-  const instance = render(<Wizard context={testContext()} given={{}} workingDir={workingDir} onExit={onExit} {...(options.canDeploy === undefined ? {} : { canDeploy: options.canDeploy })} />);
+  const instance = render(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={{}} workingDir={workingDir} onExit={onExit} {...(options.canDeploy === undefined ? {} : { canDeploy: options.canDeploy })} />);
   return { instance, onExit, workingDir };
 }
 
@@ -45,7 +45,7 @@ describe('the short path', () => {
 
   it('fits 80×24: every line of the recommended settings screen, the choices included', async () => {
     const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
-    const instance = await renderSized(<Wizard context={testContext()} given={{}} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
+    const instance = await renderSized(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={{}} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
     const frame = await shortPath(instance as never);
     instance.unmount();
     const lines = frame.split('\n');
@@ -58,7 +58,7 @@ describe('the short path', () => {
     const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
     // The SSH port is given, so it is no default and has no reason to show.
     const given = { ssh_port: 2222 };
-    const instance = await renderSized(<Wizard context={testContext()} given={given} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
+    const instance = await renderSized(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={given} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
     const frames = [await shortPath(instance as never)];
     for (let page = 0; page < 10 && !frames.at(-1)!.includes('(end)'); page++) {
       await press(instance as never, KEY.pageDown);

@@ -6,14 +6,14 @@ import { parse } from 'smol-toml';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveAnswers } from '../../src/wizard/session.js';
 import { answer, KEY, press, waitFor } from '../testing.js';
-import { testContext } from './fixtures.js';
+import { fixtureChecks, testContext } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { given?: Record<string, string | number | boolean | string[]>; fileExists?: (path: string) => boolean } = {}) {
   const workingDir = mkdtempSync(join(tmpdir(), 'ttd-wizard-'));
   const onExit = vi.fn<(outcome: WizardOutcome) => void>();
   const instance = render(
-    <Wizard context={testContext()} given={options.given ?? {}} workingDir={workingDir} onExit={onExit} {...(options.fileExists ? { fileExists: options.fileExists } : {})} />,
+    <Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={options.given ?? {}} workingDir={workingDir} onExit={onExit} {...(options.fileExists ? { fileExists: options.fileExists } : {})} />,
   );
   return { instance, onExit, workingDir };
 }

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
-import { hetznerReviewLines } from '../../src/wizard/hetzner.js';
+import { checkHetznerToken, hetznerReviewLines } from '../../src/wizard/hetzner.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 export interface RunWizardOptions {
@@ -20,6 +20,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardOutcom
     <Wizard
       {...options}
       providerReview={(answers) => hetznerReviewLines(answers, options.env)}
+      checkToken={(answer) => checkHetznerToken(answer || (options.env['HCLOUD_TOKEN'] ?? ''), options.env)}
       onExit={(result) => {
         outcome = result;
         app.unmount();
