@@ -100,6 +100,19 @@ describe('lxc, before writing an LXD config', () => {
   });
 });
 
+describe('Back from the pre-checks', () => {
+  it('returns to the recommended settings, each default still with its reason', async () => {
+    const keys = mkdtempSync(join(tmpdir(), 'ttd-keys-'));
+    const { instance, onExit } = start({ name: 'back', provider: 'lxd', ssh_key: keyPairIn(keys) }, { env: { PATH: '/nonexistent' } });
+    expect(await waitFor(instance, 'Recommended settings')).toContain('↳ a VM has its own kernel');
+    await writeOnly(instance);
+    await answer(instance, 'Before writing', KEY.up, KEY.enter);
+    expect(await waitFor(instance, 'Recommended settings')).toContain('↳ a VM has its own kernel');
+    expect(onExit).not.toHaveBeenCalled();
+    rmSync(keys, { recursive: true, force: true });
+  });
+});
+
 describe('the Hetzner token, at its question', () => {
   let standIn: HetznerApiStandIn;
   beforeAll(async () => {

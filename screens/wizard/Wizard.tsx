@@ -220,7 +220,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
       );
     }
     case 'recommended':
-      return preparation ? <RecommendedScreen preparation={preparation} rows={deploysRows(preparation, { answers, context })} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
+      return preparation ? <RecommendedScreen preparation={preparation} rows={deploysRows(preparation, { answers: typedAnswers(answers, given, history), context })} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
     case 'review':
       return preparation ? <ReviewScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {
@@ -262,6 +262,11 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
         </Box>
       );
   }
+}
+
+/** The answers the user gave (flags, or at a question): not the defaults the recommended settings filled in once written or deployed. */
+function typedAnswers(answers: Answers, given: Answers, history: readonly string[]): Answers {
+  return Object.fromEntries(Object.entries(answers).filter(([id]) => given[id] !== undefined || history.includes(id)));
 }
 
 function firstPhase(given: Answers, context: QuestionContext): Phase {
