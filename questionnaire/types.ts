@@ -47,6 +47,8 @@ export interface Question {
   readonly openChoice?: boolean;
   /** Undefined: the question has no default and must be answered. */
   readonly default?: Dynamic<Answer | undefined>;
+  /** Why the default is the recommended setting: shown beside it on the recommended settings screen. */
+  readonly reason?: Dynamic<string>;
   /** Asked only when this holds for the earlier answers. */
   readonly when?: (answers: Answers, context: QuestionContext) => boolean;
   /** The `init` option that answers it, in commander syntax. */

@@ -5,7 +5,7 @@ import type { ReactElement } from 'react';
  * waits for the scheduler to flush (setImmediate, then a timer), as Shopify's
  * cli-kit does.
  */
-export const KEY = { enter: '\r', escape: '\u001B', up: '\u001B[A', down: '\u001B[B', left: '\u001B[D', right: '\u001B[C', space: ' ', backspace: '\u007F', ctrlC: '\u0003' } as const;
+export const KEY = { enter: '\r', escape: '\u001B', up: '\u001B[A', down: '\u001B[B', left: '\u001B[D', right: '\u001B[C', space: ' ', backspace: '\u007F', ctrlC: '\u0003', pageDown: '\u001B[6~', pageUp: '\u001B[5~' } as const;
 
 interface Rendered {
   readonly lastFrame: () => string | undefined;

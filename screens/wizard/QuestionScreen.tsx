@@ -19,6 +19,8 @@ export interface QuestionScreenProps {
   /** 1-based position and total, for the progress line. */
   readonly position: number;
   readonly total: number;
+  /** Why the last answer was refused after it was given (Hetzner refused the token). */
+  readonly refusal?: string | undefined;
   readonly onAnswer: (value: Answer) => void;
   readonly onBack: () => void;
 }
@@ -33,8 +35,8 @@ const KEYS: Record<WizardQuestion['type'], string> = {
 };
 
 /** One question: progress, text, help, the prompt for its type, and the reason an answer was refused. */
-export function QuestionScreen({ question, answers, context, fallback, previous, position, total, onAnswer, onBack }: QuestionScreenProps) {
-  const [problem, setProblem] = useState<string | undefined>();
+export function QuestionScreen({ question, answers, context, fallback, previous, position, total, refusal, onAnswer, onBack }: QuestionScreenProps) {
+  const [problem, setProblem] = useState<string | undefined>(refusal);
   const submit = (value: Answer) => {
     const found = answerProblem(question, value, answers, context);
     if (found) setProblem(found);

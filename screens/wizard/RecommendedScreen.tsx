@@ -1,13 +1,16 @@
 import { Box, Text } from 'ink';
 import type { Choice } from '../../questionnaire/types.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
-import { DeploysLines } from './DeploysLines.js';
+import type { SummaryRow } from '../../src/wizard/short-path.js';
+import { SummaryLines } from './SummaryLines.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
 export type RecommendedAction = 'write-and-deploy' | 'customise' | 'write-only' | 'cancel';
 
 export interface RecommendedScreenProps {
   readonly preparation: Preparation;
+  /** What it deploys, each default with its reason. */
+  readonly rows: readonly SummaryRow[];
   /** The provider's lines under the summary (Hetzner: the cost line, a deprecated type's warning). */
   readonly providerLines?: readonly string[];
   readonly dryRun: boolean;
@@ -17,8 +20,8 @@ export interface RecommendedScreenProps {
   readonly onBack: () => void;
 }
 
-/** The recommended settings as `validate` summarizes a config, and the three ways on. */
-export function RecommendedScreen({ preparation, providerLines = [], dryRun, canDeploy, onAction, onBack }: RecommendedScreenProps) {
+/** The recommended settings as `validate` summarizes a config, each default with its reason, and the three ways on. */
+export function RecommendedScreen({ preparation, rows, providerLines = [], dryRun, canDeploy, onAction, onBack }: RecommendedScreenProps) {
   const choices: Choice[] = [];
   if (preparation.ok) {
     if (canDeploy && !dryRun) choices.push({ value: 'write-and-deploy', label: `Write and deploy (${preparation.prepared.shownPath}, then ttd deploy in this terminal)` });
@@ -32,7 +35,8 @@ export function RecommendedScreen({ preparation, providerLines = [], dryRun, can
       {preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys:</Text>
-          <DeploysLines preparation={preparation} providerLines={providerLines} />
+          {/* Besides the summary: the title, "What it deploys", two blank lines, the choices and the keys. */}
+          <SummaryLines rows={rows} providerLines={providerLines} reservedRows={5 + choices.length} />
         </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>

@@ -18,7 +18,15 @@ describe('ReviewScreen', () => {
     expect(frame.split('\n').length).toBeLessThanOrEqual(24);
     for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     await press(instance, 't');
-    expect(await waitFor(instance, '[tracker.http_api]')).toContain('admin_token = "********"');
+    // The file is longer than the screen: it scrolls, every page within 80×24.
+    await waitFor(instance, '[environment]');
+    for (let page = 0; page < 10 && !(instance.lastFrame() ?? '').includes('admin_token'); page++) {
+      const shown = instance.lastFrame() ?? '';
+      expect(shown).toContain('more lines: PgDn');
+      expect(shown.split('\n').length).toBeLessThan(24);
+      await press(instance, KEY.pageDown);
+    }
+    expect(instance.lastFrame()).toContain('admin_token = "********"');
     await press(instance, 't');
     await waitFor(instance, 'What it deploys');
     instance.unmount();

@@ -1,9 +1,12 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, useStdout } from 'ink';
 import { useState } from 'react';
 import type { Choice } from '../../questionnaire/types.js';
 import { maskSecrets } from '../../src/wizard/config-file.js';
 import type { Preparation } from '../../src/wizard/prepare.js';
-import { DeploysLines } from './DeploysLines.js';
+import { fixQuestion } from '../../src/wizard/to-config.js';
+import { deploysRows } from '../../src/wizard/short-path.js';
+import { ScrollingLines } from './ScrollingLines.js';
+import { SummaryLines } from './SummaryLines.js';
 import { SelectPrompt } from './SelectPrompt.js';
 
 export type ReviewAction = 'write' | 'edit' | 'fix' | 'cancel';
@@ -28,25 +31,32 @@ export function ReviewScreen({ preparation, providerLines = [], dryRun, error, o
   useInput((input) => {
     if (input === 't') setShowToml((shown) => !shown);
   });
+  const { stdout } = useStdout();
   const choices: Choice[] = preparation.ok
     ? [{ value: 'write', label: dryRun ? `Show it (dry run: nothing is written)` : `Write ${preparation.prepared.shownPath}` }]
-    : [{ value: 'fix', label: `Fix: ${preparation.conflicts[0]?.question?.text ?? 'edit an answer'}` }];
+    : [{ value: 'fix', label: `Fix: ${fixQuestion(preparation.conflicts)?.text ?? 'edit an answer'}` }];
   choices.push({ value: 'edit', label: 'Edit an answer' }, { value: 'cancel', label: 'Cancel (write nothing)' });
+  // Besides the summary or the file: the title, its heading, two blank lines, an error, the choices and the keys.
+  const reservedRows = 5 + (error ? 1 : 0) + choices.length;
 
   return (
     <Box flexDirection="column">
       <Text dimColor>Torrust Tracker Deployer · Review</Text>
       {preparation.ok && showToml ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold>{preparation.prepared.shownPath} (secrets masked; the file also has comments explaining each section)</Text>
+          <Text bold>{preparation.prepared.shownPath} (secrets masked, its comments left out):</Text>
           <Box borderStyle="round" paddingX={1} flexDirection="column">
-            <Text>{tomlWithoutComments(maskSecrets(preparation.prepared.text, preparation.prepared.config))}</Text>
+            <ScrollingLines
+              lines={tomlWithoutComments(maskSecrets(preparation.prepared.text, preparation.prepared.config)).split('\n').map((text) => ({ text }))}
+              // The frame's two borders, and a spare row so Ink redraws in place.
+              height={stdout.rows > 0 ? stdout.rows - reservedRows - 3 : undefined}
+            />
           </Box>
         </Box>
       ) : preparation.ok ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What it deploys ({preparation.prepared.shownPath}; t shows the file):</Text>
-          <DeploysLines preparation={preparation} providerLines={providerLines} />
+          <SummaryLines rows={deploysRows(preparation)} providerLines={providerLines} reservedRows={reservedRows} />
         </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>

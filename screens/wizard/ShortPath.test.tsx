@@ -4,16 +4,19 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { parse } from 'smol-toml';
 import { describe, expect, it, vi } from 'vitest';
+import { QUESTIONS } from '../../questionnaire/questions.js';
+import { resolveDynamic } from '../../questionnaire/types.js';
 import { summarize, summaryLines } from '../../src/config/summary.js';
-import { recommendedPreparation } from '../../src/wizard/short-path.js';
-import { answer, KEY, renderSized, waitFor } from '../testing.js';
-import { testContext } from './fixtures.js';
+import { applicableQuestions } from '../../src/wizard/session.js';
+import { recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { answer, KEY, press, renderSized, waitFor } from '../testing.js';
+import { fixtureChecks, testContext } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { canDeploy?: boolean } = {}) {
   const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
   const onExit = vi.fn<(outcome: WizardOutcome) => void>();
-  const instance = render(<Wizard context={testContext()} given={{}} workingDir={workingDir} onExit={onExit} {...(options.canDeploy === undefined ? {} : { canDeploy: options.canDeploy })} />);
+  const instance = render(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={{}} workingDir={workingDir} onExit={onExit} {...(options.canDeploy === undefined ? {} : { canDeploy: options.canDeploy })} />);
   return { instance, onExit, workingDir };
 }
 
@@ -42,13 +45,50 @@ describe('the short path', () => {
 
   it('fits 80×24: every line of the recommended settings screen, the choices included', async () => {
     const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
-    const instance = await renderSized(<Wizard context={testContext()} given={{}} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
+    const instance = await renderSized(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={{}} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
     const frame = await shortPath(instance as never);
     instance.unmount();
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
     expect(frame).toContain('Cancel (write nothing)');
+  });
+
+  it('at 80×24 each default carries its reason, wrapped rather than cut off, and PgDn scrolls to the end', async () => {
+    const workingDir = mkdtempSync(join(tmpdir(), 'ttd-short-'));
+    // The SSH port is given, so it is no default and has no reason to show.
+    const given = { ssh_port: 2222 };
+    const instance = await renderSized(<Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={given} workingDir={workingDir} onExit={() => undefined} />, { columns: 80, rows: 24 });
+    const frames = [await shortPath(instance as never)];
+    for (let page = 0; page < 10 && !frames.at(-1)!.includes('(end)'); page++) {
+      await press(instance as never, KEY.pageDown);
+      frames.push(instance.lastFrame() ?? '');
+    }
+    instance.unmount();
+    expect(frames.at(-1)).toContain('(end)');
+    expect(frames[0]).toContain('more lines: PgDn');
+    for (const frame of frames) {
+      const lines = frame.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(23);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+      expect(frame).not.toContain('…');
+      expect(frame).toContain('❯ Write and deploy');
+    }
+    // What was on screen, page after page, as one text: a reason wrapped over two lines reads whole.
+    const shown = frames
+      .flatMap((frame) => frame.split('\n'))
+      .filter((line) => !/more lines?: Pg|\(end\)/.test(line))
+      .map((line) => line.trim().replace(/^↳ /, ''))
+      .join(' ');
+    const typed = { name: 'edge', provider: 'existing', host: '127.0.0.1', ...given };
+    const recommended = recommendedAnswers(typed, testContext());
+    const defaulted = applicableQuestions(recommended, testContext()).filter((question) => !(question.id in typed) && question.reason !== undefined);
+    expect(defaulted.map((question) => question.id)).toEqual(expect.arrayContaining(['ssh_key', 'ssh_user', 'private', 'database', 'protocols', 'backup']));
+    for (const question of defaulted) expect(shown).toContain(resolveDynamic(question.reason, recommended, testContext()));
+    expect(shown).toContain('must already exist on the host, with passwordless sudo');
+    const sshPort = QUESTIONS.find((question) => question.id === 'ssh_port')!;
+    expect(shown).not.toContain(String(resolveDynamic(sshPort.reason, recommended, testContext())));
+    expect(shown).toContain('torrust@127.0.0.1, port 2222');
   });
 
   it('Write and deploy writes the recommended config and asks the command to deploy it', async () => {

@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { parse } from 'smol-toml';
 import { describe, expect, it, vi } from 'vitest';
+import { resolveAnswers } from '../../src/wizard/session.js';
 import { answer, KEY, press, waitFor } from '../testing.js';
-import { testContext } from './fixtures.js';
+import { fixtureChecks, testContext } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { given?: Record<string, string | number | boolean | string[]>; fileExists?: (path: string) => boolean } = {}) {
   const workingDir = mkdtempSync(join(tmpdir(), 'ttd-wizard-'));
   const onExit = vi.fn<(outcome: WizardOutcome) => void>();
   const instance = render(
-    <Wizard context={testContext()} given={options.given ?? {}} workingDir={workingDir} onExit={onExit} {...(options.fileExists ? { fileExists: options.fileExists } : {})} />,
+    <Wizard checkBeforeWrite={fixtureChecks} context={testContext()} given={options.given ?? {}} workingDir={workingDir} onExit={onExit} {...(options.fileExists ? { fileExists: options.fileExists } : {})} />,
   );
   return { instance, onExit, workingDir };
 }
@@ -171,6 +172,27 @@ describe('Wizard', () => {
     const review = await waitFor(instance, 'provider = "existing"');
     expect(review).not.toContain('profile_name');
     expect(onExit).not.toHaveBeenCalled();
+  });
+
+  it("a conflict's Fix goes to the question that caused it, and fixing it there clears it", async () => {
+    const https = { name: 'two', https: true, https_services: ['http', 'api'], domain: 'example.org', https_email: 'ops@example.org' };
+    const { instance } = start({ given: resolveAnswers(https, testContext(), { acceptDefaults: true }).answers as Record<string, string | number | boolean | string[]> });
+    await answer(instance, 'What it deploys', KEY.down, KEY.enter);
+    await waitFor(instance, 'Edit an answer');
+    for (let index = 0; index < 40 && !/❯ HTTP tracker ports/.test(instance.lastFrame() ?? ''); index++) await press(instance, KEY.down);
+    await press(instance, KEY.enter);
+    // A second HTTP tracker, but the one domain given for the first: a conflict the ports question cannot fix.
+    await answer(instance, '› 7070', ', 7071', KEY.enter);
+    const review = await waitFor(instance, 'do not make a valid config');
+    expect(review).toContain('HTTP tracker 2 uses the TLS proxy but has no domain');
+    expect(review).toContain('❯ Fix: Domains of the HTTP trackers');
+    await press(instance, KEY.enter);
+    const question = await waitFor(instance, '› tracker.example.org');
+    expect(question).toContain('Domains of the HTTP trackers');
+    await press(instance, ', tracker2.example.org', KEY.enter);
+    const fixed = await waitFor(instance, 'What it deploys');
+    expect(fixed).not.toContain('do not make a valid config');
+    expect(fixed).toContain('tracker2.example.org');
   });
 
   it('Cancel on the review writes nothing', async () => {

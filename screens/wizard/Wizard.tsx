@@ -3,11 +3,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { defaultOf, questionById } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
+import type { TokenCheck } from '../../src/wizard/hetzner.js';
+import { anyProblem, writeChecks, type WriteChecks } from '../../src/wizard/pre-checks.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
-import { isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { fixQuestion } from '../../src/wizard/to-config.js';
+import { deploysRows, isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { RecommendedScreen, type RecommendedAction } from './RecommendedScreen.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
+import { PreCheckScreen, type PreCheckAction } from './PreCheckScreen.js';
 import { QuestionScreen } from './QuestionScreen.js';
 import { ReviewScreen, type ReviewAction } from './ReviewScreen.js';
 import { SelectPrompt } from './SelectPrompt.js';
@@ -31,6 +35,12 @@ export interface WizardProps {
   readonly write?: (prepared: PreparedConfig, options: { overwrite: boolean }) => Promise<void>;
   /** What the provider says of these answers (Hetzner: the cost line, a deprecated type), shown under the summary. */
   readonly providerReview?: (answers: Answers) => Promise<string[]>;
+  /** Asks Hetzner whether the token answered (empty: the one in HCLOUD_TOKEN) is valid; a refusal keeps the question. */
+  readonly checkToken?: (answer: string) => Promise<TokenCheck>;
+  /** Where the pre-checks look for `lxc` (PATH). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Injected by tests whose key lives only in the fixture; defaults to the real checks (key files, lxc on PATH). */
+  readonly checkBeforeWrite?: (prepared: PreparedConfig) => WriteChecks;
 }
 
 type Phase =
@@ -38,13 +48,18 @@ type Phase =
   | { readonly name: 'recommended' }
   | { readonly name: 'review' }
   | { readonly name: 'pick' }
-  /** `deployNow`: chosen on the recommended screen, so the written file is deployed (or not) without asking again. */
-  | { readonly name: 'overwrite'; readonly deployNow: boolean | undefined }
+  | { readonly name: 'checking-token' }
+  /**
+   * `deployNow`: chosen on the recommended screen, so the written file is deployed (or not) without asking
+   * again; undefined when the write was asked for on the review, where Back returns.
+   */
+  | { readonly name: 'precheck'; readonly prepared: PreparedConfig; readonly checks: WriteChecks; readonly deployNow: boolean | undefined }
+  | { readonly name: 'overwrite'; readonly prepared: PreparedConfig; readonly deployNow: boolean | undefined }
   | { readonly name: 'writing' }
   | { readonly name: 'done'; readonly prepared: PreparedConfig };
 
 /** The whole wizard: one question at a time, back and forward, review, write, and the offer to deploy. */
-export function Wizard({ context, given, workingDir, dryRun = false, canDeploy = true, onExit, fileExists = configFileExists, write = writePrepared, providerReview }: WizardProps) {
+export function Wizard({ context, given, workingDir, dryRun = false, canDeploy = true, onExit, fileExists = configFileExists, write = writePrepared, providerReview, checkToken, env = process.env, checkBeforeWrite = (prepared) => writeChecks(prepared, env) }: WizardProps) {
   const [answers, setAnswers] = useState<Record<string, Answer>>({ ...given });
   /** Answers taken back (Esc, edit): offered again as the default. */
   const [drafts, setDrafts] = useState<Record<string, Answer>>({});
@@ -53,6 +68,10 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
   const [error, setError] = useState<string | undefined>();
   /** Walking every question (Customise) rather than the short path. */
   const [customising, setCustomising] = useState(false);
+  /** Why Hetzner refused the token: shown at the token question, asked again. */
+  const [tokenRefusal, setTokenRefusal] = useState<string | undefined>();
+  /** The token could not be checked (no network): said under the summary, never a block. */
+  const [tokenWarning, setTokenWarning] = useState<string | undefined>();
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') onExit({ status: 'interrupted' });
@@ -63,7 +82,9 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     () => (phase.name === 'question' ? undefined : phase.name === 'recommended' ? recommendedPreparation(answers, context, workingDir) : prepareConfig(answers, context, workingDir)),
     [phase.name, answers, context, workingDir],
   );
-  const providerLines = useProviderLines(providerReview, phase.name === 'recommended' ? recommendedAnswers(answers, context) : phase.name === 'review' ? answers : undefined);
+  const reviewLines = useProviderLines(providerReview, phase.name === 'recommended' ? recommendedAnswers(answers, context) : phase.name === 'review' ? answers : undefined);
+
+  const providerLines = tokenWarning ? [tokenWarning, ...reviewLines] : reviewLines;
 
   const goTo = (nextAnswers: Record<string, Answer>, walkAll = customising) => {
     const next = nextUnanswered(nextAnswers, context);
@@ -94,6 +115,21 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
   };
 
   const answer = (id: string, value: Answer) => {
+    if (id !== 'hetzner_token' || !checkToken) return accept(id, value);
+    const editing = phase.name === 'question' && phase.editing;
+    setPhase({ name: 'checking-token' });
+    return checkToken(String(value)).then((check) => {
+      if (check.status === 'refused') {
+        setTokenRefusal(`The token was refused: ${check.message}${check.fix ? ` Fix: ${check.fix}.` : ''}`);
+        return setPhase({ name: 'question', id, editing });
+      }
+      setTokenWarning(check.status === 'unchecked' ? `⚠ The Hetzner token could not be checked: ${check.message} Deploy checks it again.` : undefined);
+      return accept(id, value);
+    });
+  };
+
+  const accept = (id: string, value: Answer) => {
+    setTokenRefusal(undefined);
     const nextAnswers = { ...answers, [id]: value };
     setAnswers(nextAnswers);
     setHistory([...history.filter((item) => item !== id), id]);
@@ -124,11 +160,30 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     if (action === 'edit') return setPhase({ name: 'pick' });
     if (!preparation) return undefined;
     if (!preparation.ok) {
-      const question = preparation.conflicts.find((conflict) => conflict.question)?.question;
+      const question = fixQuestion(preparation.conflicts);
       return question ? edit(question.id) : setPhase({ name: 'pick' });
     }
-    if (!dryRun && fileExists(preparation.prepared.path)) return setPhase({ name: 'overwrite', deployNow: undefined });
-    return writeNow(preparation.prepared, false, undefined);
+    return startWrite(preparation.prepared, undefined);
+  };
+
+  /** The pre-checks (a missing key, no lxc), then the overwrite question, then the write. */
+  const startWrite = (prepared: PreparedConfig, deployNow: boolean | undefined, checked = false) => {
+    if (!dryRun && !checked) {
+      const checks = checkBeforeWrite(prepared);
+      if (anyProblem(checks)) return setPhase({ name: 'precheck', prepared, checks, deployNow });
+    }
+    if (!dryRun && fileExists(prepared.path)) return setPhase({ name: 'overwrite', prepared, deployNow });
+    return writeNow(prepared, false, deployNow);
+  };
+
+  /** Where Back goes from the pre-checks and the overwrite question: the screen the write was asked on. */
+  const backFromWrite = (deployNow: boolean | undefined) => setPhase(deployNow === undefined ? { name: 'review' } : { name: 'recommended' });
+
+  const preCheck = (action: PreCheckAction, prepared: PreparedConfig, checks: WriteChecks, deployNow: boolean | undefined) => {
+    if (action === 'back') return backFromWrite(deployNow);
+    if (action === 'choose-key') return edit('ssh_key');
+    const keyToGenerate = action === 'generate-key' ? checks.missingKey?.path : prepared.keyToGenerate;
+    return startWrite({ ...prepared, keyToGenerate }, deployNow, true);
   };
 
   const recommended = (action: RecommendedAction) => {
@@ -140,8 +195,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     }
     const deployNow = action === 'write-and-deploy';
     setAnswers(recommendedAnswers(answers, context));
-    if (!dryRun && fileExists(prepared.prepared.path)) return setPhase({ name: 'overwrite', deployNow });
-    return writeNow(prepared.prepared, false, deployNow);
+    return startWrite(prepared.prepared, deployNow);
   };
 
   switch (phase.name) {
@@ -159,13 +213,14 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
           previous={drafts[question.id]}
           position={position}
           total={planned.length}
+          refusal={question.id === 'hetzner_token' ? tokenRefusal : undefined}
           onAnswer={(value) => answer(question.id, value)}
           onBack={back}
         />
       );
     }
     case 'recommended':
-      return preparation ? <RecommendedScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
+      return preparation ? <RecommendedScreen preparation={preparation} rows={deploysRows(preparation, { answers: typedAnswers(answers, given, history), context })} providerLines={providerLines} dryRun={dryRun} canDeploy={canDeploy} onAction={recommended} onBack={back} /> : null;
     case 'review':
       return preparation ? <ReviewScreen preparation={preparation} providerLines={providerLines} dryRun={dryRun} error={error} onAction={review} onBack={back} /> : null;
     case 'pick': {
@@ -182,13 +237,17 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
         </Box>
       );
     }
+    case 'checking-token':
+      return <Text dimColor>Checking the token with Hetzner (GET /locations)…</Text>;
+    case 'precheck':
+      return <PreCheckScreen shownPath={phase.prepared.shownPath} checks={phase.checks} onAction={(action) => preCheck(action, phase.prepared, phase.checks, phase.deployNow)} />;
     case 'overwrite':
-      return preparation?.ok ? (
+      return (
         <Box flexDirection="column">
-          <Text color="yellow">⚠ {preparation.prepared.shownPath} already exists. Overwrite it?</Text>
-          <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(preparation.prepared, true, phase.deployNow) : setPhase(customising ? { name: 'review' } : { name: 'recommended' }))} onBack={() => setPhase(customising ? { name: 'review' } : { name: 'recommended' })} />
+          <Text color="yellow">⚠ {phase.prepared.shownPath} already exists. Overwrite it?</Text>
+          <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(phase.prepared, true, phase.deployNow) : backFromWrite(phase.deployNow))} onBack={() => backFromWrite(phase.deployNow)} />
         </Box>
-      ) : null;
+      );
     case 'writing':
       // Nothing: the frame left on the terminal would stand above the "Wrote" line printed once after.
       return null;
@@ -203,6 +262,11 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
         </Box>
       );
   }
+}
+
+/** The answers the user gave (flags, or at a question): not the defaults the recommended settings filled in once written or deployed. */
+function typedAnswers(answers: Answers, given: Answers, history: readonly string[]): Answers {
+  return Object.fromEntries(Object.entries(answers).filter(([id]) => given[id] !== undefined || history.includes(id)));
 }
 
 function firstPhase(given: Answers, context: QuestionContext): Phase {

@@ -1,4 +1,5 @@
 import type { QuestionContext } from '../../questionnaire/types.js';
+import type { WriteChecks } from '../../src/wizard/pre-checks.js';
 
 /** A machine with one key in ~/.ssh, no HCLOUD_TOKEN, and known "generated" secrets. */
 export function testContext(overrides: Partial<QuestionContext> = {}): QuestionContext {
@@ -14,4 +15,9 @@ export function testContext(overrides: Partial<QuestionContext> = {}): QuestionC
     },
     ...overrides,
   };
+}
+
+/** The pre-checks of the fixture's machine, whose key (/home/tester/.ssh/id_ed25519) exists in the context only: nothing to say. */
+export function fixtureChecks(): WriteChecks {
+  return { missingKey: undefined, warnings: [] };
 }

@@ -1,9 +1,11 @@
 import { createInterface, type Interface } from 'node:readline/promises';
 import { choicesOf, defaultOf, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
+import { SUMMARY_VALUE_COLUMN } from '../../src/config/summary.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
+import { writeChecks } from '../../src/wizard/pre-checks.js';
 import { writePrepared } from '../../src/wizard/prepare.js';
-import { deploysLines, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
+import { deploysRows, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answerProblem } from '../../src/wizard/validate-answer.js';
 import type { WizardOutcome } from './Wizard.js';
 
@@ -12,6 +14,8 @@ export interface PlainWizardOptions {
   readonly context: QuestionContext;
   readonly workingDir: string;
   readonly dryRun: boolean;
+  /** Where the pre-checks look for `lxc` (PATH). */
+  readonly env?: NodeJS.ProcessEnv;
   readonly input?: NodeJS.ReadableStream;
   readonly output?: NodeJS.WritableStream;
 }
@@ -19,7 +23,8 @@ export interface PlainWizardOptions {
 /**
  * The short path in plain lines, for a terminal that cannot draw screens (TERM=dumb): each
  * question with its help and default, the recommended settings as validate summarizes them,
- * then Write and deploy / Write only / Cancel. Nothing is redrawn, so any terminal shows it.
+ * then Write and deploy / Write only / Cancel, and the pre-checks (a missing key offered to
+ * ssh-keygen, no lxc). Nothing is redrawn, so any terminal shows it.
  */
 export async function runPlainWizard(options: PlainWizardOptions): Promise<WizardOutcome> {
   const output = options.output ?? process.stderr;
@@ -41,20 +46,33 @@ export async function runPlainWizard(options: PlainWizardOptions): Promise<Wizar
       return { status: 'cancelled' };
     }
     say('\nWhat it deploys:');
-    for (const line of deploysLines(preparation)) say(line);
+    for (const row of deploysRows(preparation, { answers, context: options.context })) {
+      say(row.line);
+      for (const reason of row.reasons) say(`${' '.repeat(SUMMARY_VALUE_COLUMN)}↳ ${reason}`);
+    }
     say(`\n  1) Write and deploy (${preparation.prepared.shownPath}, then ttd deploy here)\n  2) Write only\n  3) Cancel (write nothing)`);
     const choice = await lines.question('Choose [1]: ').catch(() => undefined);
     if (choice === undefined || choice.trim() === '3') return { status: choice === undefined ? 'interrupted' : 'cancelled' };
     const deployNow = choice.trim() !== '2' && !options.dryRun;
+    let prepared = preparation.prepared;
     if (!options.dryRun) {
-      const exists = configFileExists(preparation.prepared.path);
+      const checks = writeChecks(prepared, options.env ?? process.env);
+      for (const warning of checks.warnings) say(`⚠ ${warning}`);
+      const key = checks.missingKey;
+      if (key) {
+        const offer = key.missing === 'pair' ? `The SSH key ${key.path} does not exist. Generate it now (ssh-keygen -t ed25519, no passphrase)? [Y/n] ` : `The SSH key ${key.path} has no public key beside it. Write it from the private key (ssh-keygen -y)? [Y/n] `;
+        const generate = await lines.question(offer).catch(() => undefined);
+        if (generate === undefined) return { status: 'interrupted' };
+        if (!/^n(o)?$/i.test(generate.trim())) prepared = { ...prepared, keyToGenerate: key.path };
+      }
+      const exists = configFileExists(prepared.path);
       if (exists) {
-        const overwrite = await lines.question(`${preparation.prepared.shownPath} already exists. Overwrite it? [y/N] `).catch(() => undefined);
+        const overwrite = await lines.question(`${prepared.shownPath} already exists. Overwrite it? [y/N] `).catch(() => undefined);
         if (!/^y(es)?$/i.test(overwrite?.trim() ?? '')) return { status: 'cancelled' };
       }
-      await writePrepared(preparation.prepared, { overwrite: exists });
+      await writePrepared(prepared, { overwrite: exists });
     }
-    return { status: 'written', prepared: preparation.prepared, deployNow };
+    return { status: 'written', prepared, deployNow };
   } finally {
     lines.close();
   }

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
-import { hetznerReviewLines } from '../../src/wizard/hetzner.js';
+import { checkHetznerToken, hetznerReviewLines } from '../../src/wizard/hetzner.js';
+import { eraseWizardHeader } from './header.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 export interface RunWizardOptions {
@@ -15,11 +16,13 @@ export interface RunWizardOptions {
 /** Shows the wizard on the terminal until it is done, cancelled or interrupted. */
 export async function runWizard(options: RunWizardOptions): Promise<WizardOutcome> {
   let outcome: WizardOutcome = { status: 'interrupted' };
+  eraseWizardHeader(process.stdout);
   // Ctrl-C is handled by the wizard, which leaves nothing written and reports "interrupted".
   const app = render(
     <Wizard
       {...options}
       providerReview={(answers) => hetznerReviewLines(answers, options.env)}
+      checkToken={(answer) => checkHetznerToken(answer || (options.env['HCLOUD_TOKEN'] ?? ''), options.env)}
       onExit={(result) => {
         outcome = result;
         app.unmount();

@@ -47,7 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-y, --yes', description: 'accept the default of every question not answered by a flag (no prompts)' },
       { flags: '--force', description: 'overwrite an existing envs/<name>.toml' },
     ],
-    load: () => import('../commands/init.js'),
+    load: () => import('../commands/init-entry.js'),
   },
   {
     name: 'validate',

@@ -10,6 +10,7 @@ import { answersFromOptions } from '../wizard/flags.js';
 import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
 import { nextSteps, preChecks } from '../wizard/next-steps.js';
 import { resolveAnswers } from '../wizard/session.js';
+import { wizardKind } from '../wizard/wizard-start.js';
 
 /** Exit code of a wizard stopped by Ctrl-C or Cancel (128 + SIGINT, as shells report it). */
 export const INTERRUPTED = 130;
@@ -25,11 +26,11 @@ const init: CommandHandler = async (context, input) => {
   rejectInvalidFlags(given, questions);
   rejectContradictoryFlags(given, questions);
 
-  const plain = context.plainPrompts === true && !context.interactive;
-  if ((context.interactive || plain) && !acceptDefaults && !context.json) {
+  const kind = wizardKind(context, input.options);
+  if (kind) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
     const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun, env: context.env };
-    const outcome = plain ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
+    const outcome = kind === 'plain' ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');
       return INTERRUPTED;

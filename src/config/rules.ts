@@ -25,7 +25,12 @@ export interface RuleIssue {
   readonly code: 'custom';
   readonly path: (string | number)[];
   readonly message: string;
-  readonly params: { readonly code: 'config.conflict'; readonly fix: string };
+  readonly params: {
+    readonly code: 'config.conflict';
+    readonly fix: string;
+    /** The entry it clashes with (a port or a domain taken twice): the other place the fix may go. */
+    readonly clashesWith?: (string | number)[];
+  };
 }
 
 export function checkCrossServiceRules(config: EnvironmentConfig, ctx: z.RefinementCtx): void {
@@ -34,8 +39,8 @@ export function checkCrossServiceRules(config: EnvironmentConfig, ctx: z.Refinem
 
 export function crossServiceIssues(config: EnvironmentConfig): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const fail = (path: KeyPath, message: string, fix: string) =>
-    issues.push({ code: 'custom', path: [...path], message, params: { code: 'config.conflict', fix } });
+  const fail = (path: KeyPath, message: string, fix: string, clashesWith?: KeyPath) =>
+    issues.push({ code: 'custom', path: [...path], message, params: { code: 'config.conflict', fix, ...(clashesWith ? { clashesWith: [...clashesWith] } : {}) } });
   const topology = topologyOf(config);
 
   if (config.grafana && !config.prometheus) {
@@ -75,7 +80,7 @@ export function crossServiceIssues(config: EnvironmentConfig): RuleIssue[] {
     if (site.domain === undefined) continue;
     const owner = domainOwners.get(site.domain.toLowerCase());
     if (owner) {
-      fail([...site.key, 'domain'], `${site.label} and ${owner.label} both use the domain ${site.domain}; Caddy serves one site per domain`, 'give each HTTPS service its own domain');
+      fail([...site.key, 'domain'], `${site.label} and ${owner.label} both use the domain ${site.domain}; Caddy serves one site per domain`, 'give each HTTPS service its own domain', [...owner.key, 'domain']);
     } else {
       domainOwners.set(site.domain.toLowerCase(), site);
     }
@@ -90,7 +95,7 @@ export function crossServiceIssues(config: EnvironmentConfig): RuleIssue[] {
     const other = earlier.length > 0 ? uses[Math.min(...earlier)] : undefined;
     if (other) {
       const where = other.inTracker && use.inTracker ? 'in the tracker container' : 'on the host';
-      fail(use.key, `port conflict: ${use.label} and ${other.label} both use ${use.port}/${use.protocol} ${where}`, 'give each service its own port (UDP and TCP may share a number)');
+      fail(use.key, `port conflict: ${use.label} and ${other.label} both use ${use.port}/${use.protocol} ${where}`, 'give each service its own port (UDP and TCP may share a number)', other.key);
     }
     if (use.inTracker && !firstInTracker.has(slot)) firstInTracker.set(slot, index);
     if (use.onHost && !firstOnHost.has(slot)) firstOnHost.set(slot, index);

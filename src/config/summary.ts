@@ -66,9 +66,10 @@ function describeEndpoint(endpoint: Endpoint): string {
   return `${endpoint.bindAddress} (${visibility}${endpoint.domain ? `, ${endpoint.domain}` : ''})`;
 }
 
-export function summaryLines(summary: ConfigSummary): string[] {
+/** The summary as labelled rows, in the order people read it. */
+export function summaryRows(summary: ConfigSummary): [label: string, value: string][] {
   const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join('; '));
-  const rows: [string, string | null][] = [
+  return [
     ['Environment', `${summary.environment_name} (instance ${summary.instance_name})`],
     ['Provider', summary.provider_details],
     ['Tracker', summary.private ? 'private (peers need a key)' : 'public'],
@@ -83,6 +84,15 @@ export function summaryLines(summary: ConfigSummary): string[] {
     ['Backups', summary.backup ?? 'off'],
     ['Images', Object.entries(summary.images).map(([service, image]) => `${service} ${image}`).join(', ')],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-  return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value ?? ''}`);
+}
+
+/** Where the values start in the summary's lines: after the longest label, its colon and two spaces, indented by two. */
+export const SUMMARY_VALUE_COLUMN = 2 + 'HTTP trackers:'.length + 1;
+
+export function summaryLines(summary: ConfigSummary): string[] {
+  return summaryRows(summary).map(([label, value]) => summaryLine(label, value));
+}
+
+export function summaryLine(label: string, value: string): string {
+  return `  ${`${label}:`.padEnd(SUMMARY_VALUE_COLUMN - 2)}${value}`;
 }

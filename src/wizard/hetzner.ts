@@ -1,5 +1,6 @@
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
-import { NO_TOKEN_COST_LINE, offeredServerTypes, reviewChoice } from '../providers/hetzner/review.js';
+import { HetznerApiError } from '../providers/hetzner/errors.js';
+import { lookupClient, NO_TOKEN_COST_LINE, offeredServerTypes, reviewChoice } from '../providers/hetzner/review.js';
 
 /**
  * What the wizard learns from Hetzner when a token is at hand: the server types
@@ -31,5 +32,22 @@ export async function hetznerReviewLines(answers: Answers, env: NodeJS.ProcessEn
     return notices.map((notice) => (notice.level === 'warning' ? `⚠ ${notice.message}` : notice.message));
   } catch (error) {
     return [`⚠ ${error instanceof Error ? error.message : String(error)}`];
+  }
+}
+
+/** What Hetzner said of a token: taken, refused (401: the wizard asks again), or not asked (no network: a warning, never a block). */
+export type TokenCheck =
+  | { readonly status: 'accepted' }
+  | { readonly status: 'refused'; readonly message: string; readonly fix: string | undefined }
+  | { readonly status: 'unchecked'; readonly message: string };
+
+/** Asks `GET /locations` with the token, the cheapest call that needs a valid one. */
+export async function checkHetznerToken(token: string, env: NodeJS.ProcessEnv): Promise<TokenCheck> {
+  try {
+    await lookupClient(token, env).http.request('GET', '/locations');
+    return { status: 'accepted' };
+  } catch (error) {
+    if (error instanceof HetznerApiError && error.status === 401) return { status: 'refused', message: error.message, fix: error.fix };
+    return { status: 'unchecked', message: error instanceof Error ? error.message : String(error) };
   }
 }

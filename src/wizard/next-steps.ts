@@ -32,11 +32,14 @@ export function nextSteps(config: EnvironmentConfig): string[] {
 
 /** Problems a deploy would meet at once, found before it runs: a missing key file, no `lxc` for LXD. */
 export function preChecks(config: EnvironmentConfig, env: NodeJS.ProcessEnv, keyToGenerate?: string): string[] {
-  const problems: string[] = [];
   const key = config.ssh_credentials.private_key_path;
-  if (keyToGenerate === undefined && !existsSync(key)) problems.push(`The SSH key ${key} does not exist: create it with ssh-keygen -t ed25519 -f ${key} (or choose another key)`);
-  if (config.provider.provider === 'lxd' && !onPath('lxc', env)) problems.push('lxc is not installed: LXD deploys need it (snap install lxd, then lxd init --auto)');
-  return problems;
+  const keyProblem = keyToGenerate === undefined && !existsSync(key) ? `The SSH key ${key} does not exist: create it with ssh-keygen -t ed25519 -f ${key} (or choose another key)` : undefined;
+  return [keyProblem, lxcProblem(config, env)].filter((problem): problem is string => problem !== undefined);
+}
+
+/** LXD deploys run `lxc` on this machine: said before writing, since the deploy would stop at its first step. */
+export function lxcProblem(config: EnvironmentConfig, env: NodeJS.ProcessEnv): string | undefined {
+  return config.provider.provider === 'lxd' && !onPath('lxc', env) ? 'lxc is not installed: LXD deploys need it (snap install lxd, then lxd init --auto)' : undefined;
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {

@@ -2,16 +2,22 @@ import { isAbsolute, resolve } from 'node:path';
 import { asTypedInConfig } from '../config/interpolate.js';
 import { formatKeyPath, type KeyPath } from '../config/problems.js';
 import { EnvironmentConfigSchema, type EnvironmentConfig, type EnvironmentConfigInput } from '../config/schema.js';
-import { GENERATE_KEY, generatedKeyName, listOf, OTHER_KEY, portsOf, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
+import { GENERATE_KEY, generatedKeyName, listOf, OTHER_KEY, portsOf, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
 import { DATABASE_QUESTION } from '../stack/database-questions.js';
 import { DATABASE_CHOICES } from '../stack/database-choices.js';
+import { questionForProblem } from './conflict-question.js';
 
-/** A config problem traced back to the question whose answer caused it. */
+/** A config problem traced back to the question whose answer caused it (and can fix it). */
 export interface AnswerConflict {
   readonly path: string;
   readonly message: string;
   readonly question: WizardQuestion | undefined;
+}
+
+/** The question the review's "Fix" goes to: the first that can fix one of the conflicts. */
+export function fixQuestion(conflicts: readonly AnswerConflict[]): WizardQuestion | undefined {
+  return conflicts.find((conflict) => conflict.question)?.question;
 }
 
 export type ConfigFromAnswers =
@@ -40,24 +46,13 @@ export function configFromAnswers(answers: Answers, context: QuestionContext, wo
       ok: false,
       conflicts: result.error.issues.map((issue) => {
         const path = formatKeyPath(issue.path as KeyPath);
-        return { path, message: issue.message, question: questionForKey(path) };
+        const clashesWith = (issue as { params?: { clashesWith?: KeyPath } }).params?.clashesWith;
+        return { path, message: issue.message, question: questionForProblem(path, clashesWith && formatKeyPath(clashesWith), answers, context) };
       }),
     };
   }
   const keyToGenerate = answers['ssh_key'] === GENERATE_KEY ? result.data.ssh_credentials.private_key_path : undefined;
   return { ok: true, config: result.data, keyToGenerate };
-}
-
-/** The question that fills this config key (the most specific one). */
-export function questionForKey(path: string): WizardQuestion | undefined {
-  const normalized = path.replace(/\[\d+\]/g, '');
-  let best: { question: WizardQuestion; length: number } | undefined;
-  for (const question of QUESTIONS) {
-    for (const key of question.keys) {
-      if ((normalized === key || normalized.startsWith(`${key}.`)) && key.length > (best?.length ?? -1)) best = { question, length: key.length };
-    }
-  }
-  return best?.question;
 }
 
 function configInput(answers: Answers, context: QuestionContext, workingDir: string): EnvironmentConfigInput {

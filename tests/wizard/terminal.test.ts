@@ -1,7 +1,7 @@
 // @module-tag needs-tmux
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,9 @@ import { homeWithKey } from './support.js';
  * wizard, Enter on every screen gives a config that `validate` accepts.
  */
 
+const RECORD_IMPORTS = resolve(import.meta.dirname, '../support/record-imports.mjs');
+const RECORD_WRITES = resolve(import.meta.dirname, '../support/record-writes.mjs');
+
 let servers: string[] = [];
 let terminals = 0;
 
@@ -20,7 +23,7 @@ function tmux(socket: string, ...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean; term?: string } = {}): { socket: string; exitFile: string } {
+function startInTerminal(workingDir: string, home: string, options: { args?: readonly string[]; columns?: number; rows?: number; noColor?: boolean; term?: string; importLog?: string } = {}): { socket: string; exitFile: string } {
   // Never a name used before in this run: a server killed by the last test may still be exiting.
   terminals += 1;
   const socket = `ttd-wizard-${process.pid}-${terminals}`;
@@ -28,7 +31,9 @@ function startInTerminal(workingDir: string, home: string, options: { args?: rea
   const exitFile = join(workingDir, 'exit-code');
   const args = (options.args ?? []).map((arg) => `'${arg}'`).join(' ');
   const noColor = options.noColor === false ? '' : 'NO_COLOR=1';
-  const command = `cd '${workingDir}' && env -u CI -u NO_COLOR -u FORCE_COLOR HOME='${home}' TERM=${options.term ?? 'xterm-256color'} ${noColor} '${process.execPath}' '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
+  // Every module resolved and every write to the terminal, in order (tests/support/record-*.mjs).
+  const recorded = options.importLog ? `TTD_IMPORT_LOG='${options.importLog}' '${process.execPath}' --import '${RECORD_IMPORTS}' --import '${RECORD_WRITES}'` : `'${process.execPath}'`;
+  const command = `cd '${workingDir}' && env -u CI -u NO_COLOR -u FORCE_COLOR HOME='${home}' TERM=${options.term ?? 'xterm-256color'} ${noColor} ${recorded} '${BINARY}' ${args}; echo $? > '${exitFile}'; sleep 60`;
   tmux(socket, 'new-session', '-d', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 60), command);
   return { socket, exitFile };
 }
@@ -139,6 +144,22 @@ describe('the wizard in a real terminal', () => {
     const result = await runBinary(['validate', path], { env: { HOME: home } });
     expect(result.stderr).toContain('is valid');
     expect(result.code).toBe(0);
+  });
+
+  it('the first thing on the terminal is the header, written before the config schema, Ink and React load', { timeout: 60_000 }, async () => {
+    const workingDir = temporaryDirectory('ttd-pty-');
+    const importLog = join(workingDir, 'imports.log');
+    const { socket } = startInTerminal(workingDir, homeWithKey(), { importLog });
+    const first = await waitForScreen(socket, (text) => text.includes('Name of the environment'), 'the first question');
+    // Ink's first frame took the header's place.
+    expect(first).not.toContain('starting the wizard');
+    const log = readFileSync(importLog, 'utf8').split('\n');
+    const firstWrite = log.findIndex((line) => line.startsWith('write: '));
+    expect(log[firstWrite]).toBe('write: "Torrust Tracker Deployer · starting the wizard…\\n"');
+    const heavy = log.findIndex((line) => /node_modules\/(zod|ink|react|react-reconciler|yoga-layout|smol-toml|es-toolkit)\//.test(line));
+    const initModule = log.findIndex((line) => line.endsWith('/dist/src/commands/init.js'));
+    expect(heavy).toBeGreaterThan(firstWrite);
+    expect(initModule).toBeGreaterThan(firstWrite);
   });
 
   it('Ctrl-C leaves no file behind and exits 130', { timeout: 120_000 }, async () => {

@@ -32,6 +32,16 @@ async function hcloud(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** The CLI's error output for a call made with another token than the stand-in's. */
+async function hcloudRefused(token: string, ...args: string[]): Promise<string> {
+  try {
+    await run('hcloud', args, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, HCLOUD_CONFIG: join(home, 'cli.toml'), HCLOUD_ENDPOINT: standIn.url, HCLOUD_TOKEN: token }, timeout: 60_000 });
+  } catch (error) {
+    return String((error as { stderr?: string }).stderr);
+  }
+  throw new Error(`hcloud ${args.join(' ')} was accepted with the token ${token}`);
+}
+
 async function hcloudJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(await hcloud(...args, '-o', 'json')) as T;
 }
@@ -60,6 +70,10 @@ afterAll(async () => {
 });
 
 describe('the hcloud CLI against the API stand-in', () => {
+  it("refuses a token it does not know with the API's 401 unauthorized, which the CLI reports as such (the wizard's token check)", async () => {
+    expect(await hcloudRefused('not-a-valid-token', 'location', 'list')).toMatch(/unable to authenticate \(unauthorized/);
+  });
+
   it('reads the catalog: locations, orderable server types with prices, system images', async () => {
     const locations = await hcloudList<{ name: string }>('location', 'list');
     expect(locations.map((location) => location.name)).toEqual(['fsn1', 'nbg1', 'hel1', 'ash']);
