@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { defaultOf, questionById } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
-import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
+import { nextCommand, overwriteQuestion, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
 import { isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { RecommendedScreen, type RecommendedAction } from './RecommendedScreen.js';
@@ -185,7 +185,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     case 'overwrite':
       return preparation?.ok ? (
         <Box flexDirection="column">
-          <Text color="yellow">⚠ {preparation.prepared.shownPath} already exists. Overwrite it?</Text>
+          <Text color="yellow">⚠ {overwriteQuestion(preparation.prepared)}</Text>
           <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(preparation.prepared, true, phase.deployNow) : setPhase(customising ? { name: 'review' } : { name: 'recommended' }))} onBack={() => setPhase(customising ? { name: 'review' } : { name: 'recommended' })} />
         </Box>
       ) : null;

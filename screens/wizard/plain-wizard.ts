@@ -2,7 +2,7 @@ import { createInterface, type Interface } from 'node:readline/promises';
 import { choicesOf, defaultOf, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
-import { writePrepared } from '../../src/wizard/prepare.js';
+import { overwriteQuestion, writePrepared } from '../../src/wizard/prepare.js';
 import { deploysLines, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answerProblem } from '../../src/wizard/validate-answer.js';
 import type { WizardOutcome } from './Wizard.js';
@@ -49,7 +49,7 @@ export async function runPlainWizard(options: PlainWizardOptions): Promise<Wizar
     if (!options.dryRun) {
       const exists = configFileExists(preparation.prepared.path);
       if (exists) {
-        const overwrite = await lines.question(`${preparation.prepared.shownPath} already exists. Overwrite it? [y/N] `).catch(() => undefined);
+        const overwrite = await lines.question(`${overwriteQuestion(preparation.prepared)} [y/N] `).catch(() => undefined);
         if (!/^y(es)?$/i.test(overwrite?.trim() ?? '')) return { status: 'cancelled' };
       }
       await writePrepared(preparation.prepared, { overwrite: exists });
