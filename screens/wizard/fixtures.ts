@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'smol-toml';
 import type { QuestionContext } from '../../questionnaire/types.js';
+import { interpolate } from '../../src/config/interpolate.js';
+import { parseSecrets, secretsPathFor } from '../../src/config/secrets-file.js';
 
 /** A machine with one key in ~/.ssh, no HCLOUD_TOKEN, and known "generated" secrets. */
 export function testContext(overrides: Partial<QuestionContext> = {}): QuestionContext {
@@ -14,4 +18,11 @@ export function testContext(overrides: Partial<QuestionContext> = {}): QuestionC
     },
     ...overrides,
   };
+}
+
+/** The written config as the deployer reads it: the TOML with the ${VAR} of the secrets file beside it filled in. */
+export function writtenConfig(path: string): Record<string, any> {
+  const secretsPath = secretsPathFor(path);
+  const secrets = existsSync(secretsPath) ? parseSecrets(readFileSync(secretsPath, 'utf8'), secretsPath) : {};
+  return interpolate(parse(readFileSync(path, 'utf8')), secrets).data as Record<string, any>;
 }

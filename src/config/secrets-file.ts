@@ -165,7 +165,6 @@ function unescape(text: string, index: number, path: string, line: number): [str
 
 /** The line of one variable: single quotes when they hold the value as it is, else double quotes with escapes. */
 export function secretLine(name: string, value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!value.includes("'") && !/[\u0000-\u001f\u007f]/.test(value)) return `${name}='${value}'`;
   const escaped = [...value]
     .map((char) => {
