@@ -71,7 +71,7 @@ function readSecretsText(path: string): string | undefined {
     }
     if ((stats.mode & 0o077) !== 0) {
       const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-      throw new DeployerError('config.secrets_exposed', `Secrets file ${path} has mode ${mode}: others than you may read or change it`, {
+      throw new DeployerError('config.secrets_exposed', `Secrets file ${path} has mode ${mode}: group or others may read or change it`, {
         where: path,
         fix: `chmod 600 ${path} (then consider the secrets in it seen, and replace them if others use this machine)`,
       });
