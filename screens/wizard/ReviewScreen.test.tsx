@@ -26,19 +26,19 @@ describe('ReviewScreen', () => {
       expect(shown.split('\n').length).toBeLessThan(24);
       await press(instance, KEY.pageDown);
     }
-    expect(instance.lastFrame()).toContain('admin_token = "********"');
+    expect(instance.lastFrame()).toContain('admin_token = "${TTD_TRACKER_ADMIN_TOKEN}"');
     await press(instance, 't');
     await waitFor(instance, 'What it deploys');
     instance.unmount();
   });
 
-  it('shows the TOML with secrets masked (t) and offers to write it', async () => {
+  it('shows the TOML, its secrets as ${VAR} of the secrets file (t), and offers to write it', async () => {
     const onAction = vi.fn();
     const instance = render(<ReviewScreen preparation={preparationOf({ name: 'shown' })} dryRun={false} error={undefined} onAction={onAction} onBack={() => undefined} />);
     await press(instance, 't');
     const frame = instance.lastFrame() ?? '';
     expect(frame).toContain('[tracker.http_api]');
-    expect(frame).toContain('admin_token = "********"');
+    expect(frame).toContain('admin_token = "${TTD_TRACKER_ADMIN_TOKEN}"');
     expect(frame).not.toContain('generated-api-token-0001');
     expect(frame).toContain('❯ Write envs/shown.toml');
     await press(instance, KEY.enter);

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { parse } from 'smol-toml';
 import { describe, expect, it, vi } from 'vitest';
 import { QUESTIONS } from '../../questionnaire/questions.js';
 import { resolveDynamic } from '../../questionnaire/types.js';
@@ -10,7 +9,7 @@ import { summarize, summaryLines } from '../../src/config/summary.js';
 import { applicableQuestions } from '../../src/wizard/session.js';
 import { recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answer, KEY, press, renderSized, waitFor } from '../testing.js';
-import { fixtureChecks, testContext } from './fixtures.js';
+import { fixtureChecks, testContext, writtenConfig } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { canDeploy?: boolean } = {}) {
@@ -97,7 +96,7 @@ describe('the short path', () => {
     await answer(instance, 'Recommended settings', KEY.enter);
     await vi.waitFor(() => expect(onExit).toHaveBeenCalled());
     expect(onExit.mock.calls[0]![0]).toMatchObject({ status: 'written', deployNow: true });
-    const written = parse(readFileSync(join(workingDir, 'envs', 'edge.toml'), 'utf8')) as Record<string, any>;
+    const written = writtenConfig(join(workingDir, 'envs', 'edge.toml'));
     expect(written['provider']).toEqual({ provider: 'existing', host: '127.0.0.1' });
     expect(written['tracker'].http_api.admin_token).toBe('generated-api-token-0001');
   });

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { parse } from 'smol-toml';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveAnswers } from '../../src/wizard/session.js';
 import { answer, KEY, press, waitFor } from '../testing.js';
-import { fixtureChecks, testContext } from './fixtures.js';
+import { fixtureChecks, testContext, writtenConfig } from './fixtures.js';
 import { Wizard, type WizardOutcome } from './Wizard.js';
 
 function start(options: { given?: Record<string, string | number | boolean | string[]>; fileExists?: (path: string) => boolean } = {}) {
@@ -62,7 +61,9 @@ describe('Wizard', () => {
     expect(outcome).toMatchObject({ status: 'written', deployNow: false });
     const path = join(workingDir, 'envs', 'lxd-dev.toml');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const written = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+    expect(statSync(join(workingDir, 'envs', 'lxd-dev.secrets')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).not.toContain('generated-api-token-0001');
+    const written = writtenConfig(path);
     expect(written['provider']).toEqual({ provider: 'lxd', profile_name: 'torrust-profile-lxd-dev', instance_type: 'container', image: 'ubuntu:24.04', cpus: 2, memory: '2GiB', disk: '10GiB' });
     expect(written['tracker'].core.database).toEqual({ driver: 'sqlite3', database_name: 'tracker.db' });
     expect(written['tracker'].http_api.admin_token).toBe('generated-api-token-0001');
@@ -102,12 +103,14 @@ describe('Wizard', () => {
     await answer(instance, 'Repository password', 'typed-restic-password', KEY.enter);
 
     await answer(instance, 'Review', 't');
-    const review = await waitFor(instance, '"********"');
-    for (const secret of ['hcloud-secret-token-xyz', 'typed-mysql-password', 'generated-grafana-0004', 'generated-mysql-root-0003', 'typed-restic-password']) expect(review).not.toContain(secret);
-    expect(review).toContain('"********"');
+    const review = await waitFor(instance, '${TTD_HETZNER_API_TOKEN}');
+    const secrets = ['hcloud-secret-token-xyz', 'typed-mysql-password', 'generated-grafana-0004', 'generated-mysql-root-0003', 'typed-restic-password'];
+    for (const secret of secrets) expect(review).not.toContain(secret);
+    expect(review).toContain('password = "${TTD_MYSQL_PASSWORD}"');
     await finish(instance, onExit);
 
-    const written = parse(readFileSync(join(workingDir, 'envs', 'prod.toml'), 'utf8')) as Record<string, any>;
+    for (const secret of secrets) expect(readFileSync(join(workingDir, 'envs', 'prod.toml'), 'utf8')).not.toContain(secret);
+    const written = writtenConfig(join(workingDir, 'envs', 'prod.toml'));
     expect(written['provider']).toEqual({ provider: 'hetzner', api_token: 'hcloud-secret-token-xyz', server_type: 'cx33', location: 'fsn1', image: 'ubuntu-24.04' });
     expect(written['tracker'].core.database).toMatchObject({ driver: 'mysql', host: 'mysql', password: 'typed-mysql-password', root_password: 'generated-mysql-root-0003' });
     expect(written['tracker'].http_trackers).toEqual([{ bind_address: '0.0.0.0:7070', domain: 'tracker.example.org', use_tls_proxy: true }]);
@@ -133,7 +136,7 @@ describe('Wizard', () => {
     await answer(instance, 'Scheduled backups?', 'n');
     await finish(instance, onExit);
 
-    const written = parse(readFileSync(join(workingDir, 'envs', 'edge.toml'), 'utf8')) as Record<string, any>;
+    const written = writtenConfig(join(workingDir, 'envs', 'edge.toml'));
     expect(written['provider']).toEqual({ provider: 'existing', host: '203.0.113.7' });
     expect(written['ssh_credentials'].port).toBe(2222);
     expect(written['tracker'].udp_trackers).toEqual([{ bind_address: '0.0.0.0:6969' }]);

@@ -5,7 +5,7 @@ import type { Answer, Answers, QuestionContext } from '../../questionnaire/types
 import { configFileExists } from '../../src/wizard/config-file.js';
 import type { TokenCheck } from '../../src/wizard/hetzner.js';
 import { anyProblem, writeChecks, type WriteChecks } from '../../src/wizard/pre-checks.js';
-import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
+import { nextCommand, overwriteQuestion, prepareConfig, writePrepared, type PreparedConfig } from '../../src/wizard/prepare.js';
 import { applicableQuestions, nextUnanswered, plannedQuestions } from '../../src/wizard/session.js';
 import { fixQuestion } from '../../src/wizard/to-config.js';
 import { deploysRows, isShortPathQuestion, nextShortPathQuestion, recommendedAnswers, recommendedPreparation } from '../../src/wizard/short-path.js';
@@ -244,7 +244,7 @@ export function Wizard({ context, given, workingDir, dryRun = false, canDeploy =
     case 'overwrite':
       return (
         <Box flexDirection="column">
-          <Text color="yellow">⚠ {phase.prepared.shownPath} already exists. Overwrite it?</Text>
+          <Text color="yellow">⚠ {overwriteQuestion(phase.prepared)}</Text>
           <ConfirmPrompt initial={false} onSubmit={(yes) => (yes ? writeNow(phase.prepared, true, phase.deployNow) : backFromWrite(phase.deployNow))} onBack={() => backFromWrite(phase.deployNow)} />
         </Box>
       );

@@ -4,7 +4,7 @@ import type { Answer, Answers, QuestionContext } from '../../questionnaire/types
 import { SUMMARY_VALUE_COLUMN } from '../../src/config/summary.js';
 import { configFileExists } from '../../src/wizard/config-file.js';
 import { writeChecks } from '../../src/wizard/pre-checks.js';
-import { writePrepared } from '../../src/wizard/prepare.js';
+import { overwriteQuestion, writePrepared } from '../../src/wizard/prepare.js';
 import { deploysRows, nextShortPathQuestion, recommendedPreparation } from '../../src/wizard/short-path.js';
 import { answerProblem } from '../../src/wizard/validate-answer.js';
 import type { WizardOutcome } from './Wizard.js';
@@ -67,7 +67,7 @@ export async function runPlainWizard(options: PlainWizardOptions): Promise<Wizar
       }
       const exists = configFileExists(prepared.path);
       if (exists) {
-        const overwrite = await lines.question(`${prepared.shownPath} already exists. Overwrite it? [y/N] `).catch(() => undefined);
+        const overwrite = await lines.question(`${overwriteQuestion(prepared)} [y/N] `).catch(() => undefined);
         if (!/^y(es)?$/i.test(overwrite?.trim() ?? '')) return { status: 'cancelled' };
       }
       await writePrepared(prepared, { overwrite: exists });

@@ -3,11 +3,11 @@ import { DeployerError } from '../domain/errors.js';
 import { flagName, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer } from '../../questionnaire/types.js';
 import type { Answers, QuestionContext } from '../../questionnaire/types.js';
-import { configFileExists, maskSecrets } from '../wizard/config-file.js';
+import { existingConfigFiles, maskSecrets, shownConfigPath } from '../wizard/config-file.js';
 import { questionContext } from '../wizard/context.js';
 import { withHetznerServerTypes } from '../wizard/hetzner.js';
 import { answersFromOptions } from '../wizard/flags.js';
-import { nextCommand, prepareConfig, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
+import { nextCommand, prepareConfig, shownFiles, writePrepared, type PreparedConfig } from '../wizard/prepare.js';
 import { nextSteps, preChecks } from '../wizard/next-steps.js';
 import { resolveAnswers } from '../wizard/session.js';
 import { wizardKind } from '../wizard/wizard-start.js';
@@ -42,13 +42,15 @@ const init: CommandHandler = async (context, input) => {
 
   const prepared = answeredWithoutPrompts(given, questions, context, acceptDefaults);
   const force = input.options['force'] === true;
-  if (configFileExists(prepared.path) && !force) {
-    throw new DeployerError('file.exists', `${prepared.shownPath} already exists`, { where: prepared.path, fix: 'pass --force to overwrite it, or choose another --name' });
+  const existing = existingConfigFiles(prepared.path);
+  if (existing.length > 0 && !force) {
+    const shown = existing.map((file) => shownConfigPath(context.workingDir, file)).join(' and ');
+    throw new DeployerError('file.exists', `${shown} already exist${existing.length === 1 ? 's' : ''}`, { where: existing[0]!, fix: `pass --force to overwrite ${existing.length === 1 ? 'it' : 'both'} (the secrets are replaced too), or choose another --name` });
   }
   if (context.dryRun) {
-    context.output.resultJson({ dry_run: true, would_write: prepared.path, next_command: nextCommand(prepared) });
+    context.output.resultJson({ dry_run: true, would_write: prepared.path, ...(prepared.secrets ? { would_write_secrets: prepared.secrets.path } : {}), next_command: nextCommand(prepared) });
     context.output.result(maskSecrets(prepared.text, prepared.config));
-    context.output.info(`Dry run: would write ${prepared.shownPath} (mode 0600); nothing was written.`);
+    context.output.info(`Dry run: would write ${shownFiles(prepared)} (mode 0600); nothing was written.`);
     return 0;
   }
   await writePrepared(prepared, { overwrite: force });
@@ -131,8 +133,12 @@ function answeredWithoutPrompts(given: Answers, questions: QuestionContext, cont
 
 function reportWritten(context: CommandContext, prepared: PreparedConfig, options: { dryRun: boolean; next?: boolean }): void {
   const next = nextCommand(prepared);
-  context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path } : { config_file: prepared.path }), environment: prepared.config.environment.name, next_command: next });
-  if (!options.dryRun) context.output.success(`Wrote ${prepared.shownPath} (readable only by you: it holds secrets)`);
+  const secretsFile = prepared.secrets?.path ?? null;
+  context.output.resultJson({ ...(options.dryRun ? { dry_run: true, would_write: prepared.path, would_write_secrets: secretsFile } : { config_file: prepared.path, secrets_file: secretsFile }), environment: prepared.config.environment.name, next_command: next });
+  if (!options.dryRun) {
+    context.output.success(`Wrote ${prepared.shownPath}${prepared.secrets ? ` and its secrets, ${prepared.secrets.shownPath} (0600, read automatically)` : ' (0600)'}`);
+    if (prepared.secrets) context.output.info(`${prepared.shownPath} holds no secret and can be committed; ${prepared.secrets.shownPath} must not be (add *.secrets to your .gitignore)`);
+  }
   if (prepared.keyToGenerate && !options.dryRun) context.output.info(`SSH key pair: ${prepared.keyToGenerate} (+ .pub)`);
   for (const problem of preChecks(prepared.config, context.env, prepared.keyToGenerate)) context.output.warn(problem);
   const steps = nextSteps(prepared.config);

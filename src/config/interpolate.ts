@@ -44,7 +44,7 @@ export function interpolate(data: unknown, env: NodeJS.ProcessEnv): Interpolated
       const value = env[name];
       if (value !== undefined && value !== '') return value;
       if (fallback !== undefined) return fallback;
-      problems.push({ severity: 'error', code: 'config.env_var_unset', path, message: `environment variable ${name} is not set`, fix: `export ${name}=... before running, or write \${${name}:-default} to give a default` });
+      problems.push({ severity: 'error', code: 'config.env_var_unset', path, message: `environment variable ${name} is not set`, fix: `export ${name}=... before running, or put ${name}='...' in the .secrets file beside the config, or write \${${name}:-default} to give a default` });
       return '';
     });
     if (touched) fromEnvironment.push(path);

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkBounds } from './bounds.js';
 import { parseConfigText, readConfigDocument, type ConfigDocument, type ConfigFormat } from './document.js';
 import { interpolate } from './interpolate.js';
+import { readSecretsFileFor, withSecretsFile, type SecretsFile } from './secrets-file.js';
 import { locateKey } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { formatKeyPath, samePath, type ConfigProblem, type KeyPath, type PendingProblem } from './problems.js';
@@ -25,10 +26,14 @@ export interface LoadedConfig {
   readonly overrides: Override[];
   /** Values that came from the environment (${VAR}, HCLOUD_TOKEN, overrides of secrets): never echo them. */
   readonly fromEnvironment: KeyPath[];
+  /** The secrets file beside the config that was read, if there is one. */
+  readonly secretsFile: string | undefined;
 }
 
+/** The config file, its ${VAR} references also read from the secrets file beside it (envs/<name>.secrets). */
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
-  return validateConfigDocument(await readConfigDocument(path), env);
+  const document = await readConfigDocument(path);
+  return validateConfigDocument(document, env, readSecretsFileFor(path));
 }
 
 /**
@@ -39,11 +44,12 @@ export function loadConfigText(text: string, format: ConfigFormat, name: string,
   return validateConfigDocument({ path: resolve(baseDir, name), format, text, data: parseConfigText(name, format, text) }, env);
 }
 
-export function validateConfigDocument(document: ConfigDocument, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+/** `secretsFile`: variables for ${VAR} references only (not overrides, not HCLOUD_TOKEN); the environment wins over it. */
+export function validateConfigDocument(document: ConfigDocument, env: NodeJS.ProcessEnv = process.env, secretsFile?: SecretsFile): LoadedConfig {
   const overridden = applyOverrides(withoutNulls(document.data), env, EnvironmentConfigSchema);
   // An override can name any list index: the bounds hold for the data as overridden too.
   checkBounds(document.path, overridden.data);
-  const interpolated = interpolate(overridden.data, env);
+  const interpolated = interpolate(overridden.data, withSecretsFile(env, secretsFile));
   const data = interpolated.data as Record<string, unknown>;
   const fromEnvironment = [...interpolated.fromEnvironment];
   const pending: PendingProblem[] = [...overridden.problems, ...interpolated.problems];
@@ -58,9 +64,9 @@ export function validateConfigDocument(document: ConfigDocument, env: NodeJS.Pro
   const config = parsed && !pending.some((problem) => problem.severity === 'error') ? withResolvedKeyPaths(parsed, document.path) : undefined;
   if (config) pending.push(...configWarnings(config, { keyFileExists: existsSync, fromEnvironment: (path) => fromEnvironment.some((known) => samePath(known, path)) }));
 
-  const secretValues = secretValuesOf(data, fromEnvironment);
+  const secretValues = secretValuesOf(data, fromEnvironment, Object.values(secretsFile?.values ?? {}));
   const problems = pending.map((problem) => locate(redact(problem, secretValues), document));
-  return { document, config, problems, overrides: overridden.applied, fromEnvironment };
+  return { document, config, problems, overrides: overridden.applied, fromEnvironment, secretsFile: secretsFile?.path };
 }
 
 /**
@@ -148,8 +154,8 @@ function deleteAt(root: Record<string, unknown>, path: KeyPath): void {
 
 
 /** Every secret value in the document, so no message can ever print one. */
-function secretValuesOf(data: Record<string, unknown>, fromEnvironment: KeyPath[]): string[] {
-  const values = new Set<string>();
+function secretValuesOf(data: Record<string, unknown>, fromEnvironment: KeyPath[], fromSecretsFile: readonly string[]): string[] {
+  const values = new Set<string>(fromSecretsFile.filter((value) => value.length > 0));
   for (const path of fromEnvironment) {
     const value = valueAt(data, path);
     if (typeof value === 'string' && value.length > 0) values.add(value);

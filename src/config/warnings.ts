@@ -48,7 +48,7 @@ export function configWarnings(config: EnvironmentConfig, probes: WarningProbes)
   for (const [path, value] of secrets) {
     if (value === undefined) continue;
     if (WELL_KNOWN_SECRETS.has(value)) {
-      warn(path, 'config.weak_secret', 'this is a well-known example value: anyone who read the docs knows it', 'generate one, for example with `openssl rand -hex 32`, and keep it out of the file with ${VAR}');
+      warn(path, 'config.weak_secret', 'this is a well-known example value: anyone who read the docs knows it', 'generate one, for example with `openssl rand -hex 32`, and keep it out of the config with ${VAR} and the .secrets file beside it');
     } else if (value.startsWith('REPLACE_WITH_')) {
       warn(path, 'config.placeholder', 'this is still a REPLACE_WITH_ placeholder', 'replace it with the real value, or with ${VAR} to read it from the environment');
     }

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   'config.empty': { exit: 2, summary: 'The config file is empty.' },
   'config.not_text': { exit: 2, summary: 'The config file is not text (binary data).' },
   'config.syntax': { exit: 2, summary: 'The config file is not valid TOML or JSON.' },
+  'config.secrets_syntax': { exit: 2, summary: 'A line of the secrets file beside the config (envs/<name>.secrets) is not NAME=value; file:line is given.' },
+  'config.secrets_exposed': { exit: 2, summary: 'The secrets file beside the config may be read or changed by others than its owner (not mode 0600).' },
   'config.invalid': { exit: 2, summary: 'The config file breaks one or more rules; each problem is listed.' },
   'environment.exists': { exit: 1, summary: 'An environment with this name is already registered.' },
   'file.exists': { exit: 1, summary: 'The output file exists and --force was not given.' },

@@ -35,7 +35,7 @@ export function registerQuestionnaireTools(server: McpServer, questionnaire: Que
     {
       title: 'Questionnaire: the resulting config',
       description:
-        'The config the answers make, as the commented TOML the wizard writes, with secrets masked. With write: true it is written to envs/<name>.toml (mode 0600, holds the secrets; an SSH key pair is generated if "generate" was chosen). Unanswered questions or answers that conflict come back as a usage.invalid error listing them.',
+        'The config the answers make, as the commented TOML the wizard writes, with secrets masked. With write: true it is written to envs/<name>.toml, and the secrets it names as ${VAR} to envs/<name>.secrets (mode 0600, read automatically; the .toml holds no secret). An SSH key pair is generated if "generate" was chosen. Unanswered questions or answers that conflict come back as a usage.invalid error listing them.',
       inputSchema: {
         accept_defaults: z.boolean().default(true).describe('take the default of every unanswered question that has one'),
         write: z.boolean().default(false).describe('write envs/<name>.toml'),

@@ -1,7 +1,7 @@
 import { choicesOf, defaultOf, flagName, listOf, QUESTIONS, type WizardQuestion } from '../../questionnaire/questions.js';
 import type { Answer, Answers, QuestionContext } from '../../questionnaire/types.js';
 import { DeployerError } from '../domain/errors.js';
-import { configFileExists, maskSecrets } from '../wizard/config-file.js';
+import { existingConfigFiles, maskSecrets, shownConfigPath } from '../wizard/config-file.js';
 import { questionContext } from '../wizard/context.js';
 import { nextCommand, prepareConfig, writePrepared } from '../wizard/prepare.js';
 import { plannedQuestions, resolveAnswers } from '../wizard/session.js';
@@ -72,7 +72,7 @@ export class Questionnaire {
     return { accepted, rejected, dropped, ...this.state() };
   }
 
-  /** The config the answers make, as commented TOML with secrets masked; written to envs/<name>.toml when asked. */
+  /** The config the answers make, as commented TOML (secrets are ${VAR} of envs/<name>.secrets); written when asked. */
   async config(options: { acceptDefaults: boolean; write: boolean; force: boolean }): Promise<Record<string, unknown>> {
     const resolved = resolveAnswers(this.answers, this.context, { acceptDefaults: options.acceptDefaults });
     if (resolved.unanswered.length > 0) {
@@ -95,10 +95,11 @@ export class Questionnaire {
     }
     const { prepared } = preparation;
     if (options.write) {
-      if (configFileExists(prepared.path) && !options.force) {
-        throw new DeployerError('file.exists', `${prepared.shownPath} already exists`, {
-          where: prepared.path,
-          fix: 'ask the user whether to overwrite it (then pass force: true), or answer "name" with another environment name',
+      const existing = existingConfigFiles(prepared.path);
+      if (existing.length > 0 && !options.force) {
+        throw new DeployerError('file.exists', `${existing.map((file) => shownConfigPath(this.workingDir, file)).join(' and ')} already exist${existing.length === 1 ? 's' : ''}`, {
+          where: existing[0]!,
+          fix: 'ask the user whether to overwrite (then pass force: true; the secrets file is replaced too), or answer "name" with another environment name',
         });
       }
       await writePrepared(prepared, { overwrite: options.force });
@@ -106,6 +107,8 @@ export class Questionnaire {
     return {
       environment: prepared.config.environment.name,
       config_file: prepared.path,
+      // The secrets (never shown) are in this file, 0600; the config names them as ${VAR} and can be committed.
+      secrets_file: prepared.secrets?.path ?? null,
       written: options.write,
       mode: '0600',
       toml: maskSecrets(prepared.text, prepared.config),

@@ -12,7 +12,7 @@ const INLINE = '(inline text)';
 const MAX_INLINE_CONFIG_BYTES = 10 * 1024 * 1024;
 
 export const VALIDATE_TEXT = {
-  text: z.string().optional().describe('the config itself, instead of a path; relative paths in it resolve against the working directory'),
+  text: z.string().optional().describe('the config itself, instead of a path; relative paths in it resolve against the working directory, and its ${VAR} come from the environment only (a path also reads the .secrets file beside it)'),
   format: z.enum(['toml', 'json']).optional().describe('format of `text` (default: json when it starts with "{", else toml)'),
 };
 

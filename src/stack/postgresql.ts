@@ -69,7 +69,7 @@ export const postgresqlDatabase: DatabaseModule<typeof PostgresqlDatabase> = {
       path: ['password'],
       code: 'config.secret_in_file' as const,
       message: 'the PostgreSQL password is written in the config file',
-      fix: 'write password = "${TRACKER_DB_PASSWORD}" and export TRACKER_DB_PASSWORD=<password> where ttd runs, so the file holds no secret',
+      fix: 'write password = "${TTD_POSTGRESQL_PASSWORD}" and put TTD_POSTGRESQL_PASSWORD=\'<password>\' in the .secrets file beside the config (mode 0600; or export it where ttd runs), so the config holds no secret',
     }]),
   ],
   envVariables: (settings) => [

@@ -1,4 +1,5 @@
 import { validateConfigDocument } from '../config/load.js';
+import { readSecretsFileFor, withSecretsFile } from '../config/secrets-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { SECRET_KEY_PATHS } from '../config/schema.js';
 import { remoteExtraSecrets } from '../stack/backup-remote.js';
@@ -19,13 +20,15 @@ export interface SnapshotConfig {
  * its state: commands that act on an environment never need the file again.
  * Variables the snapshot references but this shell lacks become placeholders,
  * so `show` and `destroy` still work; they are listed for the caller to report.
+ * The secrets file beside the recorded config file is read now, as loading the file reads it.
  */
 export function configFromRecord(record: EnvironmentRecord, env: NodeJS.ProcessEnv): SnapshotConfig {
   const document = { path: record.config.source_file, format: 'json' as const, text: JSON.stringify(record.config.snapshot, null, 2), data: structuredClone(record.config.snapshot) };
-  let loaded = validateConfigDocument(document, env);
+  const secretsFile = readSecretsFileFor(record.config.source_file);
+  let loaded = validateConfigDocument(document, env, secretsFile);
   const unsetVariables: string[] = [];
   if (!loaded.config) {
-    const placeholders = new Proxy(env, {
+    const placeholders = new Proxy(withSecretsFile(env, secretsFile), {
       get(target, key) {
         const value = typeof key === 'string' ? target[key] : undefined;
         if (typeof key === 'string' && (value === undefined || value === '')) {
@@ -47,6 +50,7 @@ export function configFromRecord(record: EnvironmentRecord, env: NodeJS.ProcessE
   const secrets = [
     ...SECRET_KEY_PATHS.map((key) => valueAt(loaded.config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable'),
     ...remoteExtraSecrets(loaded.config.backup?.remote),
+    ...Object.values(secretsFile?.values ?? {}).filter((value) => value !== ''),
   ];
   return { config: loaded.config, secrets, unsetVariables };
 }

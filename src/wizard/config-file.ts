@@ -7,6 +7,7 @@ import { EnvironmentConfigSchema, SECRET_KEY_PATHS, type EnvironmentConfig } fro
 import { environmentToml, tomlLiteral } from '../config/write-toml.js';
 import { valueAt } from '../config/schema-walk.js';
 import { WHOLE_REFERENCE } from '../config/interpolate.js';
+import { parseSecrets, secretsFileText, secretsPathFor, writeSecretsFile, type SecretEntry } from '../config/secrets-file.js';
 import { DeployerError } from '../domain/errors.js';
 import { writeNewFile } from '../state/new-file.js';
 
@@ -44,12 +45,39 @@ export function maskSecrets(text: string, config: EnvironmentConfig): string {
   return secrets.reduce((masked, secret) => masked.split(tomlLiteral(secret)).join('"********"'), text);
 }
 
-export function configFileExists(path: string): boolean {
-  return existsSync(path);
+/**
+ * The secrets file's text for these entries, checked to read back to the same values,
+ * so no quoting can change a secret on its way to the server.
+ */
+export function secretsText(entries: readonly SecretEntry[], shownConfigPath: string, path: string): string {
+  const text = secretsFileText(entries, shownConfigPath);
+  const expected = Object.fromEntries(entries.map((entry) => [entry.name, entry.value]));
+  if (!isDeepStrictEqual(parseSecrets(text, path), expected)) {
+    throw new DeployerError('internal', 'The secrets file writer produced a file that does not read back to the secrets given', {
+      fix: 'report this as a bug (without the secrets)',
+    });
+  }
+  return text;
 }
 
-/** Writes the config 0600 (it holds the admin token), and the JSON Schema beside it for editors. */
-export async function writeConfigFile(path: string, text: string, options: { overwrite: boolean }): Promise<void> {
+/** The files writing the config would replace: the config and the secrets file beside it. */
+export function existingConfigFiles(path: string): string[] {
+  return [path, secretsPathFor(path)].filter((file) => existsSync(file));
+}
+
+/** Whether writing the config would replace a file (the config, or its secrets file): then only after the user agrees. */
+export function configFileExists(path: string): boolean {
+  return existingConfigFiles(path).length > 0;
+}
+
+/**
+ * Writes the secrets file (0600) first, so the config never names variables that are
+ * nowhere, then the config (0600 too: a hand-edited one may hold a secret), and the
+ * JSON Schema beside it for editors. With overwrite both files are replaced; a secrets
+ * file left from before, when there are no secrets to write now, is left alone.
+ */
+export async function writeConfigFile(path: string, text: string, options: { overwrite: boolean; secrets?: string }): Promise<void> {
+  if (options.secrets !== undefined) await writeSecretsFile(secretsPathFor(path), options.secrets, { overwrite: options.overwrite });
   await writeNewFile(path, text, { force: options.overwrite, secret: true });
   const schemaPath = join(dirname(path), SCHEMA_FILE_NAME);
   if (!existsSync(schemaPath)) await writeNewFile(schemaPath, `${JSON.stringify(environmentJsonSchema(), null, 2)}\n`, { force: false, secret: false });

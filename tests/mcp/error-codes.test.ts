@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,10 @@ describe('every documented error code that needs no infrastructure comes back as
     writeFileSync(join(dir, 'envs', 'empty.toml'), '');
     writeFileSync(join(dir, 'envs', 'binary.toml'), Buffer.from([0, 159, 146, 150, 0, 1, 2]));
     writeFileSync(join(dir, 'envs', 'syntax.toml'), '[environment\nname = "x"\n');
+    for (const name of ['leaky', 'badline']) writeFileSync(join(dir, 'envs', `${name}.toml`), readFileSync(demo, 'utf8'));
+    writeFileSync(join(dir, 'envs', 'leaky.secrets'), "TTD_X='x'\n", { mode: 0o644 });
+    chmodSync(join(dir, 'envs', 'leaky.secrets'), 0o644);
+    writeFileSync(join(dir, 'envs', 'badline.secrets'), 'not a NAME=value line\n', { mode: 0o600 });
     for (const name of ['demo', 'busy']) expect((await ttd(['create', 'environment', '-f', `envs/${name}.toml`], dir)).code).toBe(0);
     // Held by this (live) test process: the CLI must refuse, naming it.
     writeFileSync(join(dir, 'data', 'busy', 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), command: 'deploy', since: '2026-01-01T00:00:00.000Z' }));
@@ -89,6 +93,8 @@ describe('every documented error code that needs no infrastructure comes back as
     'config.empty': ['validate', 'envs/empty.toml'],
     'config.not_text': ['validate', 'envs/binary.toml'],
     'config.syntax': ['validate', 'envs/syntax.toml'],
+    'config.secrets_syntax': ['validate', 'envs/badline.toml'],
+    'config.secrets_exposed': ['validate', 'envs/leaky.toml'],
     'config.invalid': ['render', 'envs/bad-bind.toml', '--output-dir', 'out'],
     'environment.exists': ['create', 'environment', '-f', 'envs/demo.toml'],
     'file.exists': ['create', 'template', 'envs/demo.toml'],

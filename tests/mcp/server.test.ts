@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINARY, connect, scratchHome, structured } from './support.js';
+import { parseSecrets } from '../../src/config/secrets-file.js';
 
 type Session = Awaited<ReturnType<typeof connect>>;
 
@@ -58,10 +58,14 @@ describe('ttd mcp, driven by the SDK client over stdio', () => {
     const file = join(home, 'envs', 'demo.toml');
     expect(config).toMatchObject({ environment: 'demo', config_file: file, written: true });
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const token = (parseToml(readFileSync(file, 'utf8')) as { tracker: { http_api: { admin_token: string } } }).tracker.http_api.admin_token;
+    // The secrets are in the file beside it (0600); the TOML only names them.
+    expect(config['secrets_file']).toBe(join(home, 'envs', 'demo.secrets'));
+    expect(statSync(join(home, 'envs', 'demo.secrets')).mode & 0o777).toBe(0o600);
+    const token = readToken(home);
     expect(token.length).toBeGreaterThan(8);
+    expect(readFileSync(file, 'utf8')).not.toContain(token);
     expect(config['toml']).not.toContain(token);
-    expect(config['toml']).toContain('admin_token = "********"');
+    expect(config['toml']).toContain('admin_token = "${TTD_TRACKER_ADMIN_TOKEN}"');
 
     const again = await client.callTool({ name: 'questionnaire_config', arguments: { write: true } });
     expect(again.isError).toBe(true);
@@ -88,7 +92,11 @@ describe('ttd mcp, driven by the SDK client over stdio', () => {
   });
 
   it('returns an invalid bind address as config.invalid with the problem list', async () => {
-    const text = readFileSync(join(home, 'envs', 'demo.toml'), 'utf8').replace('bind_address = "0.0.0.0:6969"', 'bind_address = "0.0.0.0:69690"');
+    // Text has no secrets file beside it: its secrets are written inline.
+    const text = Object.entries(readSecrets(home)).reduce(
+      (config, [name, value]) => config.replace(`"\${${name}}"`, JSON.stringify(value)),
+      readFileSync(join(home, 'envs', 'demo.toml'), 'utf8').replace('bind_address = "0.0.0.0:6969"', 'bind_address = "0.0.0.0:69690"'),
+    );
     const result = await session.client.callTool({ name: 'validate', arguments: { text } });
     expect(result.isError).toBe(true);
     const { error } = structured(result);
@@ -157,6 +165,11 @@ describe('ttd mcp, driven by the SDK client over stdio', () => {
   });
 });
 
+function readSecrets(home: string): Record<string, string> {
+  const path = join(home, 'envs', 'demo.secrets');
+  return parseSecrets(readFileSync(path, 'utf8'), path);
+}
+
 function readToken(home: string): string {
-  return (parseToml(readFileSync(join(home, 'envs', 'demo.toml'), 'utf8')) as { tracker: { http_api: { admin_token: string } } }).tracker.http_api.admin_token;
+  return readSecrets(home)['TTD_TRACKER_ADMIN_TOKEN']!;
 }

@@ -127,6 +127,9 @@ describe('wizard and init --non-interactive write the same file', () => {
 
       const fromFlags = readFileSync(join(workingDir, 'envs', `${branch.name}.toml`), 'utf8');
       expect(readFileSync(path, 'utf8')).toBe(fromFlags);
+      // The secrets file beside it too: same names, same values, same quoting.
+      const secretsBeside = (config: string) => readFileSync(config.replace(/\.toml$/, '.secrets'), 'utf8');
+      expect(secretsBeside(path)).toBe(secretsBeside(join(workingDir, 'envs', `${branch.name}.toml`)));
 
       const loaded = await loadConfigFile(path, {});
       expect(loaded.problems.filter((problem) => problem.severity === 'error')).toEqual([]);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -64,21 +64,35 @@ describe('init --non-interactive', () => {
     expect(result.stderr).toMatch(/--(http-ports|api-port): port conflict/);
   });
 
-  it('never overwrites an existing file without --force', async () => {
+  it('never overwrites an existing file (the config or its secrets file) without --force', async () => {
     const home = homeWithKey();
     const { workingDir, run } = init(['--yes', '--name', 'keep'], { home });
     expect((await run).code).toBe(0);
     const path = join(workingDir, 'envs', 'keep.toml');
+    const secretsPath = join(workingDir, 'envs', 'keep.secrets');
+    const secrets = readFileSync(secretsPath, 'utf8');
     writeFileSync(path, '# mine\n');
     const again = await runBinary(['init', '--non-interactive', '--yes', '--name', 'keep', '--working-dir', workingDir], { env: { HOME: home } });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('envs/keep.toml already exists');
+    expect(again.stderr).toContain('envs/keep.toml and envs/keep.secrets already exist');
     expect(again.stderr).toContain('--force');
     expect(readFileSync(path, 'utf8')).toBe('# mine\n');
+    expect(readFileSync(secretsPath, 'utf8')).toBe(secrets);
+
+    // The secrets file alone is enough to refuse: its secrets may be all that is left of a deployed environment.
+    unlinkSync(path);
+    const secretsOnly = await runBinary(['init', '--non-interactive', '--yes', '--name', 'keep', '--working-dir', workingDir], { env: { HOME: home } });
+    expect(secretsOnly.code).toBe(1);
+    expect(secretsOnly.stderr).toContain('envs/keep.secrets already exists');
+    expect(existsSync(path)).toBe(false);
+    expect(readFileSync(secretsPath, 'utf8')).toBe(secrets);
+
     const forced = await runBinary(['init', '--non-interactive', '--yes', '--force', '--name', 'keep', '--working-dir', workingDir], { env: { HOME: home } });
     expect(forced.code).toBe(0);
     expect(readFileSync(path, 'utf8')).toContain('name = "keep"');
+    expect(readFileSync(secretsPath, 'utf8')).not.toBe(secrets);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(secretsPath).mode & 0o777).toBe(0o600);
   });
 
   it('takes the Hetzner token from HCLOUD_TOKEN without writing it, and asks for --hetzner-token when it is not set', async () => {
@@ -105,11 +119,12 @@ describe('init --non-interactive', () => {
     expect((await loadConfigFile(join(workingDir, 'envs', 'fresh.toml'), {})).config?.ssh_credentials.private_key_path).toBe(key);
   });
 
-  it('--dry-run prints the file with secrets masked and writes nothing', async () => {
+  it('--dry-run prints the file (its secrets are ${VAR} of the secrets file) and writes nothing', async () => {
     const { workingDir, run } = init(['--yes', '--dry-run', '--name', 'dry', '--api-token', 'do-not-print-this-token']);
     const result = await run;
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('admin_token = "********"');
+    expect(result.stdout).toContain('admin_token = "${TTD_TRACKER_ADMIN_TOKEN}"');
+    expect(result.stderr).toContain('would write envs/dry.toml and envs/dry.secrets');
     expect(result.stdout + result.stderr).not.toContain('do-not-print-this-token');
     expect(existsSync(join(workingDir, 'envs'))).toBe(false);
   });
@@ -118,7 +133,7 @@ describe('init --non-interactive', () => {
     const { workingDir, run } = init(['--yes', '--json', '--name', 'js']);
     const result = await run;
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'init', config_file: join(workingDir, 'envs', 'js.toml'), environment: 'js', next_command: 'ttd deploy envs/js.toml' });
+    expect(JSON.parse(result.stdout)).toEqual({ type: 'result', ok: true, exit_code: 0, command: 'init', config_file: join(workingDir, 'envs', 'js.toml'), secrets_file: join(workingDir, 'envs', 'js.secrets'), environment: 'js', next_command: 'ttd deploy envs/js.toml' });
   });
 
   it('does not load Ink or React when it does not prompt', async () => {
@@ -137,15 +152,17 @@ describe('init --non-interactive', () => {
 });
 
 describe('init --non-interactive with PostgreSQL', () => {
-  it('managed: host "postgresql", port 5432, no host or port question; the file validates with the literal-password warning only', async () => {
+  it('managed: host "postgresql", port 5432, no host or port question; the file validates without warnings, its password in pg.secrets', async () => {
     const { workingDir, run } = init(['--yes', '--name', 'pg', '--database', 'postgresql', '--postgresql-user', 'trk']);
     const result = await run;
     expect(result.code, result.stderr).toBe(0);
     const loaded = await loadConfigFile(join(workingDir, 'envs', 'pg.toml'), {});
     expect(loaded.config?.tracker.core.database).toMatchObject({ driver: 'postgresql', host: 'postgresql', port: 5432, username: 'trk', database_name: 'torrust_tracker' });
-    expect(loaded.problems.map((problem) => problem.code)).toEqual(['config.secret_in_file']);
+    expect(loaded.problems.map((problem) => problem.code)).toEqual([]);
     const password = (loaded.config?.tracker.core.database as { password: string }).password;
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(readFileSync(join(workingDir, 'envs', 'pg.toml'), 'utf8')).toContain('password = "${TTD_POSTGRESQL_PASSWORD}"');
+    expect(readFileSync(join(workingDir, 'envs', 'pg.secrets'), 'utf8')).toContain(`TTD_POSTGRESQL_PASSWORD='${password}'`);
     expect(result.stdout + result.stderr).not.toContain(password);
   });
 

@@ -38,15 +38,18 @@ export function answersWith(secrets: StackSecrets, extra: Record<string, Answer>
   return { name: 'verbatim', database: 'mysql', prometheus: true, grafana: true, https: false, backup: false, ...secrets, ...extra };
 }
 
-/** The answers through the same path the wizard, `init` and the MCP questionnaire take, written to a file. */
+/** The answers through the same path the wizard, `init` and the MCP questionnaire take, written to a file and its secrets file. */
 export function writeFromAnswers(given: Record<string, Answer>): string {
   const context = questionContext({ HOME: home });
   const resolved = resolveAnswers(given, context, { acceptDefaults: true });
   expect(resolved.invalid).toEqual([]);
   const preparation = prepareConfig(resolved.answers, context, temporaryDirectory('ttd-verbatim-'));
   if (!preparation.ok) throw new Error(JSON.stringify(preparation.conflicts));
-  const path = join(temporaryDirectory('ttd-verbatim-file-'), 'verbatim.toml');
+  const directory = temporaryDirectory('ttd-verbatim-file-');
+  const path = join(directory, 'verbatim.toml');
   writeFileSync(path, preparation.prepared.text, { mode: 0o600 });
+  // The secrets go to the file beside the config, which loading reads.
+  if (preparation.prepared.secrets) writeFileSync(join(directory, 'verbatim.secrets'), preparation.prepared.secrets.text, { mode: 0o600 });
   return path;
 }
 
