@@ -17,7 +17,7 @@ const FAILING_SERVICES_LOGS = [
 ].join(' ');
 
 /** Every image the compose file names is on the host (a new tag is pulled; `upgrade` refreshes a moving one). */
-const IMAGES_PRESENT = `cd ${DEPLOY_DIR} && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && docker image inspect $images >/dev/null 2>&1`;
+const IMAGES_PRESENT = `cd ${DEPLOY_DIR} && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\\n' "$images" | xargs docker image inspect >/dev/null 2>&1`;
 
 /**
  * What `docker compose up` would leave as it is: one container per service, each created

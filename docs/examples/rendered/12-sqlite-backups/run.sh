@@ -18,7 +18,7 @@ step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
 step 'Pull the images'
-if cd /opt/torrust && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && docker image inspect $images >/dev/null 2>&1; then
+if cd /opt/torrust && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\n' "$images" | xargs docker image inspect >/dev/null 2>&1; then
   skip
 else
   cd /opt/torrust && docker compose pull --quiet
