@@ -22,7 +22,8 @@ const IMAGES_PRESENT = `cd ${DEPLOY_DIR} && images=$(docker compose config --ima
 /**
  * What `docker compose up` would leave as it is: one container per service, each created
  * from the service's current config (compose's own config hash, which it compares to
- * decide what to recreate), running, and healthy when it has a health check.
+ * decide what to recreate), running, and healthy when it has a health check. An image
+ * pulled again under the same tag is not looked at here: `ttd upgrade` applies those.
  */
 const STACK_UP_TO_DATE = [
   `cd ${DEPLOY_DIR} && wanted=$(docker compose config --hash '*' 2>/dev/null | sort)`,
