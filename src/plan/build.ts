@@ -41,15 +41,18 @@ function withRecordedSshPort(config: EnvironmentConfig, record: EnvironmentRecor
 }
 
 /**
- * Everything from where the environment stands to a running, tested tracker. With
- * `reapply` (the config was edited after deploying), the stages already done that
- * follow the config (configure, release, run) run again: each skips what is already
- * so, release uploads only changed files and compose recreates only changed services.
+ * Everything from where the environment stands to a running, tested tracker. The stages
+ * already done that follow the config (configure, release, run) run again when the config
+ * was edited after deploying (`reapply`) and on every deployed environment: each step
+ * skips what is already so, so an unchanged host is only checked, and whatever drifted
+ * (a package removed, a file changed, a firewall rule deleted, a container stopped) is
+ * put back; release uploads only changed files and compose recreates only changed services.
  */
 export function deployPlan(inputs: PlanInputs & { readonly reapply?: boolean }): Plan {
   const position: Position = inputs.record;
   const remaining = remainingStages(position);
-  const followConfig: readonly Stage[] = inputs.reapply && position.reached !== 'created' ? ['configure', 'release', 'run'] : [];
+  const deployed = position.reached === 'running' && position.state !== 'destroyed';
+  const followConfig: readonly Stage[] = deployed || (inputs.reapply && position.reached !== 'created') ? ['configure', 'release', 'run'] : [];
   const stages = STAGES.filter((stage) => remaining.includes(stage) || followConfig.includes(stage));
   return { environment: inputs.record.name, command: 'deploy', stages: [...stages, 'test' as const].map((stage) => stagePlan(stage, inputs)), gaps: [] };
 }

@@ -106,7 +106,11 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
     emit,
     signal: request.signal,
     stopRequested: request.stopRequested,
-    record: async (discovery) => save(withDiscovery(record, discovery)),
+    record: async (discovery) => {
+      // A host key or address the state already holds is not written again (each save is an fsync).
+      const next = withDiscovery(record, discovery);
+      if (next !== record) await save(next);
+    },
   });
 
   let outcome: LifecycleResult['outcome'] = 'succeeded';
@@ -219,12 +223,14 @@ export function withDiscovery(record: EnvironmentRecord, discovery: Discovery): 
       return { ...record, resources: [...record.resources, resource], instance: { ...record.instance, method: 'provisioned' } };
     }
     case 'address':
+      if (record.instance.address === discovery.address) return record;
       return { ...record, instance: { ...record.instance, address: discovery.address } };
     case 'host-key':
       // A replaced key was accepted by the user for exactly this fingerprint (the SSH layer checked it).
       if (record.instance.ssh_host_key && record.instance.ssh_host_key !== discovery.hostKey && discovery.replaced !== true) {
         throw new Error(`the host key of ${record.instance.address ?? 'the instance'} changed (recorded ${record.instance.ssh_host_key}, offered ${discovery.hostKey}); refusing to connect`);
       }
+      if (record.instance.ssh_host_key === discovery.hostKey) return record;
       return { ...record, instance: { ...record.instance, ssh_host_key: discovery.hostKey } };
     case 'resources-destroyed':
       return { ...record, resources: [] };

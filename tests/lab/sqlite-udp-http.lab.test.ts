@@ -76,7 +76,7 @@ describe('scenario 1: LXD container, SQLite, one UDP and one HTTP tracker', () =
     expect(await env.onInstance('docker inspect tracker --format "{{.State.StartedAt}}"')).toBe(started);
     const quiet = await env.ttd('deploy', NAME, '--quiet');
     expect(quiet.code, quiet.stderr).toBe(0);
-    expect(quiet.stdout, 'the summary says where the time went at --quiet too').toMatch(/^Took \d+\.\d s: test \d+\.\d s, smoke test \d+\.\d s$/m);
+    expect(quiet.stdout, 'the summary says where the time went at --quiet too').toMatch(/^Took \d+\.\d s: configure \d+\.\d s, release \d+\.\d s, run \d+\.\d s, test \d+\.\d s, smoke test \d+\.\d s$/m);
   });
 
   it('configure and release on the running, unchanged host change nothing: no ufw rule, file or container touched', async () => {

@@ -25,10 +25,22 @@ describe('deploy with an edited config', () => {
   };
   const stagesOf = (stdout: string) => (JSON.parse(stdout.trim().split('\n').find((line) => line.includes('"type":"plan"')) ?? '{}') as { stages: { stage: string }[] }).stages.map((stage) => stage.stage);
 
-  it('unchanged: only the checks run, and it says nothing changes', async () => {
+  it('unchanged: configure, release and run are checked again (each step with its "already so" test), and it says nothing changes', async () => {
     const { workingDir, file } = await deployed();
-    expect(stagesOf((await ttd(['deploy', file, '--dry-run', '--json'], workingDir)).stdout)).toEqual(['test']);
-    expect((await ttd(['deploy', file, '--dry-run'], workingDir)).stderr).toContain("Nothing to change: 'demo' already runs this config");
+    const json = await ttd(['deploy', file, '--dry-run', '--json'], workingDir);
+    expect(stagesOf(json.stdout)).toEqual(['configure', 'release', 'run', 'test']);
+    const text = await ttd(['deploy', 'demo', '--dry-run'], workingDir);
+    expect(text.stderr).toContain("Nothing to change: 'demo' already runs this config; checking the host");
+    // The dry run prints each check the real run makes before a step, as the host sees it.
+    expect(text.stdout).toMatch(/skip if: sudo -n sh -c '.*ufw status verbose/);
+    expect(text.stdout).toMatch(/skip if: sudo -n sh -c '.*docker compose config --hash/);
+  });
+
+  it('an environment a config edit left half re-applied (configure failed after running) is deployed again from configure', async () => {
+    const { workingDir, stateFile } = await deployed();
+    const record = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(stateFile, JSON.stringify({ ...record, state: 'configure_failed' }), { mode: 0o600 });
+    expect(stagesOf((await ttd(['deploy', 'demo', '--dry-run', '--json'], workingDir)).stdout)).toEqual(['configure', 'release', 'run', 'test']);
   });
 
   it('adding Prometheus: lists the service and the files, and re-applies configure, release and run; a dry run records nothing', async () => {

@@ -16,6 +16,22 @@ const FAILING_SERVICES_LOGS = [
   'fi; done',
 ].join(' ');
 
+/** Every image the compose file names is on the host (a new tag is pulled; `upgrade` refreshes a moving one). */
+const IMAGES_PRESENT = `cd ${DEPLOY_DIR} && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\\n' "$images" | xargs docker image inspect >/dev/null 2>&1`;
+
+/**
+ * What `docker compose up` would leave as it is: one container per service, each created
+ * from the service's current config (compose's own config hash, which it compares to
+ * decide what to recreate), running, and healthy when it has a health check. An image
+ * pulled again under the same tag is not looked at here: `ttd upgrade` applies those.
+ */
+const STACK_UP_TO_DATE = [
+  `cd ${DEPLOY_DIR} && wanted=$(docker compose config --hash '*' 2>/dev/null | sort)`,
+  `found=$(docker compose ps --all --quiet 2>/dev/null | xargs -r docker inspect --format '{{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "com.docker.compose.config-hash"}}' 2>/dev/null | sort)`,
+  '[ -n "$wanted" ] && [ "$wanted" = "$found" ]',
+  `! docker compose ps --all --format '{{.State}} {{.Health}}' 2>/dev/null | grep -vxE 'running ?(healthy)?' >/dev/null`,
+].join(' && ');
+
 /** How long run waits for Caddy to obtain the certificates once the stack is up. */
 const CERTIFICATE_WAIT_SECONDS = 180;
 const CADDY_LOG_LINES = 20;
@@ -55,11 +71,12 @@ export function runSteps(options: { waitSeconds?: number; certificateDomains?: r
   const wait = options.waitSeconds ?? 300;
   const domains = options.certificateDomains ?? [];
   return [
-    { id: 'pull-images', title: 'Pull the images', commands: [`cd ${DEPLOY_DIR} && docker compose pull --quiet`] },
+    { id: 'pull-images', title: 'Pull the images', doneWhen: IMAGES_PRESENT, commands: [`cd ${DEPLOY_DIR} && docker compose pull --quiet`] },
     ...(options.databaseChecks ?? []),
     {
       id: 'start-stack',
       title: 'Start the stack and wait until it is healthy',
+      doneWhen: STACK_UP_TO_DATE,
       commands: [`cd ${DEPLOY_DIR} && { docker compose up --detach --remove-orphans --wait --wait-timeout ${wait} || { status=$?; ${FAILING_SERVICES_LOGS}; exit $status; }; }`],
     },
     ...(domains.length > 0 ? [certificateWaitStep(domains)] : []),

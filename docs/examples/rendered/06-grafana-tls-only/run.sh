@@ -15,12 +15,21 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 step() { printf '\n==> %s\n' "$1"; }
+skip() { printf '    already done\n'; }
 
 step 'Pull the images'
-cd /opt/torrust && docker compose pull --quiet
+if cd /opt/torrust && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\n' "$images" | xargs docker image inspect >/dev/null 2>&1; then
+  skip
+else
+  cd /opt/torrust && docker compose pull --quiet
+fi
 
 step 'Start the stack and wait until it is healthy'
-cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
+if cd /opt/torrust && wanted=$(docker compose config --hash '*' 2>/dev/null | sort) && found=$(docker compose ps --all --quiet 2>/dev/null | xargs -r docker inspect --format '{{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "com.docker.compose.config-hash"}}' 2>/dev/null | sort) && [ -n "$wanted" ] && [ "$wanted" = "$found" ] && ! docker compose ps --all --format '{{.State}} {{.Health}}' 2>/dev/null | grep -vxE 'running ?(healthy)?' >/dev/null; then
+  skip
+else
+  cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
+fi
 
 step 'Wait until Caddy has a certificate for grafana.example.com'
 waited=0; while :; do missing=''; ls /opt/torrust/storage/caddy/data/caddy/certificates/*/grafana.example.com/grafana.example.com.crt >/dev/null 2>&1 || missing="$missing grafana.example.com"; [ -z "$missing" ] && break; if [ "$waited" -ge 180 ]; then echo "==> diagnosis: Caddy has no certificate after 180 s for:$missing. Check that each name resolves to this host and that ports 80 and 443 are open to the internet; Caddy keeps retrying on its own (ttd status shows when the certificate arrives). Caddy's last lines about certificates:" >&2; cd /opt/torrust && docker compose logs --no-color --no-log-prefix caddy 2>&1 | grep -iE 'error|challenge|obtain|certificate|acme' | tail -n 20 | sed 's/^/    /' >&2; exit 1; fi; sleep 2; waited=$((waited + 2)); done && echo "certificates in place for: grafana.example.com"

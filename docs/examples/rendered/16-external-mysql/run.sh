@@ -15,15 +15,24 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 step() { printf '\n==> %s\n' "$1"; }
+skip() { printf '    already done\n'; }
 
 step 'Pull the images'
-cd /opt/torrust && docker compose pull --quiet
+if cd /opt/torrust && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\n' "$images" | xargs docker image inspect >/dev/null 2>&1; then
+  skip
+else
+  cd /opt/torrust && docker compose pull --quiet
+fi
 
 step 'Check that the MySQL server at 10.0.0.20:3306 answers'
 timeout 10 bash -c 'exec 3<>/dev/tcp/10.0.0.20/3306' 2>/dev/null || { echo '==> diagnosis: the MySQL server at 10.0.0.20:3306 (tracker.core.database.host and port) does not answer from the instance: connection refused or timed out. Check that it runs and listens on that address, and that its firewall lets this instance in.' >&2; exit 1; }
 
 step 'Start the stack and wait until it is healthy'
-cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
+if cd /opt/torrust && wanted=$(docker compose config --hash '*' 2>/dev/null | sort) && found=$(docker compose ps --all --quiet 2>/dev/null | xargs -r docker inspect --format '{{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "com.docker.compose.config-hash"}}' 2>/dev/null | sort) && [ -n "$wanted" ] && [ "$wanted" = "$found" ] && ! docker compose ps --all --format '{{.State}} {{.Health}}' 2>/dev/null | grep -vxE 'running ?(healthy)?' >/dev/null; then
+  skip
+else
+  cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
+fi
 
 step 'Show the running services'
 cd /opt/torrust && docker compose ps
