@@ -164,10 +164,13 @@ function commandTyped(args: readonly string[]): string {
   return names.join(' ');
 }
 
-/** The top-level command the arguments run, when only options (and their values) stand before its name. */
+/**
+ * The top-level command the arguments run, when only options (and their values) stand before its
+ * name. Not when --help or --version comes first: then the program itself answers, listing every command.
+ */
 function commandNamedFirst(args: readonly string[]): string | undefined {
   const index = args.findIndex((arg) => COMMANDS.some((spec) => spec.name === arg));
-  const optionsOnly = args.slice(0, Math.max(index, 0)).every((arg, at, before) => arg.startsWith('-') || (before[at - 1]?.startsWith('-') === true && !before[at - 1]!.includes('=')));
+  const optionsOnly = args.slice(0, Math.max(index, 0)).every((arg, at, before) => (arg.startsWith('-') && !/^(--help|--version|-[a-zA-Z]*[hV][a-zA-Z]*)$/.test(arg)) || (before[at - 1]?.startsWith('-') === true && !before[at - 1]!.includes('=')));
   return index >= 0 && optionsOnly ? args[index] : undefined;
 }
 

@@ -58,6 +58,13 @@ describe('the command-line contract', () => {
     });
   });
 
+  it.each([['--help', 'validate'], ['-vh', 'deploy'], ['--version', 'validate']])('%s before a command name is the program\'s own answer, listing every command (%s)', async (flag, command) => {
+    const result = await runBinary([flag, command]);
+    expect(result.code).toBe(0);
+    if (flag === '--version') expect(result.stdout.trim()).toBe(packageJson.version);
+    else for (const spec of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${spec.name}\\b`, 'm'));
+  });
+
   it('with no arguments and no terminal, prints help and exits 0', async () => {
     const result = await runBinary([]);
     expect(result.code).toBe(0);
