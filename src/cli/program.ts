@@ -22,8 +22,12 @@ Examples:
   ttd status demo                      services, health and tracker numbers
   ttd destroy demo --yes               remove the server and everything made for it`;
 
-/** Builds the program from the command table; nothing heavy is imported until a command runs. */
-export function buildProgram(run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>): Command {
+/**
+ * Builds the program from the command table; nothing heavy is imported until a command runs.
+ * With `only`, the one top-level command the arguments name is built, not the other ~30 with
+ * all their options: what that command parses and prints is the same, and start-up is shorter.
+ */
+export function buildProgram(run: (handler: () => Promise<{ default: CommandHandler }>, command: Command) => Promise<void>, only?: string): Command {
   const program = new Command('torrust-tracker-deployer')
     .description('Deploy a Torrust BitTorrent tracker to a server you own: wizard, deploy, status.\nRun with no arguments in a terminal to start the wizard.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -46,7 +50,7 @@ export function buildProgram(run: (handler: () => Promise<{ default: CommandHand
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 
-  for (const spec of COMMANDS) program.addCommand(buildCommand(spec, run));
+  for (const spec of COMMANDS) if (only === undefined || spec.name === only) program.addCommand(buildCommand(spec, run));
   return program;
 }
 
@@ -89,13 +93,14 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const typed = commandTyped(userArgs);
   let output = createContext({ verbose: 0, color: !userArgs.includes('--no-color'), ...formatFlags(userArgs) }, typed, env).output;
   let exitCode = 0;
+  // No command named (help, the wizard, an unknown command): every command, for the list and the suggestions.
   const program = buildProgram(async (load, command) => {
     const context = createContext(command.optsWithGlobals() as unknown as GlobalOptions, commandPath(command), env);
     output = context.output;
     const args = Object.fromEntries(command.registeredArguments.map((argument, index) => [argument.name(), command.processedArgs[index] as string | undefined]));
     const handler = (await load()).default;
     exitCode = (await handler(context, { command: context.output.command, args, options: command.opts() })) ?? 0;
-  });
+  }, commandNamedFirst(userArgs));
   routeCommanderOutput(program, () => output);
 
   try {
@@ -157,6 +162,16 @@ function commandTyped(args: readonly string[]): string {
     specs = spec.subcommands ?? [];
   }
   return names.join(' ');
+}
+
+/**
+ * The top-level command the arguments run, when only options (and their values) stand before its
+ * name. Not when --help or --version comes first: then the program itself answers, listing every command.
+ */
+function commandNamedFirst(args: readonly string[]): string | undefined {
+  const index = args.findIndex((arg) => COMMANDS.some((spec) => spec.name === arg));
+  const optionsOnly = args.slice(0, Math.max(index, 0)).every((arg, at, before) => (arg.startsWith('-') && !/^(--help|--version|-[a-zA-Z]*[hV][a-zA-Z]*)$/.test(arg)) || (before[at - 1]?.startsWith('-') === true && !before[at - 1]!.includes('=')));
+  return index >= 0 && optionsOnly ? args[index] : undefined;
 }
 
 /** The output flags in the raw arguments (parsing may fail before options are known). */

@@ -1,8 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError } from '../domain/errors.js';
 import type { ServerCost } from '../providers/hetzner/cost.js';
-import { costLine } from '../providers/hetzner/cost.js';
-import { lookupClient, NO_TOKEN_COST_LINE, reviewOrder } from '../providers/hetzner/review.js';
 
 /** Refusals of the order itself: the config names something Hetzner does not sell (today, there). */
 const ORDER_REFUSALS = new Set(['hetzner.server_type_unavailable', 'hetzner.location_unknown', 'hetzner.image_unknown']);
@@ -22,6 +20,8 @@ export interface ProviderReviewSummary {
 export async function reviewProviderChoice(config: EnvironmentConfig, env: NodeJS.ProcessEnv): Promise<ProviderReviewSummary | undefined> {
   const provider = config.provider;
   if (provider.provider !== 'hetzner') return undefined;
+  // Loaded here, not with validate: a config for another provider never needs the Hetzner client.
+  const [{ costLine }, { lookupClient, NO_TOKEN_COST_LINE, reviewOrder }] = await Promise.all([import('../providers/hetzner/cost.js'), import('../providers/hetzner/review.js')]);
   if (!provider.api_token) return { checked: false, cost: null, cost_line: NO_TOKEN_COST_LINE, warnings: [] };
   try {
     const review = await reviewOrder(lookupClient(provider.api_token, env), { serverType: provider.server_type, location: provider.location, image: provider.image });

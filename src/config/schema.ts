@@ -4,6 +4,10 @@ import { bindAddress, domain, nonEmpty, parseUrl, port, tlsProxy, validated } fr
 import { databaseDrivers, databaseSchemas, imageDefaults, stackSections, type ImageService } from '../stack/queries.js';
 import { checkCrossServiceRules } from './rules.js';
 
+// A command parses a config once or twice: zod compiling a fast path for each object schema on
+// its first parse (new Function per schema) costs validate's start-up more than it ever saves.
+z.config({ jitless: true });
+
 /**
  * The environment config: one zod schema is the single source of truth for the
  * TypeScript types, validation, defaults, the JSON Schema export and the wizard.

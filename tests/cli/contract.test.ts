@@ -58,6 +58,13 @@ describe('the command-line contract', () => {
     });
   });
 
+  it.each([['--help', 'validate'], ['-vh', 'deploy'], ['--version', 'validate']])('%s before a command name is the program\'s own answer, listing every command (%s)', async (flag, command) => {
+    const result = await runBinary([flag, command]);
+    expect(result.code).toBe(0);
+    if (flag === '--version') expect(result.stdout.trim()).toBe(packageJson.version);
+    else for (const spec of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${spec.name}\\b`, 'm'));
+  });
+
   it('with no arguments and no terminal, prints help and exits 0', async () => {
     const result = await runBinary([]);
     expect(result.code).toBe(0);
@@ -78,7 +85,7 @@ describe('the command-line contract', () => {
   it('--version reads package.json and loads no dependency at all: not even the command-line parser', async () => {
     const imported = await importsOf(['--version']);
     expect(imported.filter((url) => url.includes('/node_modules/'))).toEqual([]);
-    expect(imported.filter((url) => url.includes('/dist/')).map((url) => url.replace(/.*\/dist\//, '')).sort()).toEqual(['src/cli/main.js', 'src/package-info.js', 'src/paths.js']);
+    expect(imported.filter((url) => url.includes('/dist/') && !url.includes('/dist/src/cli/chunks/')).map((url) => url.replace(/.*\/dist\//, '')).sort()).toEqual(['src/cli/main.js', 'src/package-info.js', 'src/paths.js']);
   });
 
   it('--help builds no config schema (zod), TOML reader or template engine', async () => {
@@ -95,11 +102,44 @@ describe('the command-line contract', () => {
     expect(imported.join('\n')).not.toMatch(/\/dist\/src\/(ssh|run|state|wizard|mcp)\/|\/dist\/src\/render\/render\.js/);
   });
 
-  /** The module URLs the binary resolved for these arguments (it must exit 0). */
-  async function importsOf(args: string[], cwd?: string): Promise<string[]> {
+  it('validate of a config for another provider does not load the Hetzner client', async () => {
+    const imported = await importsOf(['validate', resolve(import.meta.dirname, '../../docs/examples/configs/01-minimal-sqlite.toml')], temporaryDirectory('ttd-imports-validate-'));
+    expect(imported.join('\n')).not.toMatch(/\/dist\/src\/providers\/hetzner\/(review|cloud|http|requests)\.js/);
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate']],
+    ['an unknown option', ['validate', '--frob', 'x.toml']],
+    ['a missing argument', ['register']],
+  ])('%s is refused without loading the config schema (zod), TOML reader, template engine, Ink or SSH', async (_name, args) => {
+    const imported = (await importsOf(args, undefined, 2)).join('\n');
+    expect(imported).toContain('/dist/src/cli/program.js');
+    expect(imported).not.toMatch(/node_modules\/(zod|smol-toml|ejs|jsonc-parser|ink|react|listr2|ssh2|node-ssh)\//);
+  });
+
+  it('the binary is bundled: a command loads a handful of files, not one per module (scripts/bundle-cli.mjs)', async () => {
+    const files = (urls: string[]) => urls.filter((url) => /\/dist\/src\/cli\/(main\.js|chunks\/)/.test(url));
+    expect(files(await importsOf(['--version']))).toHaveLength(2);
+    const validate = await importsOf(['validate', resolve(import.meta.dirname, '../../docs/examples/configs/01-minimal-sqlite.toml')], temporaryDirectory('ttd-imports-validate-'));
+    expect(files(validate).length).toBeLessThanOrEqual(10);
+    // Every module it ran came out of those files: none was loaded from dist/ or node_modules/ on its own.
+    const ownFiles = new Set(files(validate));
+    const loadedAlone = validate.filter((url) => url.startsWith('file:') && !ownFiles.has(url) && !bundledIn(url, validate));
+    expect(loadedAlone).toEqual([]);
+  });
+
+  /** Whether the recorder listed this module as one a loaded chunk holds (it follows its chunk in the log). */
+  function bundledIn(url: string, urls: readonly string[]): boolean {
+    const manifest = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../dist/src/cli/chunks/modules.json'), 'utf8')) as Record<string, string[]>;
+    const path = url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/');
+    return Object.entries(manifest).some(([chunk, modules]) => modules.some((module) => module.endsWith(path)) && urls.some((loaded) => loaded.endsWith(`/dist/src/cli/${chunk}`)));
+  }
+
+  /** The module URLs the binary resolved for these arguments (it must exit with `code`). */
+  async function importsOf(args: string[], cwd?: string, code = 0): Promise<string[]> {
     const log = join(temporaryDirectory('ttd-imports-'), 'imports.log');
     const result = await runBinary(args, { env: { TTD_IMPORT_LOG: log }, nodeOptions: ['--import', RECORD_IMPORTS], ...(cwd ? { cwd } : {}) });
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(code);
     return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
   }
 
