@@ -16,7 +16,9 @@ const CLI = join(ROOT, 'dist/src/cli');
 const ENTRY = join(CLI, 'main.js');
 const CHUNKS = join(CLI, 'chunks');
 const BANNER = '// Bundled by scripts/bundle-cli.mjs from the compiled sources in dist/src (see docs/decisions/bundled-cli.md).';
-const BUNDLED_DEPENDENCIES = ['zod', 'smol-toml', 'commander', 'chalk', 'jsonc-parser'];
+// Not chalk: Ink imports it from node_modules, and --no-color/NO_COLOR reach Ink's screens by
+// setting that one instance's level (src/cli/context.ts); a bundled copy would be a second chalk.
+const BUNDLED_DEPENDENCIES = ['zod', 'smol-toml', 'commander', 'jsonc-parser'];
 
 if (!existsSync(ENTRY) || readFileSync(ENTRY, 'utf8').includes(BANNER)) {
   throw new Error(`${relative(ROOT, ENTRY)} is not tsc's output: run \`npm run build\` (tsc, then this script)`);
@@ -26,7 +28,7 @@ const bundledDependency = (id) => BUNDLED_DEPENDENCIES.some((name) => id === nam
 const bundle = await rolldown({
   input: { main: ENTRY },
   platform: 'node',
-  // A bare specifier stays an import unless it is one of the dependencies above; `#…` are a package's own imports (chalk's).
+  // A bare specifier stays an import unless it is one of the dependencies above; `#…` are a package's own imports.
   external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('#') && !id.startsWith('\0') && !bundledDependency(id),
   // jsonc-parser's `main` is a UMD build the bundler cannot follow; its `module` is plain ESM.
   resolve: { mainFields: ['module', 'main'] },
