@@ -1,18 +1,21 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../shell/quote.js';
-import { deployedServices } from '../../stack/queries.js';
+import { deployedServices, stackImages } from '../../stack/queries.js';
+import { startImagePull } from './image-pull.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
 /**
  * `configure`: Docker, compose v2, the deploy user in the docker group, security updates,
  * firewall. Every package comes in the first step, in one apt transaction (one update,
- * one install), so a fresh host pays apt's start-up and dpkg's triggers once.
+ * one install), so a fresh host pays apt's start-up and dpkg's triggers once. As soon as
+ * Docker runs (through the mirror, when there is one) the stack's images start coming in
+ * the background, while the rest of configure and release go on.
  */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
   const services = deployedServices(config).flatMap((service) => service.configureSteps?.(config) ?? []);
-  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
+  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), startImagePull(stackImages(config)), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
 }
 
 const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";

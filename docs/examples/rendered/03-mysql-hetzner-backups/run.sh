@@ -16,8 +16,10 @@ fi
 
 step() { printf '\n==> %s\n' "$1"; }
 
-step 'Pull the images'
-cd /opt/torrust && docker compose pull --quiet
+step 'Pull the images (or wait for the pull configure started)'
+if [ -e /run/torrust-image-pull/images ] && printf '%s' 'torrust/tracker:develop
+mysql:8.4
+' | cmp -s - /run/torrust-image-pull/images; then while [ ! -e /run/torrust-image-pull/exit ]; do if ! kill -0 "$(cat /run/torrust-image-pull/pid 2>/dev/null)" 2>/dev/null && [ ! -e /run/torrust-image-pull/exit ]; then rm -rf /run/torrust-image-pull; echo "==> diagnosis: the image pull configure started in the background stopped before it finished; run again: the images are then pulled in the foreground." >&2; exit 1; fi; sleep 0.2; done; rc=$(cat /run/torrust-image-pull/exit); log=$(cat /run/torrust-image-pull/log); rm -rf /run/torrust-image-pull; if [ "$rc" -ne 0 ]; then echo "==> diagnosis: pulling the images in the background failed (docker pull exited $rc); docker said:" >&2; printf '%s\n' "$log" | sed 's/^/    /' >&2; echo '    Fix the cause (the image names in [images], the registry or its mirror), then run again: the images are then pulled in the foreground.' >&2; exit "$rc"; fi; echo 'pulled in the background since configure: torrust/tracker:develop mysql:8.4'; else rm -rf /run/torrust-image-pull; cd /opt/torrust && docker compose pull --quiet; fi
 
 step 'Start the stack and wait until it is healthy'
 cd /opt/torrust && { docker compose up --detach --remove-orphans --wait --wait-timeout 300 || { status=$?; echo '==> diagnosis: services that did not come up, with their last log lines:' >&2; docker compose ps --all --format '{{.Service}} {{.State}} {{.Health}}' | while read -r service state health; do if [ "$state" != running ] || { [ -n "$health" ] && [ "$health" != healthy ]; }; then echo "$service: $state${health:+, $health}" >&2; docker compose logs --no-color --no-log-prefix --tail 8 "$service" 2>&1 | sed 's/^/    /' >&2; fi; done; exit $status; }; }
