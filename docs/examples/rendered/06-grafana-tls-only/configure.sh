@@ -18,7 +18,7 @@ step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
 step 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)'
-if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' && command -v ufw >/dev/null 2>&1; then
+if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' && command -v ufw >/dev/null 2>&1 && dpkg-query -W -f='${Status}' ca-certificates 2>/dev/null | grep -q 'ok installed'; then
   skip
 else
   apt-get -o DPkg::Lock::Timeout=300 update -qq
@@ -27,6 +27,7 @@ else
   { docker compose version >/dev/null 2>&1 || if apt-cache show docker-compose-v2 >/dev/null 2>&1; then set -- "$@" docker-compose-v2; else set -- "$@" docker-compose; fi; }
   { dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' || set -- "$@" unattended-upgrades; }
   { command -v ufw >/dev/null 2>&1 || set -- "$@" ufw; }
+  { dpkg-query -W -f='${Status}' ca-certificates 2>/dev/null | grep -q 'ok installed' || set -- "$@" ca-certificates; }
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"
   docker --version
   docker compose version
