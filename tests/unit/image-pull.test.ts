@@ -72,7 +72,8 @@ function killGroup(pid: number): void {
 describe('the images configure pulls', () => {
   it('are the images of the compose file\'s services that a plain `docker compose pull` fetches (no one-shot profile)', async () => {
     for (const file of deployerJsonFixtures()) {
-      const { config } = await loadConfigFile(file, {});
+      const { config, problems } = await loadConfigFile(file, {});
+      if (!config) throw new Error(`${file} does not validate: ${JSON.stringify(problems)}`);
       const model = composeModel(config);
       const pulled = model.services.filter((service) => (service.profiles ?? []).length === 0).map((service) => service.image);
       expect([...stackImages(config)].sort(), file).toEqual([...new Set(pulled)].sort());
