@@ -10,7 +10,7 @@ import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 export const IMAGE_PULL_DIR = '/run/torrust-image-pull';
 
 const dir = IMAGE_PULL_DIR;
-const imageList = (images: readonly string[]) => images.map((image) => `${image}\n`).join('');
+const imageList = (images: readonly string[]) => images.join(' ');
 const sameImages = (images: readonly string[]) => `printf '%s' ${shellQuote(imageList(images))} | cmp -s - ${dir}/images`;
 
 /**

@@ -41,17 +41,13 @@ else
 fi
 
 step 'Start pulling the images in the background (torrust/tracker:develop, caddy:2.11.2); run waits for them'
-if docker image inspect torrust/tracker:develop caddy:2.11.2 >/dev/null 2>&1 || printf '%s' 'torrust/tracker:develop
-caddy:2.11.2
-' | cmp -s - /run/torrust-image-pull/images; then
+if docker image inspect torrust/tracker:develop caddy:2.11.2 >/dev/null 2>&1 || printf '%s' 'torrust/tracker:develop caddy:2.11.2' | cmp -s - /run/torrust-image-pull/images; then
   skip
 else
   { [ ! -s /run/torrust-image-pull/pid ] || [ -e /run/torrust-image-pull/exit ] || kill -- -"$(cat /run/torrust-image-pull/pid)" 2>/dev/null || true; }
   rm -rf /run/torrust-image-pull
   install -d -m 0700 /run/torrust-image-pull
-  printf '%s' 'torrust/tracker:develop
-caddy:2.11.2
-' > /run/torrust-image-pull/images
+  printf '%s' 'torrust/tracker:develop caddy:2.11.2' > /run/torrust-image-pull/images
   token=$(cat /proc/sys/kernel/random/uuid)
   echo "$token" > /run/torrust-image-pull/token
   { setsid sh -c "token=\$1; shift; pids=''; for image in \"\$@\"; do docker pull --quiet \"\$image\" & pids=\"\$pids \$!\"; done; rc=0; for pid in \$pids; do wait \"\$pid\"; status=\$?; [ \"\$status\" -eq 0 ] || [ \"\$rc\" -ne 0 ] || rc=\$status; done; if [ \"\$(cat /run/torrust-image-pull/token 2>/dev/null)\" = \"\$token\" ]; then echo \"\$rc\" > /run/torrust-image-pull/exit.new && mv /run/torrust-image-pull/exit.new /run/torrust-image-pull/exit; fi" image-pull "$token" torrust/tracker:develop caddy:2.11.2 </dev/null >/run/torrust-image-pull/log 2>&1 & }
