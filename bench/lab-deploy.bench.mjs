@@ -12,7 +12,7 @@
 // Only its own LXD resources are touched: the instance and profile named ttd-bench-lab,
 // removed after each round, on failure and on Ctrl-C (a second Ctrl-C leaves them).
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -145,6 +145,27 @@ function tookLine(stdout) {
   return { total: Number(line[1]), stages };
 }
 
+/** The longest steps of the deploy, from its log (data/ENV/logs/*-deploy.log: NDJSON events with times). */
+function longestSteps(count = 6) {
+  const logs = join(work, 'data', ENV, 'logs');
+  const file = existsSync(logs) ? readdirSync(logs).filter((name) => name.endsWith('-deploy.log')).sort().at(-1) : undefined;
+  if (!file) return [];
+  const started = new Map();
+  const steps = [];
+  for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
+    const event = /^(\S+) (step\.\w+) (.*)$/.exec(line);
+    if (!event) continue;
+    const at = Date.parse(event[1]);
+    const data = JSON.parse(event[3]);
+    if (event[2] === 'step.started') started.set(data.step, { at, stage: data.stage });
+    else if (['step.succeeded', 'step.skipped', 'step.failed'].includes(event[2]) && started.has(data.step)) {
+      const { at: from, stage } = started.get(data.step);
+      steps.push({ step: `${stage}/${data.step}`, seconds: (at - from) / 1000 });
+    }
+  }
+  return steps.sort((a, b) => b.seconds - a.seconds).slice(0, count);
+}
+
 function readCounts() {
   if (!existsSync(countFile)) return [];
   return readFileSync(countFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -167,6 +188,7 @@ function report(measured) {
   lines.push(`  ${total.toFixed(1)} s${spread}: ${stages.map((stage) => `${stage} ${median(measured.map((round) => round.took.stages[stage] ?? 0)).toFixed(1)}`).join(', ')}  ${total <= GOAL_SECONDS ? 'met' : 'MISSED'} (goal ≤ ${GOAL_SECONDS} s)`);
   for (const [index, round] of measured.entries()) {
     lines.push(`  round ${index + 1}: ${round.took.total.toFixed(1)} s (process ${round.wall.toFixed(1)} s): ${Object.entries(round.took.stages).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)}`).join(', ')}; load average before ${round.loadBefore}, after ${round.loadAfter}`);
+    if (round.longest.length > 0) lines.push(`    longest steps: ${round.longest.map(({ step, seconds }) => `${step} ${seconds.toFixed(1)}`).join(', ')}`);
   }
   const rss = measured.map((round) => round.rssMiB).filter((value) => value !== undefined);
   if (rss.length > 0) lines.push(`peak RSS of ttd deploy: median ${median(rss)} MiB, max ${Math.max(...rss)} MiB over ${rss.length} run(s) (goal ≤ ${GOAL_RSS_MIB} MiB)`);
@@ -226,7 +248,7 @@ async function main() {
     const deploy = await ttd('deploy', configPath);
     const took = tookLine(deploy.stdout);
     const rssMiB = readCounts().slice(before).find((line) => line.argv.includes('deploy'))?.maxRssMiB;
-    measured.push({ took, wall: deploy.seconds, rssMiB, loadBefore, loadAfter: load() });
+    measured.push({ took, wall: deploy.seconds, rssMiB, loadBefore, loadAfter: load(), longest: longestSteps() });
     say(`  ${took.total.toFixed(1)} s: ${Object.entries(took.stages).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)}`).join(', ')}`);
     if (!options.keep || round < rounds) await removeOurs();
   }
