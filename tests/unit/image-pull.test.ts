@@ -5,7 +5,7 @@
  * with the record's directory moved to a scratch one.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awaitImagePull, IMAGE_PULL_DIR, startImagePull } from '../../src/remote/steps/image-pull.js';
@@ -18,7 +18,11 @@ import { deployerJsonFixtures } from '../support/configs.js';
 import { scratch } from '../lifecycle/support.js';
 
 const STAND_IN_DOCKER = `#!/bin/sh
-# STAND-IN for docker: records each call; pulls take PULL_SECONDS; *missing* images do not exist.
+# STAND-IN for docker: records each call; the daemon answers once $DOWN is gone; pulls take
+# PULL_SECONDS; *missing* images do not exist.
+case "$1 $2" in
+  "info ") [ ! -e "$DOWN" ]; exit ;;
+esac
 echo "$*" >> "$CALLS"
 case "$1 $2" in
   "image inspect") exit 1 ;;
@@ -31,6 +35,8 @@ interface Host {
   readonly run: (step: HostStep, checkFirst?: boolean) => { code: number | null; output: string };
   readonly record: string;
   readonly calls: () => string[];
+  /** Docker answers only once this file is removed. */
+  readonly down: string;
 }
 
 function host(pullSeconds = '0.3'): Host {
@@ -42,10 +48,12 @@ function host(pullSeconds = '0.3'): Host {
   const record = join(root, 'record');
   const calls = join(root, 'calls');
   writeFileSync(calls, '');
-  const env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, CALLS: calls, PULL_SECONDS: pullSeconds };
+  const down = join(root, 'docker-down');
+  const env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, CALLS: calls, PULL_SECONDS: pullSeconds, DOWN: down };
   const local = (line: string) => line.replaceAll(IMAGE_PULL_DIR, record).replaceAll('cd /opt/torrust && ', '');
   return {
     record,
+    down,
     calls: () => readFileSync(calls, 'utf8').trim().split('\n').filter((line) => line !== ''),
     run: (step, checkFirst = false) => {
       const body = step.commands.map(local).join(' && ');
@@ -95,6 +103,18 @@ describe('configure starts the pull in the background; run waits for it', () => 
     expect(wait.output).toContain('pulled in the background since configure');
     expect(target.calls().sort()).toEqual(['pull --quiet caddy:2.11.2', 'pull --quiet torrust/tracker:develop']);
     expect(existsSync(target.record), 'run forgets the record, so the next run pulls for itself').toBe(false);
+  });
+
+  it('the pull starts only once Docker answers (configure starts it before installing Docker)', async () => {
+    const target = host();
+    writeFileSync(target.down, '');
+    expect(target.run(startImagePull(images)).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(target.calls(), 'nothing pulled while Docker does not answer').toEqual([]);
+    rmSync(target.down);
+    const wait = target.run(awaitImagePull(images));
+    expect(wait.code, wait.output).toBe(0);
+    expect(target.calls().sort()).toEqual(['pull --quiet caddy:2.11.2', 'pull --quiet torrust/tracker:develop']);
   });
 
   it('a failed pull fails run with docker\'s message as the diagnosis, once; the next run pulls in the foreground', () => {

@@ -9,14 +9,14 @@ import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
  * `configure`: Docker, compose v2, the deploy user in the docker group, security updates,
  * firewall. Every package comes in the first step, in one apt transaction (one update,
  * one install), so a fresh host pays apt's start-up and dpkg's triggers once. The mirror
- * is configured first, so the Docker the install starts uses it without a restart; as soon
- * as Docker runs, the stack's images start coming in the background, while the rest of
- * configure and release go on.
+ * is configured first, so the Docker the install starts uses it without a restart; the
+ * stack's images start coming in the background the moment that Docker answers, while the
+ * rest of the install, configure and release go on.
  */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
   const services = deployedServices(config).flatMap((service) => service.configureSteps?.(config) ?? []);
-  return [...(mirror === undefined ? [] : [registryMirror(mirror)]), installPackages(), startDocker(), startImagePull(stackImages(config)), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
+  return [...(mirror === undefined ? [] : [registryMirror(mirror)]), startImagePull(stackImages(config)), installPackages(), startDocker(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
 }
 
 const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";

@@ -2,8 +2,8 @@ import { shellQuote } from '../../shell/quote.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 
 /**
- * The stack's images are pulled as soon as Docker runs, in the background, while the
- * rest of configure and release go on; run then waits for that pull instead of pulling.
+ * The stack's images are pulled as soon as Docker answers, in the background, while the
+ * rest of configure (the apt transaction that installs Docker included) and release go on; run then waits for that pull instead of pulling.
  * The pull keeps its record here: the images it pulls, its process, its output and, once
  * done, its exit status. /run is emptied at boot, which only means run pulls by itself.
  */
@@ -13,26 +13,33 @@ const dir = IMAGE_PULL_DIR;
 const imageList = (images: readonly string[]) => images.join(' ');
 const sameImages = (images: readonly string[]) => `printf '%s' ${shellQuote(imageList(images))} | cmp -s - ${dir}/images`;
 
+/** How long the background pull waits for Docker to answer (configure installs and starts it meanwhile). */
+const DOCKER_WAIT_SECONDS = 600;
+
 /**
- * The background pull itself (`sh -c`, its token then the images as arguments): every
- * image at once, then the first failure's status (0 when all came). It writes its status
- * only while the record is still its own (its token): a newer pull may have replaced it.
+ * The background pull itself (`sh -c`, its token then the images as arguments): waits
+ * until Docker answers, pulls every image at once, then reports the first failure's
+ * status (0 when all came). It writes its status only while the record is still its own
+ * (its token): a newer pull may have replaced it.
  */
 const PULLER = [
   'token=$1; shift',
+  `finish() { if [ "$(cat ${dir}/token 2>/dev/null)" = "$token" ]; then echo "$1" > ${dir}/exit.new && mv ${dir}/exit.new ${dir}/exit; fi; }`,
+  'tries=0',
+  `until docker info >/dev/null 2>&1; do tries=$((tries + 1)); if [ "$tries" -gt ${DOCKER_WAIT_SECONDS * 2} ]; then echo "Docker did not answer within ${DOCKER_WAIT_SECONDS} s: nothing was pulled"; finish 1; exit 1; fi; sleep 0.5; done`,
   "pids=''",
   'for image in "$@"; do docker pull --quiet "$image" & pids="$pids $!"; done',
   'rc=0',
   'for pid in $pids; do wait "$pid"; status=$?; [ "$status" -eq 0 ] || [ "$rc" -ne 0 ] || rc=$status; done',
-  `if [ "$(cat ${dir}/token 2>/dev/null)" = "$token" ]; then echo "$rc" > ${dir}/exit.new && mv ${dir}/exit.new ${dir}/exit; fi`,
+  'finish "$rc"',
 ].join('; ');
 
 /** A script as one double-quoted word, its expansions escaped (shellcheck reads single quotes with `$` as a mistake). */
 const doubleQuoted = (script: string) => `"${script.replace(/[\\"$`]/g, '\\$&')}"`;
 
 /**
- * Configure's step, right after Docker runs (and pulls through the mirror): starts the
- * pull and returns. Done when the images are all present, or a pull of exactly these
+ * Configure's step, before Docker is installed (and after the mirror is configured): starts
+ * the pull, which begins the moment the Docker the install starts answers, and returns. Done when the images are all present, or a pull of exactly these
  * images was already started (run reads its outcome), so an unchanged host is not touched.
  * The pull runs in its own session (setsid) with no tie to the SSH channel, so it
  * outlives the command that started it.
@@ -41,7 +48,7 @@ export function startImagePull(images: readonly string[]): HostStep {
   const words = images.map(shellQuote).join(' ');
   return {
     id: 'start-image-pull',
-    title: `Start pulling the images in the background (${images.join(', ')}); run waits for them`,
+    title: `Start pulling the images in the background as soon as Docker answers (${images.join(', ')}); run waits for them`,
     doneWhen: `docker image inspect ${words} >/dev/null 2>&1 || ${sameImages(images)}`,
     commands: [
       // A pull of other images still going (the config changed): stopped, so it cannot report into this record.

@@ -17,6 +17,21 @@ fi
 step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
+step 'Start pulling the images in the background as soon as Docker answers (torrust/tracker:develop); run waits for them'
+if docker image inspect torrust/tracker:develop >/dev/null 2>&1 || printf '%s' torrust/tracker:develop | cmp -s - /run/torrust-image-pull/images; then
+  skip
+else
+  { [ ! -s /run/torrust-image-pull/pid ] || [ -e /run/torrust-image-pull/exit ] || kill -- -"$(cat /run/torrust-image-pull/pid)" 2>/dev/null || true; }
+  rm -rf /run/torrust-image-pull
+  install -d -m 0700 /run/torrust-image-pull
+  printf '%s' torrust/tracker:develop > /run/torrust-image-pull/images
+  token=$(cat /proc/sys/kernel/random/uuid)
+  echo "$token" > /run/torrust-image-pull/token
+  { setsid sh -c "token=\$1; shift; finish() { if [ \"\$(cat /run/torrust-image-pull/token 2>/dev/null)\" = \"\$token\" ]; then echo \"\$1\" > /run/torrust-image-pull/exit.new && mv /run/torrust-image-pull/exit.new /run/torrust-image-pull/exit; fi; }; tries=0; until docker info >/dev/null 2>&1; do tries=\$((tries + 1)); if [ \"\$tries\" -gt 1200 ]; then echo \"Docker did not answer within 600 s: nothing was pulled\"; finish 1; exit 1; fi; sleep 0.5; done; pids=''; for image in \"\$@\"; do docker pull --quiet \"\$image\" & pids=\"\$pids \$!\"; done; rc=0; for pid in \$pids; do wait \"\$pid\"; status=\$?; [ \"\$status\" -eq 0 ] || [ \"\$rc\" -ne 0 ] || rc=\$status; done; finish \"\$rc\"" image-pull "$token" torrust/tracker:develop </dev/null >/run/torrust-image-pull/log 2>&1 & }
+  echo $! > /run/torrust-image-pull/pid
+  echo "pulling in the background (process $!): torrust/tracker:develop"
+fi
+
 step 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)'
 if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed' && command -v ufw >/dev/null 2>&1 && dpkg-query -W -f='${Status}' ca-certificates 2>/dev/null | grep -q 'ok installed'; then
   skip
@@ -38,21 +53,6 @@ if systemctl is-enabled --quiet docker && systemctl is-active --quiet docker; th
   skip
 else
   systemctl enable --now docker
-fi
-
-step 'Start pulling the images in the background (torrust/tracker:develop); run waits for them'
-if docker image inspect torrust/tracker:develop >/dev/null 2>&1 || printf '%s' torrust/tracker:develop | cmp -s - /run/torrust-image-pull/images; then
-  skip
-else
-  { [ ! -s /run/torrust-image-pull/pid ] || [ -e /run/torrust-image-pull/exit ] || kill -- -"$(cat /run/torrust-image-pull/pid)" 2>/dev/null || true; }
-  rm -rf /run/torrust-image-pull
-  install -d -m 0700 /run/torrust-image-pull
-  printf '%s' torrust/tracker:develop > /run/torrust-image-pull/images
-  token=$(cat /proc/sys/kernel/random/uuid)
-  echo "$token" > /run/torrust-image-pull/token
-  { setsid sh -c "token=\$1; shift; pids=''; for image in \"\$@\"; do docker pull --quiet \"\$image\" & pids=\"\$pids \$!\"; done; rc=0; for pid in \$pids; do wait \"\$pid\"; status=\$?; [ \"\$status\" -eq 0 ] || [ \"\$rc\" -ne 0 ] || rc=\$status; done; if [ \"\$(cat /run/torrust-image-pull/token 2>/dev/null)\" = \"\$token\" ]; then echo \"\$rc\" > /run/torrust-image-pull/exit.new && mv /run/torrust-image-pull/exit.new /run/torrust-image-pull/exit; fi" image-pull "$token" torrust/tracker:develop </dev/null >/run/torrust-image-pull/log 2>&1 & }
-  echo $! > /run/torrust-image-pull/pid
-  echo "pulling in the background (process $!): torrust/tracker:develop"
 fi
 
 step 'Let torrust use Docker'
