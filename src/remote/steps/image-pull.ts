@@ -3,9 +3,10 @@ import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 
 /**
  * The stack's images are pulled as soon as Docker answers, in the background, while the
- * rest of configure (the apt transaction that installs Docker included) and release go on; run then waits for that pull instead of pulling.
- * The pull keeps its record here: the images it pulls, its process, its output and, once
- * done, its exit status. /run is emptied at boot, which only means run pulls by itself.
+ * rest of configure (the apt transaction that installs Docker included) and release go
+ * on; run then waits for that pull instead of pulling. The pull keeps its record here:
+ * the images it pulls, its process, its output and, once done, its exit status. /run is
+ * emptied at boot, which only means run pulls by itself.
  */
 export const IMAGE_PULL_DIR = '/run/torrust-image-pull';
 
@@ -39,8 +40,9 @@ const doubleQuoted = (script: string) => `"${script.replace(/[\\"$`]/g, '\\$&')}
 
 /**
  * Configure's step, before Docker is installed (and after the mirror is configured): starts
- * the pull, which begins the moment the Docker the install starts answers, and returns. Done when the images are all present, or a pull of exactly these
- * images was already started (run reads its outcome), so an unchanged host is not touched.
+ * the pull, which begins the moment the Docker the install starts answers, and returns.
+ * Done when the images are all present, or a pull of exactly these images was already
+ * started (run reads its outcome), so an unchanged host is not touched.
  * The pull runs in its own session (setsid) with no tie to the SSH channel, so it
  * outlives the command that started it.
  */

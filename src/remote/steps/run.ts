@@ -48,9 +48,9 @@ export function certificateWaitStep(domains: readonly string[], waitSeconds = CE
 }
 
 /**
- * `run`: pull the images (or wait for the pull configure started), check that an external database server answers, start the stack and
- * wait until every service with a health check is healthy, then, with HTTPS sites, until Caddy
- * has their certificates.
+ * `run`: pull the images (or wait for the pull configure started), check that an external
+ * database server answers, start the stack and wait until every service with a health check
+ * is healthy, then, with HTTPS sites, until Caddy has their certificates.
  */
 export function runSteps(images: readonly string[], options: { waitSeconds?: number; certificateDomains?: readonly string[]; databaseChecks?: readonly HostStep[] } = {}): HostStep[] {
   const wait = options.waitSeconds ?? 300;
