@@ -4,6 +4,7 @@ import { configureSteps } from '../remote/steps/configure.js';
 import { releaseStepsAroundFiles } from '../remote/steps/release.js';
 import { runSteps } from '../remote/steps/run.js';
 import { databaseRunChecks } from '../stack/databases.js';
+import { stackImages } from '../stack/queries.js';
 import type { HostStep } from '../remote/steps/step.js';
 import { topologyOf } from '../domain/topology.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
@@ -60,7 +61,8 @@ export function provisionPlan(config: EnvironmentConfig, record: EnvironmentReco
     title: 'Wait for cloud-init to finish (when the host has it)',
     condition: { type: 'remote-command', command: 'test -e /var/lib/cloud/instance/boot-finished || ! command -v cloud-init >/dev/null 2>&1' },
     timeoutSeconds: 600,
-    intervalSeconds: 5,
+    // One `test` over the open connection: asking often costs nothing and ends the wait soon after cloud-init.
+    intervalSeconds: 1,
     changes: 'nothing',
   });
   steps.push({
@@ -106,7 +108,7 @@ export const DEFAULT_DNS_GATE: DnsGateOptions = { waitSeconds: 0, skip: false };
 export function runPlan(config: EnvironmentConfig, address: string | undefined, dns: DnsGateOptions = DEFAULT_DNS_GATE): StagePlan {
   const domains = httpsDomains(config);
   const gate: DnsGateStep[] = domains.length === 0 ? [] : [dnsGateStep(config, domains, address, dns)];
-  return { stage: 'run', command: 'run', steps: [...gate, ...runSteps({ certificateDomains: domains, databaseChecks: databaseRunChecks(config) }).map(remoteStep)] };
+  return { stage: 'run', command: 'run', steps: [...gate, ...runSteps(stackImages(config), { certificateDomains: domains, databaseChecks: databaseRunChecks(config) }).map(remoteStep)] };
 }
 
 function dnsGateStep(config: EnvironmentConfig, domains: readonly string[], address: string | undefined, dns: DnsGateOptions): DnsGateStep {

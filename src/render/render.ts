@@ -11,7 +11,7 @@ import { DEPLOY_DIR, PROMETHEUS_UID, type HostStep } from '../remote/steps/step.
 import { ACME_CA_ROOT_FILE, ACME_CA_ROOT_IN_CADDY } from '../stack/caddy.js';
 import { PROMETHEUS_PORT } from '../stack/prometheus.js';
 import { databaseOf, databaseRunChecks } from '../stack/databases.js';
-import { deployedServices } from '../stack/queries.js';
+import { deployedServices, stackImages } from '../stack/queries.js';
 import { composeModel, NETWORK_DESCRIPTIONS } from './compose.js';
 import { DASHBOARDS_SOURCE, metricsDashboard, statsDashboard } from './dashboards.js';
 import { envVariables } from './env-file.js';
@@ -165,9 +165,9 @@ export function renderArtifacts(config: EnvironmentConfig, options: RenderOption
 
   const hostFiles: HostFile[] = [...files].filter(([, artifact]) => artifact.host).map(([path, artifact]) => ({ source: path, target: artifact.host!.path, mode: artifact.mode, owner: artifact.host!.owner }));
   const scripts: Record<(typeof SCRIPT_NAMES)[number], { purpose: string; steps: HostStep[]; done: string; drivenBy: string[] }> = {
-    'configure.sh': { purpose: 'configure: Docker, compose v2, automatic security updates, firewall.', steps: configureSteps(config), done: 'Configured. Next: sudo bash release.sh', drivenBy: ['ssh_credentials', 'tracker (public ports)', 'https', 'grafana'] },
+    'configure.sh': { purpose: 'configure: Docker, compose v2, the images pulled in the background, automatic security updates, firewall.', steps: configureSteps(config), done: 'Configured. Next: sudo bash release.sh', drivenBy: ['ssh_credentials', 'tracker (public ports)', 'https', 'grafana', 'images'] },
     'release.sh': { purpose: 'release: storage directories, the rendered files, the database file, the backup schedule.', steps: releaseSteps(config, hostFiles, '"$here"'), done: 'Released. Next: sudo bash run.sh', drivenBy: ['tracker.core.database', 'prometheus', 'grafana', 'https', 'backup'] },
-    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps({ certificateDomains: httpsDomains(config), databaseChecks: databaseRunChecks(config) }), done: `Running. Tracker services: ${publicServiceUrls(config, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
+    'run.sh': { purpose: 'run: pull the images and start the stack, waiting until it is healthy.', steps: runSteps(stackImages(config), { certificateDomains: httpsDomains(config), databaseChecks: databaseRunChecks(config) }), done: `Running. Tracker services: ${publicServiceUrls(config, options.instanceIp).join(', ')}`, drivenBy: ['tracker', 'images'] },
   };
   for (const [name, script] of Object.entries(scripts)) {
     add(name, EXECUTABLE, '#', script.drivenBy, (head) =>

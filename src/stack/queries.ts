@@ -29,6 +29,16 @@ export function deployedServices(config: EnvironmentConfig, sites: readonly TlsS
   return stackServices().filter((service) => service.deployed(config, sites));
 }
 
+/**
+ * The images `docker compose pull` fetches for this config, each once: every deployed
+ * long-running service's [images] entry (a one-shot job sits behind a compose profile,
+ * which a plain pull leaves out).
+ */
+export function stackImages(config: EnvironmentConfig): string[] {
+  const images = deployedServices(config).filter((service) => service.compose !== undefined && service.longRunning).map((service) => config.images[service.name as ImageService]);
+  return [...new Set(images)];
+}
+
 type OwnedSection = NonNullable<(typeof STACK)[number]['section']>;
 /** The top-level config sections the services own, each optional (present = on). */
 export type StackSections = { [S in OwnedSection as S['key']]: z.ZodOptional<S['schema']> };

@@ -40,7 +40,7 @@ export class LxdProvider implements Provider {
     this.progress = options.onProgress ?? (() => undefined);
     this.addressTimeoutMs = options.addressTimeoutMs ?? 180_000;
     this.cloudInitTimeoutMs = options.cloudInitTimeoutMs ?? 600_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
   }
 
   async find(instanceName: string, signal: AbortSignal): Promise<ProviderInstance | undefined> {

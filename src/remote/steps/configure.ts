@@ -1,24 +1,31 @@
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { publicPorts } from '../../domain/topology.js';
 import { shellQuote } from '../../shell/quote.js';
-import { deployedServices } from '../../stack/queries.js';
+import { deployedServices, stackImages } from '../../stack/queries.js';
+import { startImagePull } from './image-pull.js';
 import { APT_INSTALL, APT_UPDATE, type HostStep } from './step.js';
 
 /**
  * `configure`: Docker, compose v2, the deploy user in the docker group, security updates,
  * firewall. Every package comes in the first step, in one apt transaction (one update,
- * one install), so a fresh host pays apt's start-up and dpkg's triggers once.
+ * one install), so a fresh host pays apt's start-up and dpkg's triggers once. The mirror
+ * is configured first, so the Docker the install starts uses it without a restart; the
+ * stack's images start coming in the background the moment that Docker answers, while the
+ * rest of the install, configure and release go on.
  */
 export function configureSteps(config: EnvironmentConfig): HostStep[] {
   const mirror = config.images.registry_mirror;
   const services = deployedServices(config).flatMap((service) => service.configureSteps?.(config) ?? []);
-  return [installPackages(), startDocker(), ...(mirror === undefined ? [] : [registryMirror(mirror)]), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
+  return [...(mirror === undefined ? [] : [registryMirror(mirror)]), startImagePull(stackImages(config)), installPackages(), startDocker(), dockerGroup(config.ssh_credentials.username), securityUpdates(), firewall(config), ...services];
 }
 
 const UNATTENDED_UPGRADES_INSTALLED = "dpkg-query -W -f='${Status}' unattended-upgrades 2>/dev/null | grep -q 'ok installed'";
 
+const CA_CERTIFICATES_INSTALLED = "dpkg-query -W -f='${Status}' ca-certificates 2>/dev/null | grep -q 'ok installed'";
+
 /**
- * What the host lacks of Docker, compose v2, unattended-upgrades and UFW, in one install.
+ * What the host lacks of Docker, compose v2, unattended-upgrades, UFW and the CA
+ * certificates Docker checks registries with (only recommended by docker.io), in one install.
  * A Docker the host already has (docker-ce, say) is kept: docker.io is asked for only when
  * there is no docker command. Debian 13 ships the client in its own docker-cli package (only
  * recommended by docker.io); Ubuntu 24.04's docker.io includes it and has no such package.
@@ -29,7 +36,7 @@ export function installPackages(): HostStep {
   return {
     id: 'install-docker',
     title: 'Install Docker, Compose v2, unattended-upgrades and UFW (one apt transaction)',
-    doneWhen: `command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && ${UNATTENDED_UPGRADES_INSTALLED} && command -v ufw >/dev/null 2>&1`,
+    doneWhen: `command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && ${UNATTENDED_UPGRADES_INSTALLED} && command -v ufw >/dev/null 2>&1 && ${CA_CERTIFICATES_INSTALLED}`,
     commands: [
       APT_UPDATE,
       // The packages to install gather in the positional parameters ("$@"): one word each, in any shell.
@@ -38,6 +45,7 @@ export function installPackages(): HostStep {
       `{ docker compose version >/dev/null 2>&1 || if ${available('docker-compose-v2')}; then set -- "$@" docker-compose-v2; else set -- "$@" docker-compose; fi; }`,
       `{ ${UNATTENDED_UPGRADES_INSTALLED} || set -- "$@" unattended-upgrades; }`,
       `{ command -v ufw >/dev/null 2>&1 || set -- "$@" ufw; }`,
+      `{ ${CA_CERTIFICATES_INSTALLED} || set -- "$@" ca-certificates; }`,
       `${APT_INSTALL} "$@"`,
       'docker --version',
       'docker compose version',
@@ -57,6 +65,8 @@ export function startDocker(): HostStep {
 /**
  * Docker Hub pulls through a mirror (images.registry_mirror). The daemon.json is ours
  * from then on; one the host had before is kept once as daemon.json.before-torrust.
+ * Written before Docker is installed, so the daemon the install starts reads it; a
+ * Docker already running is restarted to read it.
  */
 export function registryMirror(mirror: string): HostStep {
   const url = new URL(mirror);
@@ -70,7 +80,7 @@ export function registryMirror(mirror: string): HostStep {
       'mkdir -p /etc/docker',
       `if [ -s ${file} ] && [ ! -e ${file}.before-torrust ]; then cp ${file} ${file}.before-torrust; fi`,
       `printf '%s' ${shellQuote(daemon)} > ${file}`,
-      'systemctl restart docker',
+      'if systemctl is-active --quiet docker; then systemctl restart docker; fi',
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { shellQuote } from '../../shell/quote.js';
+import { awaitImagePull } from './image-pull.js';
 import { DEPLOY_DIR, DIAGNOSIS_MARKER, type HostStep } from './step.js';
 
 const LOG_LINES_PER_SERVICE = 8;
@@ -63,15 +64,16 @@ export function certificateWaitStep(domains: readonly string[], waitSeconds = CE
 }
 
 /**
- * `run`: pull the images, check that an external database server answers, start the stack and
- * wait until every service with a health check is healthy, then, with HTTPS sites, until Caddy
- * has their certificates.
+ * `run`: pull the images (or wait for the pull configure started), check that an external
+ * database server answers, start the stack and wait until every service with a health check
+ * is healthy, then, with HTTPS sites, until Caddy has their certificates.
  */
-export function runSteps(options: { waitSeconds?: number; certificateDomains?: readonly string[]; databaseChecks?: readonly HostStep[] } = {}): HostStep[] {
+export function runSteps(images: readonly string[], options: { waitSeconds?: number; certificateDomains?: readonly string[]; databaseChecks?: readonly HostStep[] } = {}): HostStep[] {
   const wait = options.waitSeconds ?? 300;
   const domains = options.certificateDomains ?? [];
   return [
-    { id: 'pull-images', title: 'Pull the images', doneWhen: IMAGES_PRESENT, commands: [`cd ${DEPLOY_DIR} && docker compose pull --quiet`] },
+    // Skipped when every image is there already (an unchanged host, or the background pull done).
+    { ...awaitImagePull(images), doneWhen: IMAGES_PRESENT },
     ...(options.databaseChecks ?? []),
     {
       id: 'start-stack',

@@ -15,7 +15,7 @@ out="$cache/lxd-image-$suite"
 # Bump when the package list or the setup below changes, so old caches are rebuilt.
 recipe=1
 # locales: without it cloud-init's locale module fails and `cloud-init status` says error.
-# curl, ca-certificates, ufw: what the rendered cloud-init.yml installs, so first boot is quick.
+# curl, ca-certificates, ufw: as in common cloud images (configure installs ufw and ca-certificates where they lack).
 # python3-cffi-backend: debootstrap does not resolve the virtual package python3-cryptography needs.
 packages=systemd-sysv,dbus,openssh-server,cloud-init,python3-cffi-backend,locales,sudo,iproute2,ifupdown,isc-dhcp-client,ca-certificates,curl,ufw,procps,python3
 

@@ -17,11 +17,11 @@ fi
 step() { printf '\n==> %s\n' "$1"; }
 skip() { printf '    already done\n'; }
 
-step 'Pull the images'
+step 'Pull the images (or wait for the pull configure started)'
 if cd /opt/torrust && images=$(docker compose config --images 2>/dev/null) && [ -n "$images" ] && printf '%s\n' "$images" | xargs docker image inspect >/dev/null 2>&1; then
   skip
 else
-  cd /opt/torrust && docker compose pull --quiet
+  if [ -e /run/torrust-image-pull/images ] && printf '%s' 'torrust/tracker:develop caddy:2.11.2' | cmp -s - /run/torrust-image-pull/images; then while [ ! -e /run/torrust-image-pull/exit ]; do if ! kill -0 "$(cat /run/torrust-image-pull/pid 2>/dev/null)" 2>/dev/null && [ ! -e /run/torrust-image-pull/exit ]; then rm -rf /run/torrust-image-pull; echo "==> diagnosis: the image pull configure started in the background stopped before it finished; run again: the images are then pulled in the foreground." >&2; exit 1; fi; sleep 0.2; done; rc=$(cat /run/torrust-image-pull/exit); log=$(cat /run/torrust-image-pull/log); rm -rf /run/torrust-image-pull; if [ "$rc" -ne 0 ]; then echo "==> diagnosis: pulling the images in the background failed (docker pull exited $rc); docker said:" >&2; printf '%s\n' "$log" | sed 's/^/    /' >&2; echo '    Fix the cause (the image names in [images], the registry or its mirror), then run again: the images are then pulled in the foreground.' >&2; exit "$rc"; fi; echo 'pulled in the background since configure: torrust/tracker:develop caddy:2.11.2'; else rm -rf /run/torrust-image-pull; cd /opt/torrust && docker compose pull --quiet; fi
 fi
 
 step 'Start the stack and wait until it is healthy'

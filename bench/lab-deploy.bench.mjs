@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// npm run bench: `ttd deploy` from nothing to tested in the lab, by stage. Each round is
+// one `ttd deploy FILE` of a new environment (an LXD container from the lab image, the
+// images through the lab's registry mirror, SQLite, one UDP and one HTTP tracker), as a
+// user runs it; the stages are read from the summary it prints (`Took … s: provision …`),
+// its peak RSS from bench/ssh-count.mjs, preloaded. Then `ttd destroy`. It reports; it
+// asserts nothing about wall time. Exit 0 when every round ran, 1 when a command failed.
+// See docs/development/bench.md.
+//
+//   node bench/lab-deploy.bench.mjs [--rounds N] [--keep]
+//
+// Only its own LXD resources are touched: the instance and profile named ttd-bench-lab,
+// removed after each round, on failure and on Ctrl-C (a second Ctrl-C leaves them).
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BINARY = join(ROOT, 'dist/src/cli/main.js');
+const COUNTER = join(ROOT, 'bench/ssh-count.mjs');
+const LAB_UP = join(ROOT, 'tests/lab/up.sh');
+const GOAL_SECONDS = 60;
+const GOAL_RSS_MIB = 200;
+const ENV = 'bench-lab';
+/** The instance and the profile carry the same name. */
+const LXD_NAME = `ttd-${ENV}`;
+
+const { values: options } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
+const rounds = Number(options.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds must be a whole number ≥ 1, not '${options.rounds}'`);
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'ttd-bench-lab-'));
+const logFile = `${work}.log`;
+const countFile = join(work, 'ssh-count.ndjson');
+const configPath = join(work, 'envs', `${ENV}.toml`);
+const log = (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`);
+const say = (text) => process.stderr.write(`bench: ${text}\n`);
+
+/** The children running now, with when they close: Ctrl-C stops them before cleaning up. */
+const running = new Map();
+
+/** Runs a program; resolves with its exit code, output and wall time. Output goes to the log. */
+function runTimed(command, args, { env = {} } = {}) {
+  return new Promise((done) => {
+    log(`\n$ ${command} ${args.join(' ')}`);
+    const started = performance.now();
+    const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    running.set(child, closed);
+    void closed.then(() => running.delete(child));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code, signal) => {
+      const seconds = (performance.now() - started) / 1000;
+      log(`${stdout}${stderr}[exit ${code ?? signal}, ${seconds.toFixed(2)} s]`);
+      done({ code: code ?? 1, stdout, stderr, seconds });
+    });
+  });
+}
+
+async function must(command, args, options) {
+  const result = await runTimed(command, args, options);
+  if (result.code !== 0) {
+    const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${tail}\n(full log: ${logFile})`);
+  }
+  return result;
+}
+
+const ttd = (...args) => must(process.execPath, ['--import', COUNTER, BINARY, '--working-dir', work, ...args], { env: { TTD_BENCH_SSH_COUNT: countFile } });
+const lxc = (...args) => runTimed('lxc', args);
+
+/** Ctrl-C twice for each ttd still running (the second aborts at once), then waits for them. */
+async function stopChildren() {
+  for (const child of running.keys()) child.kill('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const child of running.keys()) child.kill('SIGINT');
+  await Promise.race([Promise.all(running.values()), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+}
+
+/** Exactly our instance and profile, however far a round got: ttd destroy, then by name. */
+async function removeOurs() {
+  if (existsSync(join(work, 'data', ENV))) {
+    await runTimed(process.execPath, [BINARY, '--working-dir', work, 'destroy', ENV, '--yes']);
+    await runTimed(process.execPath, [BINARY, '--working-dir', work, 'purge', ENV, '--yes']);
+  }
+  if ((await lxc('info', LXD_NAME)).code === 0) await lxc('delete', LXD_NAME, '--force');
+  if ((await lxc('profile', 'show', LXD_NAME)).code === 0) await lxc('profile', 'delete', LXD_NAME);
+}
+
+let cleaning;
+function cleanup() {
+  cleaning ??= options.keep ? Promise.resolve(say(`--keep: left ${LXD_NAME} running; working directory ${work}`)) : removeOurs();
+  return cleaning;
+}
+
+/** What `ttd init` writes for these answers, with the two lab edits: the lab image and the mirror. */
+function labConfig(lab) {
+  return `[environment]
+name = "${ENV}"
+instance_name = "${LXD_NAME}"
+[ssh_credentials]
+private_key_path = "id"
+public_key_path = "id.pub"
+[provider]
+provider = "lxd"
+profile_name = "${LXD_NAME}"
+instance_type = "container"
+image = "${lab.image}"
+[images]
+registry_mirror = "${lab.mirror}"
+[tracker.core.database]
+driver = "sqlite3"
+database_name = "tracker.db"
+[[tracker.udp_trackers]]
+bind_address = "0.0.0.0:6969"
+[[tracker.http_trackers]]
+bind_address = "0.0.0.0:7070"
+[tracker.http_api]
+bind_address = "0.0.0.0:1212"
+admin_token = "bench-admin-token-not-for-production"
+[tracker.health_check_api]
+bind_address = "127.0.0.1:1313"
+`;
+}
+
+/** `Took 32.3 s: provision 7.7 s, configure 10.8 s, …` → { total, stages: { provision: 7.7, … } }. */
+function tookLine(stdout) {
+  const line = /^Took (\d+(?:\.\d+)?) s: (.+)$/m.exec(stdout);
+  if (!line) throw new Error(`ttd deploy printed no "Took … s: …" line (full log: ${logFile})`);
+  const stages = {};
+  for (const part of line[2].split(', ')) {
+    const stage = /^(.+) (\d+(?:\.\d+)?) s$/.exec(part);
+    if (stage) stages[stage[1]] = Number(stage[2]);
+  }
+  return { total: Number(line[1]), stages };
+}
+
+/** The longest steps of the deploy, from its log (data/ENV/logs/*-deploy.log: NDJSON events with times). */
+function longestSteps(count = 6) {
+  const logs = join(work, 'data', ENV, 'logs');
+  const file = existsSync(logs) ? readdirSync(logs).filter((name) => name.endsWith('-deploy.log')).sort().at(-1) : undefined;
+  if (!file) return [];
+  const started = new Map();
+  const steps = [];
+  for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
+    const event = /^(\S+) (step\.\w+) (.*)$/.exec(line);
+    if (!event) continue;
+    const at = Date.parse(event[1]);
+    const data = JSON.parse(event[3]);
+    if (event[2] === 'step.started') started.set(data.step, { at, stage: data.stage });
+    else if (['step.succeeded', 'step.skipped', 'step.failed'].includes(event[2]) && started.has(data.step)) {
+      const { at: from, stage } = started.get(data.step);
+      steps.push({ step: `${stage}/${data.step}`, seconds: (at - from) / 1000 });
+    }
+  }
+  return steps.sort((a, b) => b.seconds - a.seconds).slice(0, count);
+}
+
+function readCounts() {
+  if (!existsSync(countFile)) return [];
+  return readFileSync(countFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+
+function report(measured) {
+  const stages = [...new Set(measured.flatMap((round) => Object.keys(round.took.stages)))];
+  const totals = measured.map((round) => round.took.total);
+  const total = median(totals);
+  const spread = measured.length > 1 ? ` (rounds ${Math.min(...totals).toFixed(1)}–${Math.max(...totals).toFixed(1)} s)` : '';
+  const lines = ['', `lab deploy from nothing to tested (LXD container from the lab image, images through the lab mirror); median of ${measured.length} round(s)`];
+  lines.push(`  ${total.toFixed(1)} s${spread}: ${stages.map((stage) => `${stage} ${median(measured.map((round) => round.took.stages[stage] ?? 0)).toFixed(1)}`).join(', ')}  ${total <= GOAL_SECONDS ? 'met' : 'MISSED'} (goal ≤ ${GOAL_SECONDS} s)`);
+  for (const [index, round] of measured.entries()) {
+    lines.push(`  round ${index + 1}: ${round.took.total.toFixed(1)} s (process ${round.wall.toFixed(1)} s): ${Object.entries(round.took.stages).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)}`).join(', ')}; load average before ${round.loadBefore}, after ${round.loadAfter}`);
+    if (round.longest.length > 0) lines.push(`    longest steps: ${round.longest.map(({ step, seconds }) => `${step} ${seconds.toFixed(1)}`).join(', ')}`);
+  }
+  const rss = measured.map((round) => round.rssMiB).filter((value) => value !== undefined);
+  if (rss.length > 0) lines.push(`peak RSS of ttd deploy: median ${median(rss)} MiB, max ${Math.max(...rss)} MiB over ${rss.length} run(s) (goal ≤ ${GOAL_RSS_MIB} MiB)`);
+  lines.push('', `log: ${logFile}`);
+  console.log(lines.join('\n'));
+}
+
+/** One benchmark at a time: they share the machine and the lab ($TMPDIR/ttd-bench.lock, as the others). */
+function takeLock() {
+  const lock = join(tmpdir(), 'ttd-bench.lock');
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.once('exit', () => rmSync(lock, { force: true }));
+      return;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = true;
+      } catch {
+        // The holder is gone: its lock is stale.
+      }
+      if (alive) {
+        console.error(`another benchmark (PID ${holder}) is running; ${lock} names it`);
+        rmSync(work, { recursive: true, force: true });
+        process.exit(1);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+/** What was measured so far: a run that fails half-way still reports it. */
+const measured = [];
+
+async function main() {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (it brings the lab up and creates containers)');
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run npm run build (npm run bench does)`);
+  say(`working directory ${work}; bringing the lab up (tests/lab/up.sh)`);
+  const up = execFileSync('bash', [LAB_UP], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const value = (name) => {
+    const line = up.split('\n').find((candidate) => candidate.startsWith(`${name}=`));
+    if (!line) throw new Error(`tests/lab/up.sh printed no ${name}`);
+    return line.slice(name.length + 1);
+  };
+  const lab = { mirror: value('TTD_LAB_MIRROR'), image: value('TTD_LAB_IMAGE') };
+  await removeOurs(); // leftovers of an interrupted earlier run, by our name only
+  mkdirSync(join(work, 'envs'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'envs', 'id')]);
+  writeFileSync(configPath, labConfig(lab), { mode: 0o600 });
+  for (let round = 1; round <= rounds; round += 1) {
+    const loadBefore = load();
+    say(`round ${round}/${rounds}: ttd deploy from nothing (load average ${loadBefore})`);
+    const before = readCounts().length;
+    const deploy = await ttd('deploy', configPath);
+    const took = tookLine(deploy.stdout);
+    const rssMiB = readCounts().slice(before).find((line) => line.argv.includes('deploy'))?.maxRssMiB;
+    measured.push({ took, wall: deploy.seconds, rssMiB, loadBefore, loadAfter: load(), longest: longestSteps() });
+    say(`  ${took.total.toFixed(1)} s: ${Object.entries(took.stages).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)}`).join(', ')}`);
+    if (!options.keep || round < rounds) await removeOurs();
+  }
+  report(measured);
+}
+
+takeLock();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  say(`interrupted: removing ${LXD_NAME} (Ctrl-C again to leave it)`);
+  void stopChildren()
+    .then(() => cleanup())
+    .finally(() => process.exit(130));
+});
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (measured.length > 0) {
+    say('what was measured before the failure:');
+    report(measured);
+  }
+  exitCode = 1;
+} finally {
+  if (!interrupted) await cleanup();
+  if (!options.keep && exitCode === 0) rmSync(work, { recursive: true, force: true });
+}
+process.exitCode = exitCode;
