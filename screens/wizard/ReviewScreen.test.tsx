@@ -20,6 +20,7 @@ describe('ReviewScreen', () => {
     await press(instance, 't');
     // The file is longer than the screen: it scrolls, every page within 80×24.
     await waitFor(instance, '[environment]');
+    expect(instance.lastFrame()).toMatch(/comments left out; secrets in envs\/[a-z0-9-]+\.secrets/);
     for (let page = 0; page < 10 && !(instance.lastFrame() ?? '').includes('admin_token'); page++) {
       const shown = instance.lastFrame() ?? '';
       expect(shown).toContain('more lines: PgDn');

@@ -24,7 +24,7 @@ export interface ReviewScreenProps {
 
 /**
  * What the answers deploy (validate's summary, readable at 80×24) with the file itself one key
- * away (t: secrets masked, comments left out), or the conflicts that stop it, and what to do next.
+ * away (t: comments left out; the secrets are in the .secrets file it names), or the conflicts that stop it, and what to do next.
  */
 export function ReviewScreen({ preparation, providerLines = [], dryRun, error, onAction, onBack }: ReviewScreenProps) {
   const [showToml, setShowToml] = useState(false);
@@ -44,7 +44,7 @@ export function ReviewScreen({ preparation, providerLines = [], dryRun, error, o
       <Text dimColor>Torrust Tracker Deployer · Review</Text>
       {preparation.ok && showToml ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold>{preparation.prepared.shownPath} (secrets masked, its comments left out):</Text>
+          <Text bold>{preparation.prepared.shownPath} (comments left out{preparation.prepared.secrets ? `; secrets in ${preparation.prepared.secrets.shownPath}` : ''}):</Text>
           <Box borderStyle="round" paddingX={1} flexDirection="column">
             <ScrollingLines
               lines={tomlWithoutComments(maskSecrets(preparation.prepared.text, preparation.prepared.config)).split('\n').map((text) => ({ text }))}
