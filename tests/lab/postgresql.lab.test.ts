@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { readSecretsFileFor } from '../../src/config/secrets-file.js';
 import { lxc } from '../support/lxd/real-lxd.js';
 import { labEnvironment, labUp, removeLabInstance, type Lab, type LabEnvironment } from './lab.js';
 
@@ -77,7 +78,9 @@ describe('(a) managed PostgreSQL with one UDP and one HTTP tracker (lab-pg-manag
       '--database', 'postgresql', '--postgresql-server', 'managed', '--postgresql-database', DATABASE, '--postgresql-user', USER, '--postgresql-password', PASSWORD,
       ...common, '--backup',
     ]);
-    expect(databaseOf(env)).toEqual({ driver: 'postgresql', host: 'postgresql', port: 5432, database_name: DATABASE, username: USER, password: PASSWORD });
+    // The config names the password; the secrets file beside it holds it, as typed.
+    expect(databaseOf(env)).toEqual({ driver: 'postgresql', host: 'postgresql', port: 5432, database_name: DATABASE, username: USER, password: '${TTD_POSTGRESQL_PASSWORD}' });
+    expect(readSecretsFileFor(env.configPath)?.values['TTD_POSTGRESQL_PASSWORD']).toBe(PASSWORD);
   });
 
   afterAll(async () => {
