@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { readSecretsFileFor } from '../../src/config/secrets-file.js';
 import { hostFingerprint } from '../support/host-fingerprint.js';
 import { lxc } from '../support/lxd/real-lxd.js';
 import { labEnvironment, labUp, removeLabInstance, type LabEnvironment } from './lab.js';
@@ -61,7 +62,9 @@ describe('scenario 1: LXD container, SQLite, one UDP and one HTTP tracker', () =
     expect(passed('http-health'), JSON.stringify(checks)).toBeGreaterThanOrEqual(2);
     expect(checks.filter((check) => check.status === 'fail')).toEqual([]);
     // The announces reached the tracker: its own counters say so.
-    const token = (parse(readFileSync(env.configPath, 'utf8')) as { tracker: { http_api: { admin_token: string } } }).tracker.http_api.admin_token;
+    // The config names the token; the secrets file beside it holds it.
+    expect((parse(readFileSync(env.configPath, 'utf8')) as { tracker: { http_api: { admin_token: string } } }).tracker.http_api.admin_token).toBe('${TTD_TRACKER_ADMIN_TOKEN}');
+    const token = readSecretsFileFor(env.configPath)?.values['TTD_TRACKER_ADMIN_TOKEN'] ?? '';
     const stats = (await (await fetch(`http://${env.record().instance.address}:1212/api/v1/stats?token=${token}`)).json()) as Record<string, number>;
     expect(stats['udp4_announces_handled']).toBeGreaterThanOrEqual(1);
     expect(stats['tcp4_announces_handled']).toBeGreaterThanOrEqual(1);
