@@ -13,13 +13,13 @@
 //
 // Only its own LXD resources are touched: instances and profiles named ttd-bench-a and
 // ttd-bench-b, removed at the end, on failure and on Ctrl-C.
-import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, processKit, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -48,58 +48,10 @@ const work = mkdtempSync(join(tmpdir(), 'ttd-bench-'));
 const logFile = `${work}.log`;
 const countFile = join(work, 'ssh-count.ndjson');
 const key = join(work, 'envs', 'id');
-const log = (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`);
-/** Wall-clock ms: the containers share this machine's clock, so a remote `date` lines up with it. */
-const epochMs = () => performance.timeOrigin + performance.now();
+const { log, runTimed, must, stopChildren } = processKit(logFile);
 const say = (text) => process.stderr.write(`bench: ${text}\n`);
 
 // ---------- processes ----------
-
-/** The children running now, with when they close: Ctrl-C stops them before cleaning up. */
-const running = new Map();
-
-/** Ctrl-C twice for each ttd still running (the second aborts at once), then waits for them. */
-async function stopChildren() {
-  for (const child of running.keys()) child.kill('SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const child of running.keys()) child.kill('SIGINT');
-  await Promise.race([Promise.all(running.values()), new Promise((resolve) => setTimeout(resolve, 20_000))]);
-}
-
-/** Runs a program; resolves with its exit code, output and wall time. Output goes to the log. */
-function runTimed(command, args, { env = {}, input } = {}) {
-  return new Promise((done) => {
-    log(`\n$ ${command} ${args.join(' ')}`);
-    const started = performance.now();
-    const startedAtEpoch = epochMs();
-    const child = spawn(command, args, {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const closed = new Promise((resolve) => child.once('close', resolve));
-    running.set(child, closed);
-    void closed.then(() => running.delete(child));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    if (input !== undefined) child.stdin.end(input);
-    child.on('close', (code, signal) => {
-      const seconds = (performance.now() - started) / 1000;
-      log(`${stdout}${stderr}[exit ${code ?? signal}, ${seconds.toFixed(2)} s]`);
-      done({ code: code ?? 1, stdout, stderr, seconds, startedAtEpoch });
-    });
-  });
-}
-
-async function must(command, args, options) {
-  const result = await runTimed(command, args, options);
-  if (result.code !== 0) {
-    const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${tail}\n(full log: ${logFile})`);
-  }
-  return result;
-}
 
 /** ttd through the built binary, with the SSH counter preloaded. */
 const ttd = (...args) => must(process.execPath, ['--import', COUNTER, BINARY, '--working-dir', work, ...args], { env: { TTD_BENCH_SSH_COUNT: countFile } });
@@ -263,12 +215,6 @@ function sumCounts(lines) {
 
 // ---------- report ----------
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Median, ratio to the limit's median, each round's own ratio, and ttd's round trips: one table row. */
 function row(label, runs, { ttdOf, limitOf, countsOf, target, rust }) {
   const ttdSeconds = median(runs.map(ttdOf));
@@ -415,33 +361,7 @@ function positive(value, flag) {
   return number;
 }
 
-/** One benchmark at a time: two would share the container names. */
-function takeLock() {
-  const lock = join(tmpdir(), 'ttd-bench.lock');
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      process.once('exit', () => rmSync(lock, { force: true }));
-      return;
-    } catch {
-      const holder = Number(readFileSync(lock, 'utf8'));
-      let alive = false;
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {
-        // The holder is gone: its lock is stale.
-      }
-      if (alive) {
-        console.error(`another benchmark (PID ${holder}) is running; ${lock} names it`);
-        rmSync(work, { recursive: true, force: true });
-        process.exit(1);
-      }
-      rmSync(lock, { force: true });
-    }
-  }
-}
-takeLock();
+takeLock(work);
 
 let interrupted = false;
 process.on('SIGINT', () => {

@@ -11,13 +11,13 @@
 //
 // Only its own LXD resources are touched: the instance and profile named ttd-bench-lab,
 // removed after each round, on failure and on Ctrl-C (a second Ctrl-C leaves them).
-import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, processKit, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -40,52 +40,11 @@ const work = mkdtempSync(join(tmpdir(), 'ttd-bench-lab-'));
 const logFile = `${work}.log`;
 const countFile = join(work, 'ssh-count.ndjson');
 const configPath = join(work, 'envs', `${ENV}.toml`);
-const log = (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`);
+const { log, runTimed, must, stopChildren } = processKit(logFile);
 const say = (text) => process.stderr.write(`bench: ${text}\n`);
-
-/** The children running now, with when they close: Ctrl-C stops them before cleaning up. */
-const running = new Map();
-
-/** Runs a program; resolves with its exit code, output and wall time. Output goes to the log. */
-function runTimed(command, args, { env = {} } = {}) {
-  return new Promise((done) => {
-    log(`\n$ ${command} ${args.join(' ')}`);
-    const started = performance.now();
-    const child = spawn(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'C.UTF-8', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const closed = new Promise((resolve) => child.once('close', resolve));
-    running.set(child, closed);
-    void closed.then(() => running.delete(child));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code, signal) => {
-      const seconds = (performance.now() - started) / 1000;
-      log(`${stdout}${stderr}[exit ${code ?? signal}, ${seconds.toFixed(2)} s]`);
-      done({ code: code ?? 1, stdout, stderr, seconds });
-    });
-  });
-}
-
-async function must(command, args, options) {
-  const result = await runTimed(command, args, options);
-  if (result.code !== 0) {
-    const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${tail}\n(full log: ${logFile})`);
-  }
-  return result;
-}
 
 const ttd = (...args) => must(process.execPath, ['--import', COUNTER, BINARY, '--working-dir', work, ...args], { env: { TTD_BENCH_SSH_COUNT: countFile } });
 const lxc = (...args) => runTimed('lxc', args);
-
-/** Ctrl-C twice for each ttd still running (the second aborts at once), then waits for them. */
-async function stopChildren() {
-  for (const child of running.keys()) child.kill('SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const child of running.keys()) child.kill('SIGINT');
-  await Promise.race([Promise.all(running.values()), new Promise((resolve) => setTimeout(resolve, 20_000))]);
-}
 
 /** Exactly our instance and profile, however far a round got: ttd destroy, then by name. */
 async function removeOurs() {
@@ -171,12 +130,6 @@ function readCounts() {
   return readFileSync(countFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
 
 function report(measured) {
@@ -194,33 +147,6 @@ function report(measured) {
   if (rss.length > 0) lines.push(`peak RSS of ttd deploy: median ${median(rss)} MiB, max ${Math.max(...rss)} MiB over ${rss.length} run(s) (goal ≤ ${GOAL_RSS_MIB} MiB)`);
   lines.push('', `log: ${logFile}`);
   console.log(lines.join('\n'));
-}
-
-/** One benchmark at a time: they share the machine and the lab ($TMPDIR/ttd-bench.lock, as the others). */
-function takeLock() {
-  const lock = join(tmpdir(), 'ttd-bench.lock');
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      process.once('exit', () => rmSync(lock, { force: true }));
-      return;
-    } catch {
-      const holder = Number(readFileSync(lock, 'utf8'));
-      let alive = false;
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {
-        // The holder is gone: its lock is stale.
-      }
-      if (alive) {
-        console.error(`another benchmark (PID ${holder}) is running; ${lock} names it`);
-        rmSync(work, { recursive: true, force: true });
-        process.exit(1);
-      }
-      rmSync(lock, { force: true });
-    }
-  }
 }
 
 /** What was measured so far: a run that fails half-way still reports it. */
@@ -255,7 +181,7 @@ async function main() {
   report(measured);
 }
 
-takeLock();
+takeLock(work);
 let interrupted = false;
 process.on('SIGINT', () => {
   if (interrupted) process.exit(130);
