@@ -1,5 +1,6 @@
-// What the LXD benchmarks (configure-release, lab-deploy) share: running programs with their
-// output in the benchmark's log, stopping them on Ctrl-C, one benchmark at a time, medians.
+// What the LXD benchmarks (configure-release, lab-deploy) share: the environment they deploy,
+// running programs with their output in the benchmark's log, stopping them on Ctrl-C, one
+// benchmark at a time, medians.
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,4 +94,40 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The LXD instance and profile of a benchmark environment carry this name. */
+export const lxdNameOf = (env) => `ttd-${env}`;
+
+/**
+ * The environment both benchmarks deploy: what `ttd init` writes for an LXD container with
+ * SQLite, one UDP and one HTTP tracker, with the two lab edits (the lab image and the mirror).
+ */
+export function benchConfig(env, image, mirror) {
+  return `[environment]
+name = "${env}"
+instance_name = "${lxdNameOf(env)}"
+[ssh_credentials]
+private_key_path = "id"
+public_key_path = "id.pub"
+[provider]
+provider = "lxd"
+profile_name = "${lxdNameOf(env)}"
+instance_type = "container"
+image = "${image}"
+[images]
+registry_mirror = "${mirror}"
+[tracker.core.database]
+driver = "sqlite3"
+database_name = "tracker.db"
+[[tracker.udp_trackers]]
+bind_address = "0.0.0.0:6969"
+[[tracker.http_trackers]]
+bind_address = "0.0.0.0:7070"
+[tracker.http_api]
+bind_address = "0.0.0.0:1212"
+admin_token = "bench-admin-token-not-for-production"
+[tracker.health_check_api]
+bind_address = "127.0.0.1:1313"
+`;
 }

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, processKit, takeLock } from './bench-kit.mjs';
+import { benchConfig, lxdNameOf, median, processKit, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -28,9 +28,8 @@ const LAB_UP = join(ROOT, 'tests/lab/up.sh');
 const LIMIT_SMOKE = join(ROOT, 'bench/limit-smoke.py');
 const TARGET = { fresh: 1.1, unchanged: 1.5 };
 const RUST = { fresh: 3.0, unchanged: 29 };
-/** Our two environments; the instance and the profile carry the same name. */
+/** Our two environments. */
 const ENVS = ['bench-a', 'bench-b'];
-const lxdName = (env) => `ttd-${env}`;
 /** Where the limit's files go on the host, relative to the SSH user's home. */
 const REMOTE_DIR = 'ttd-bench';
 
@@ -60,35 +59,6 @@ const lxc = (...args) => runTimed('lxc', args);
 
 // ---------- the lab ----------
 
-function configFor(env, image, mirror) {
-  return `[environment]
-name = "${env}"
-instance_name = "${lxdName(env)}"
-[ssh_credentials]
-private_key_path = "id"
-public_key_path = "id.pub"
-[provider]
-provider = "lxd"
-profile_name = "${lxdName(env)}"
-instance_type = "container"
-image = "${image}"
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "bench.db"
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "bench-admin-token-not-for-production"
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-[images]
-registry_mirror = "${mirror}"
-`;
-}
-
 const configPath = (env) => join(work, 'envs', `${env}.toml`);
 const stateOf = (env) => JSON.parse(readFileSync(join(work, 'data', env, 'environment.json'), 'utf8'));
 
@@ -111,14 +81,14 @@ let cleaning;
 function cleanup() {
   cleaning ??= (async () => {
     if (options.keep) {
-      say(`--keep: left ${ENVS.map(lxdName).join(', ')} running; working directory ${work}`);
+      say(`--keep: left ${ENVS.map(lxdNameOf).join(', ')} running; working directory ${work}`);
       return;
     }
     for (const env of ENVS) {
       if (existsSync(join(work, 'data', env))) await runTimed(process.execPath, [BINARY, '--working-dir', work, 'destroy', env, '--yes']);
       // Whatever ttd could not remove (a run stopped mid-provision), by name.
-      if ((await lxc('info', lxdName(env))).code === 0) await lxc('delete', lxdName(env), '--force');
-      if ((await lxc('profile', 'show', lxdName(env))).code === 0) await lxc('profile', 'delete', lxdName(env));
+      if ((await lxc('info', lxdNameOf(env))).code === 0) await lxc('delete', lxdNameOf(env), '--force');
+      if ((await lxc('profile', 'show', lxdNameOf(env))).code === 0) await lxc('profile', 'delete', lxdNameOf(env));
     }
   })();
   return cleaning;
@@ -300,26 +270,26 @@ async function main() {
   if (!image || !mirror) throw new Error('tests/lab/up.sh printed no TTD_LAB_IMAGE or TTD_LAB_MIRROR');
   // Leftovers of an interrupted earlier run, by our names only.
   for (const env of ENVS) {
-    if ((await lxc('info', lxdName(env))).code === 0) await lxc('delete', lxdName(env), '--force');
-    if ((await lxc('profile', 'show', lxdName(env))).code === 0) await lxc('profile', 'delete', lxdName(env));
+    if ((await lxc('info', lxdNameOf(env))).code === 0) await lxc('delete', lxdNameOf(env), '--force');
+    if ((await lxc('profile', 'show', lxdNameOf(env))).code === 0) await lxc('profile', 'delete', lxdNameOf(env));
   }
   mkdirSync(join(work, 'envs'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  for (const env of ENVS) writeFileSync(configPath(env), configFor(env, image, mirror));
+  for (const env of ENVS) writeFileSync(configPath(env), benchConfig(env, image, mirror));
 
   let addresses;
   let oursEnv;
   let limitEnv;
   let rendered;
   for (let round = 1; round <= freshRounds; round += 1) {
-    say(`fresh round ${round}/${freshRounds}: provisioning ${ENVS.map(lxdName).join(' and ')}`);
+    say(`fresh round ${round}/${freshRounds}: provisioning ${ENVS.map(lxdNameOf).join(' and ')}`);
     addresses = await freshTargets();
     // Swap hosts and order each round, so neither side always gets the same container or goes first.
     [oursEnv, limitEnv] = round % 2 ? ENVS : [...ENVS].reverse();
     rendered = await render(limitEnv, addresses[limitEnv], round);
     const oursFirst = round % 2 === 1;
-    say(`fresh round ${round}: ${oursFirst ? 'ttd' : 'limit'} first (ttd on ${lxdName(oursEnv)}, limit on ${lxdName(limitEnv)})`);
-    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdName(oursEnv), limitEnv: lxdName(limitEnv) };
+    say(`fresh round ${round}: ${oursFirst ? 'ttd' : 'limit'} first (ttd on ${lxdNameOf(oursEnv)}, limit on ${lxdNameOf(limitEnv)})`);
+    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdNameOf(oursEnv), limitEnv: lxdNameOf(limitEnv) };
     if (oursFirst) {
       result.ours = await ours(oursEnv);
       result.limit = await limit(limitEnv, addresses[limitEnv], rendered);
@@ -335,7 +305,7 @@ async function main() {
   await startStacks(oursEnv, limitEnv, addresses[limitEnv], rendered);
   for (let round = 1; round <= unchangedRounds; round += 1) {
     const oursFirst = round % 2 === 0;
-    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdName(oursEnv), limitEnv: lxdName(limitEnv) };
+    const result = { first: oursFirst ? 'ttd' : 'limit', oursEnv: lxdNameOf(oursEnv), limitEnv: lxdNameOf(limitEnv) };
     // The two-process run (configure, then release) between the two, for the comparison with before.
     if (oursFirst) {
       result.ours = await deployOurs(oursEnv);

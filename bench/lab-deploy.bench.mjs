@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, processKit, takeLock } from './bench-kit.mjs';
+import { benchConfig, lxdNameOf, median, processKit, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -27,7 +27,7 @@ const GOAL_SECONDS = 60;
 const GOAL_RSS_MIB = 200;
 const ENV = 'bench-lab';
 /** The instance and the profile carry the same name. */
-const LXD_NAME = `ttd-${ENV}`;
+const LXD_NAME = lxdNameOf(ENV);
 
 const { values: options } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
 const rounds = Number(options.rounds);
@@ -62,35 +62,6 @@ function cleanup() {
   return cleaning;
 }
 
-/** What `ttd init` writes for these answers, with the two lab edits: the lab image and the mirror. */
-function labConfig(lab) {
-  return `[environment]
-name = "${ENV}"
-instance_name = "${LXD_NAME}"
-[ssh_credentials]
-private_key_path = "id"
-public_key_path = "id.pub"
-[provider]
-provider = "lxd"
-profile_name = "${LXD_NAME}"
-instance_type = "container"
-image = "${lab.image}"
-[images]
-registry_mirror = "${lab.mirror}"
-[tracker.core.database]
-driver = "sqlite3"
-database_name = "tracker.db"
-[[tracker.udp_trackers]]
-bind_address = "0.0.0.0:6969"
-[[tracker.http_trackers]]
-bind_address = "0.0.0.0:7070"
-[tracker.http_api]
-bind_address = "0.0.0.0:1212"
-admin_token = "bench-admin-token-not-for-production"
-[tracker.health_check_api]
-bind_address = "127.0.0.1:1313"
-`;
-}
 
 /** `Took 32.3 s: provision 7.7 s, configure 10.8 s, …` → { total, stages: { provision: 7.7, … } }. */
 function tookLine(stdout) {
@@ -166,7 +137,7 @@ async function main() {
   await removeOurs(); // leftovers of an interrupted earlier run, by our name only
   mkdirSync(join(work, 'envs'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'envs', 'id')]);
-  writeFileSync(configPath, labConfig(lab), { mode: 0o600 });
+  writeFileSync(configPath, benchConfig(ENV, lab.image, lab.mirror), { mode: 0o600 });
   for (let round = 1; round <= rounds; round += 1) {
     const loadBefore = load();
     say(`round ${round}/${rounds}: ttd deploy from nothing (load average ${loadBefore})`);
