@@ -17,7 +17,7 @@ const ENTRY = join(CLI, 'main.js');
 const CHUNKS = join(CLI, 'chunks');
 const BANNER = '// Bundled by scripts/bundle-cli.mjs from the compiled sources in dist/src (see docs/decisions/bundled-cli.md).';
 // Not chalk: Ink imports it from node_modules, and --no-color/NO_COLOR reach Ink's screens by
-// setting that one instance's level (src/cli/context.ts); a bundled copy would be a second chalk.
+// setting that one instance's level (screens/ink-colors.ts); a bundled copy would be a second chalk.
 const BUNDLED_DEPENDENCIES = ['zod', 'smol-toml', 'commander', 'jsonc-parser'];
 
 if (!existsSync(ENTRY) || readFileSync(ENTRY, 'utf8').includes(BANNER)) {

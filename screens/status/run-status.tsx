@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { StatusSnapshot } from '../../src/status/snapshot.js';
 import type { StatusTarget } from '../../src/status/target.js';
 import { StatusWatcher, WATCH_INTERVAL_MS, type WatchState } from '../../src/status/watch.js';
+import { matchInkColors } from '../ink-colors.js';
 import { StatusScreen } from './StatusScreen.js';
 
 export interface RunStatusOptions {
@@ -10,6 +11,8 @@ export interface RunStatusOptions {
   readonly gather: () => Promise<StatusSnapshot>;
   readonly watch: boolean;
   readonly intervalMs?: number;
+  /** Colour or not, as the command decided (--no-color, NO_COLOR, a terminal). */
+  readonly color: boolean;
 }
 
 /**
@@ -18,6 +21,7 @@ export interface RunStatusOptions {
  */
 export async function runStatusScreen(options: RunStatusOptions): Promise<StatusSnapshot | undefined> {
   let last: StatusSnapshot | undefined;
+  matchInkColors(options.color);
   const app = render(
     <Live
       {...options}
@@ -60,6 +64,7 @@ function Live({ target, gather, watch, intervalMs = WATCH_INTERVAL_MS, onSnapsho
 }
 
 /** The screen as text, for a terminal-less reading (pipes, CI): the same view, drawn once. */
-export function statusText(target: StatusTarget, snapshot: StatusSnapshot): string {
+export function statusText(target: StatusTarget, snapshot: StatusSnapshot, color: boolean): string {
+  matchInkColors(color);
   return renderToString(<StatusScreen target={target} history={[snapshot]} refreshing={false} watching={false} />, { columns: 120 });
 }

@@ -1,9 +1,8 @@
-import chalk from 'chalk';
 import { join, resolve } from 'node:path';
-import { Chalk } from 'chalk';
 import { DeployerError } from '../domain/errors.js';
 import { NO_LOG, openCommandLog, type CommandLog, type LogFormat } from '../output/command-log.js';
 import { colorWanted, createOutput, PROCESS_STREAMS, stderrTerminal, type Output } from '../output/console.js';
+import { terminalStyles } from '../output/styles.js';
 
 /** Flags every command accepts (DESIGN.md, plus the Rust deployer's spellings). */
 export interface GlobalOptions {
@@ -76,9 +75,6 @@ export function createContext(options: GlobalOptions, command: string, env: Node
   const verbosity = options.quiet ? 0 : options.verbose;
   const workingDir = resolve(options.workingDir ?? process.cwd());
   const color = colorWanted(options.color, env, process.stderr);
-  // The Ink screens (wizard, status) style text through chalk's shared instance, which only
-  // knows FORCE_COLOR: NO_COLOR and --no-color reach them this way.
-  if (!color) chalk.level = 0;
   const logToStderr = options.logOutput === 'file-and-stderr';
   // The log's own lines on stderr would tear the task tree: plain progress lines then.
   const terminal = logToStderr ? undefined : stderrTerminal(env);
@@ -122,6 +118,6 @@ function commandLog(options: GlobalOptions, command: string, workingDir: string,
     directory: options.logDir === undefined ? undefined : resolve(options.logDir),
     defaultDirectory: join(workingDir, 'data', 'logs'),
     fileFormat: options.logFileFormat ?? 'compact',
-    ...(options.logOutput === 'file-and-stderr' ? { stderr: { write: PROCESS_STREAMS.stderr, format: options.logStderrFormat ?? 'pretty', color: new Chalk({ level: color ? 1 : 0 }) } } : {}),
+    ...(options.logOutput === 'file-and-stderr' ? { stderr: { write: PROCESS_STREAMS.stderr, format: options.logStderrFormat ?? 'pretty', color: terminalStyles(color) } } : {}),
   });
 }

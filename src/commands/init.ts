@@ -29,7 +29,7 @@ const init: CommandHandler = async (context, input) => {
   const kind = wizardKind(context, input.options);
   if (kind) {
     // Ink and React load only here, so --help, --version and scripts never pay for them.
-    const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun, env: context.env };
+    const wizard = { given, context: await withHetznerServerTypes(questions, context.env), workingDir: context.workingDir, dryRun: context.dryRun, env: context.env, color: context.output.color.enabled };
     const outcome = kind === 'plain' ? await (await import('../../screens/wizard/plain-wizard.js')).runPlainWizard(wizard) : await (await import('../../screens/wizard/run-wizard.js')).runWizard(wizard);
     if (outcome.status !== 'written') {
       context.output.info(outcome.status === 'interrupted' ? 'Interrupted: nothing was written.' : 'Cancelled: nothing was written.');

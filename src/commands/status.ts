@@ -61,7 +61,7 @@ const status: CommandHandler = async (context, input) =>
     try {
       if (context.interactive && !context.json) {
         const { runStatusScreen } = await import('../../screens/status/run-status.js');
-        const last = await runStatusScreen({ target, gather, watch });
+        const last = await runStatusScreen({ target, gather, watch, color: context.output.color.enabled });
         // A probe still waiting on a silent host (its SSH connect attempt, up to 8 s) must not hold
         // the terminal after q: if anything is still open shortly after, end the process. Only on
         // this path, which is the CLI on a terminal (never the in-process MCP server).
@@ -73,7 +73,7 @@ const status: CommandHandler = async (context, input) =>
       const snapshot = await gather();
       const result = snapshotJson(target, snapshot);
       json?.line(result);
-      if (view) context.output.result((await view).statusText(target, snapshot));
+      if (view) context.output.result((await view).statusText(target, snapshot, context.output.color.enabled));
       return result.exit_code;
     } finally {
       await ssh.close();

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { ChalkInstance } from 'chalk';
+import type { Styles } from './styles.js';
 
 /** The Rust deployer's log formats: compact (one line), json (one object a line), pretty (several lines). */
 export const LOG_FORMATS = ['pretty', 'json', 'compact'] as const;
@@ -44,7 +44,7 @@ export interface CommandLogOptions {
   readonly defaultDirectory: string;
   readonly fileFormat: LogFormat;
   /** --log-output file-and-stderr: each entry on stderr too, in this format. */
-  readonly stderr?: { readonly write: (text: string) => void; readonly format: LogFormat; readonly color: ChalkInstance };
+  readonly stderr?: { readonly write: (text: string) => void; readonly format: LogFormat; readonly color: Styles };
   readonly now?: () => Date;
 }
 
@@ -95,9 +95,9 @@ export const NO_LOG: CommandLog = { path: undefined, write: () => undefined, pla
 /**
  * compact: `time type {fields}` on one line; json: `{"time","type",...fields}`;
  * pretty: `time  type` then each field on its own indented line. Colour only
- * when a chalk with colour is given (stderr), never in a file.
+ * when styles are given (stderr), never in a file.
  */
-export function formatLogEntry(entry: LogEntry, time: string, format: LogFormat, color?: ChalkInstance): string {
+export function formatLogEntry(entry: LogEntry, time: string, format: LogFormat, color?: Styles): string {
   const { type, ...fields } = clean(entry) as LogEntry & Record<string, unknown>;
   switch (format) {
     case 'json':

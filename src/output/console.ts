@@ -1,6 +1,6 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
 import { NO_LOG, type CommandLog } from './command-log.js';
+import { terminalStyles, type Styles } from './styles.js';
 
 /** One line of --json output: an object that says what it is. */
 export interface JsonRecord {
@@ -18,7 +18,8 @@ export interface Output {
   readonly json: boolean;
   readonly verbosity: number;
   readonly quiet: boolean;
-  readonly color: ChalkInstance;
+  /** Colour or not, as decided once for the command (--no-color, NO_COLOR, a terminal). */
+  readonly color: Styles;
   /** The command as typed, named in the result line. */
   readonly command: string;
   /** stderr when it is a terminal the task tree may draw on (the process's own streams only). */
@@ -86,7 +87,7 @@ const SHORTEST_SECRET = 4;
 
 export function createOutput(options: OutputOptions): Output {
   const streams = options.streams ?? PROCESS_STREAMS;
-  const color = new Chalk({ level: options.color ? 1 : 0 });
+  const color = terminalStyles(options.color);
   const secrets: string[] = [];
   const mask = <T>(value: T): T => (secrets.length === 0 ? value : maskSecretsDeep(value, secrets));
   const log = options.log ?? NO_LOG;
