@@ -18,7 +18,7 @@ const CHUNKS = join(CLI, 'chunks');
 const BANNER = '// Bundled by scripts/bundle-cli.mjs from the compiled sources in dist/src (see docs/decisions/bundled-cli.md).';
 // Not chalk: Ink imports it from node_modules, and --no-color/NO_COLOR reach Ink's screens by
 // setting that one instance's level (screens/ink-colors.ts); a bundled copy would be a second chalk.
-const BUNDLED_DEPENDENCIES = ['zod', 'smol-toml', 'commander', 'jsonc-parser'];
+const BUNDLED_DEPENDENCIES = ['zod', 'smol-toml', 'commander'];
 
 if (!existsSync(ENTRY) || readFileSync(ENTRY, 'utf8').includes(BANNER)) {
   throw new Error(`${relative(ROOT, ENTRY)} is not tsc's output: run \`npm run build\` (tsc, then this script)`);
@@ -30,8 +30,6 @@ const bundle = await rolldown({
   platform: 'node',
   // A bare specifier stays an import unless it is one of the dependencies above; `#…` are a package's own imports.
   external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('#') && !id.startsWith('\0') && !bundledDependency(id),
-  // jsonc-parser's `main` is a UMD build the bundler cannot follow; its `module` is plain ESM.
-  resolve: { mainFields: ['module', 'main'] },
   logLevel: 'warn',
 });
 rmSync(CHUNKS, { recursive: true, force: true });

@@ -1,6 +1,4 @@
-import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.js';
 
 /**
@@ -41,6 +39,8 @@ export function recordTypeOf(address: string): 'A' | 'AAAA' {
 
 /** Asks every resolver for each domain's A (or AAAA, for an IPv6 instance) records. */
 export async function askResolvers(domains: readonly string[], address: string, resolvers: readonly string[], signal?: AbortSignal): Promise<DomainAnswer[]> {
+  // Imported here, not at the top: this module is part of the config reader's chunk, and validate never asks DNS.
+  const { Resolver } = await import('node:dns/promises');
   const clients = resolvers.map((server) => {
     const client = new Resolver({ timeout: 3000, tries: 2 });
     client.setServers([server]);
@@ -106,6 +106,7 @@ export interface DnsGateRequest {
 export async function waitForDns(request: DnsGateRequest): Promise<readonly DomainAnswer[]> {
   const { domains, address, resolvers, timeoutSeconds, intervalSeconds, signal } = request;
   const deadline = Date.now() + timeoutSeconds * 1000;
+  const { setTimeout: sleep } = await import('node:timers/promises');
   let warned = false;
   for (;;) {
     const answers = await askResolvers(domains, address, resolvers, signal);

@@ -1,11 +1,12 @@
 import { extname } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { DeployerError } from '../domain/errors.js';
 import { checkBounds, checkJsonNesting } from './bounds.js';
 import { readConfigBytes } from './read-file.js';
 import { lineColumnAt } from './text-position.js';
 import { isRecord } from './schema-walk.js';
+import { jsoncParser } from './jsonc.js';
 
 export type ConfigFormat = 'toml' | 'json';
 
@@ -67,7 +68,8 @@ export function parseConfigText(path: string, format: ConfigFormat, text: string
 
 function parseJson(path: string, text: string): unknown {
   const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const { parse, printParseErrorCode } = jsoncParser();
+  const data: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true });
   const first = errors[0];
   if (first) {
     const { line, column } = lineColumnAt(text, first.offset);

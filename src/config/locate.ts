@@ -1,5 +1,6 @@
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import type { ConfigFormat } from './document.js';
+import { jsoncParser } from './jsonc.js';
 import { lineColumnAt } from './text-position.js';
 import type { KeyPath } from './problems.js';
 
@@ -17,6 +18,7 @@ export function locateKey(text: string, format: ConfigFormat, path: KeyPath): Lo
 }
 
 function locateJson(text: string, path: KeyPath): Location | undefined {
+  const { findNodeAtLocation, parseTree } = jsoncParser();
   const root = parseTree(text);
   if (!root) return undefined;
   for (let length = path.length; length >= 0; length--) {

@@ -1,6 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
 import { DeployerError } from '../domain/errors.js';
 
@@ -195,7 +194,7 @@ export function secretsFileText(entries: readonly SecretEntry[], configShownPath
  * that appears meanwhile.
  */
 export async function writeSecretsFile(path: string, text: string, options: { overwrite: boolean }): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
   try {
     await mkdir(dirname(path), { recursive: true });
     const handle = await open(temporary, 'wx', 0o600);

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { nonEmpty, port } from '../config/schema-parts.js';
 import { MYSQL_UID } from '../remote/steps/step.js';
@@ -60,7 +59,10 @@ export const MysqlDatabase = z.strictObject({
  */
 export function mysqlRootPassword(settings: z.output<typeof MysqlDatabase>, environmentName: string): string {
   if (settings.root_password !== undefined) return settings.root_password;
-  return createHmac('sha256', settings.password)
+  // node:crypto taken when needed: this module is part of the config reader's chunk, which validate loads.
+  return process
+    .getBuiltinModule('node:crypto')
+    .createHmac('sha256', settings.password)
     .update(`torrust-tracker-deployer/mysql-root-password/${environmentName}`)
     .digest('base64url')
     .slice(0, 32);

@@ -98,8 +98,14 @@ describe('the command-line contract', () => {
     const dir = temporaryDirectory('ttd-imports-validate-');
     const imported = await importsOf(['validate', resolve(import.meta.dirname, '../../docs/examples/configs/01-minimal-sqlite.toml')], dir);
     expect(imported.join('\n')).toContain('/dist/src/config/schema.js');
-    expect(imported.join('\n')).not.toMatch(/node_modules\/(ink|react|react-reconciler|listr2|ssh2|node-ssh|ejs|@inquirer|chalk)\//);
+    expect(imported.join('\n')).not.toMatch(/node_modules\/(ink|react|react-reconciler|listr2|ssh2|node-ssh|ejs|@inquirer|chalk|jsonc-parser)\//);
     expect(imported.join('\n')).not.toMatch(/\/dist\/src\/(ssh|run|state|wizard|mcp)\/|\/dist\/src\/render\/render\.js/);
+  });
+
+  it('jsonc-parser loads for a JSON config only (the recorder sees required modules too: the TOML case above is not vacuous)', async () => {
+    const json = resolve(import.meta.dirname, '../fixtures/deployer-json/lxd-sqlite-bare.json');
+    const imported = await importsOf(['validate', json], temporaryDirectory('ttd-imports-json-'));
+    expect(imported.join('\n')).toMatch(/node_modules\/jsonc-parser\//);
   });
 
   it('validate of a config for another provider does not load the Hetzner client', async () => {

@@ -1,8 +1,11 @@
 // Preloaded with --import: records every module URL the program resolves into $TTD_IMPORT_LOG.
 // The CLI is bundled (scripts/bundle-cli.mjs): a chunk of dist/src/cli/ is recorded with every
 // module it holds (from chunks/modules.json), as the URL that module had before bundling, so a
-// test asks what a command loads in the same terms whether or not it was bundled.
-import { register } from 'node:module';
+// test asks what a command loads in the same terms whether or not it was bundled. Modules
+// loaded with require (createRequire) are recorded too, from require's cache, as the process exits.
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const hooks = `
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -22,3 +25,7 @@ export async function resolve(specifier, context, next) {
   return result;
 }`;
 register(`data:text/javascript,${encodeURIComponent(hooks)}`, import.meta.url);
+process.on('exit', () => {
+  const required = Object.keys(createRequire(import.meta.url).cache).map((path) => pathToFileURL(path).href);
+  if (process.env.TTD_IMPORT_LOG && required.length > 0) appendFileSync(process.env.TTD_IMPORT_LOG, `${required.join('\n')}\n`);
+});
