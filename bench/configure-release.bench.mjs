@@ -35,7 +35,7 @@ const REMOTE_DIR = 'ttd-bench';
 
 const { values: options } = parseArgs({
   options: {
-    'fresh-rounds': { type: 'string', default: '2' },
+    'fresh-rounds': { type: 'string', default: '3' },
     'unchanged-rounds': { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
   },
