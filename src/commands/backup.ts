@@ -15,6 +15,7 @@ import { formatBytes, formatUtc } from '../status/format.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
+import { hasReachedRunning } from '../domain/states.js';
 
 /** How long a day-two command keeps trying to reach SSH: the host is up, so not long. */
 export const DAY_TWO_CONNECT_DEADLINE_MS = 30_000;
@@ -45,7 +46,7 @@ export async function backupEnvironment(context: CommandContext, name: string, c
     });
   }
   const address = record.instance.address ?? addressFromConfig(config);
-  if (!address || record.reached !== 'running' || record.state === 'destroyed') {
+  if (!address || !hasReachedRunning(record)) {
     throw new DeployerError('environment.wrong_state', `${command} needs a deployed, running environment; '${name}' is ${record.state}${address ? '' : ' and has no instance address yet'}`, {
       where: `data/${name}/environment.json`,
       fix: `ttd deploy ${name}`,

@@ -23,6 +23,7 @@ import { loadValidConfig } from './load-valid-config.js';
 import { isConfigFile } from './config-file-argument.js';
 import { acceptHostKeyOption, hostAccessJson } from './host-access.js';
 import { dnsGateOf } from './dns-gate-options.js';
+import { hasReachedRunning } from '../domain/states.js';
 
 /**
  * `deploy ENV-or-FILE`: create → provision (or register) → configure → release
@@ -39,7 +40,7 @@ const deploy: CommandHandler = async (context, input) =>
     const deployed = !isNew && record.reached !== 'created';
     const reapply = deployed && source.previousConfig !== undefined;
     if (reapply) reportConfigChange(context, json, record, source.previousConfig!, config);
-    else if (record.reached === 'running' && record.state !== 'destroyed') context.output.info(`Nothing to change: '${record.name}' already runs this config; checking the host: each step is skipped when already so, and whatever drifted is put back.`);
+    else if (hasReachedRunning(record)) context.output.info(`Nothing to change: '${record.name}' already runs this config; checking the host: each step is skipped when already so, and whatever drifted is put back.`);
     const build = (current: EnvironmentRecord): Plan => {
       const artifacts = BUILT_IN.artifacts(config, current);
       const plan = deployPlan({ config, record: current, artifacts, reapply, dns });

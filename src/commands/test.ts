@@ -5,6 +5,7 @@ import { runSmokeTest } from '../run/smoke-test.js';
 import { configFromRecord } from '../state/snapshot-config.js';
 import { requireEnvironmentRecord } from '../state/store.js';
 import { requireInstanceAddress } from './host-access.js';
+import { hasReachedRunning } from '../domain/states.js';
 
 /**
  * `test ENV`: smoke checks from this machine against the deployed instance. It
@@ -24,7 +25,7 @@ const test: CommandHandler = async (context, input) =>
       return 0;
     }
     // Said before anything is probed: failures against a host with nothing deployed are not a firewall's fault.
-    const deployed = record.reached === 'running' && record.state !== 'destroyed';
+    const deployed = hasReachedRunning(record);
     if (!deployed) context.output.warn(`Environment '${name}' is not running (state: ${record.state}): the checks expect a deployed tracker; deploy it first with ttd deploy ${name}`);
     const summary = await runSmokeTest(context, json, config, address, undefined, deployed ? undefined : `nothing is deployed on '${name}' yet (state: ${record.state}): run ttd deploy ${name}, which ends with these checks`);
     context.output.resultJson({ environment_name: name, instance_ip: address, result: 'pass', passed: summary.passed, warned: summary.warned });

@@ -20,6 +20,7 @@ import { DAY_TWO_CONNECT_DEADLINE_MS } from './backup.js';
 import { loadValidConfig } from './load-valid-config.js';
 import { reasonOf, rollbackOf, type Rollback } from './restore.js';
 import { isConfigFile } from './config-file-argument.js';
+import { hasReachedRunning } from '../domain/states.js';
 
 /** How long `up --wait` and the health check may take, each (the tracker's start period and retries fit well inside). */
 export const UPGRADE_WAIT_SECONDS = 180;
@@ -71,7 +72,7 @@ async function planUpgrade(context: CommandContext, target: string, lockWaitSeco
   }
   record ??= await requireEnvironmentRecord(context.workingDir, name);
   const address = record.instance.address ?? addressFromConfig(after);
-  if (!address || record.reached !== 'running' || record.state === 'destroyed') {
+  if (!address || !hasReachedRunning(record)) {
     throw new DeployerError('environment.wrong_state', `upgrade needs a deployed, running environment; '${name}' is ${record.state}${address ? '' : ' and has no instance address yet'}`, {
       where: `data/${name}/environment.json`,
       fix: `deploy it first: ttd deploy ${displayPath(file)} (it runs the images the config names)`,

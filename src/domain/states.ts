@@ -112,6 +112,14 @@ export function afterSuccess(stage: Stage, reached: SettledState): { state: Stat
   return { state: next, reached: next };
 }
 
+/**
+ * The stack was started on this environment's instance and the instance not destroyed since
+ * (a later re-run may have failed): there is a host to check, back up, upgrade or test.
+ */
+export function hasReachedRunning(position: Position): boolean {
+  return position.reached === 'running' && position.state !== 'destroyed';
+}
+
 /** The stages `deploy` still has to run from this position, in order. */
 export function remainingStages(position: Position): Stage[] {
   if (position.state === 'destroying' || position.state === 'destroy_failed') return [];

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { addressFromConfig } from '../domain/instance-address.js';
-import { remainingStages, STAGES, type Position, type Stage } from '../domain/states.js';
+import { hasReachedRunning, remainingStages, STAGES, type Position, type Stage } from '../domain/states.js';
 import type { EnvironmentRecord } from '../state/environment-record.js';
 import { configurePlan, destroyPlan, provisionPlan, releasePlan, runPlan, testPlan, type RenderedFile } from './stages.js';
 import type { DnsGateOptions, Plan, StagePlan } from './types.js';
@@ -51,8 +51,7 @@ function withRecordedSshPort(config: EnvironmentConfig, record: EnvironmentRecor
 export function deployPlan(inputs: PlanInputs & { readonly reapply?: boolean }): Plan {
   const position: Position = inputs.record;
   const remaining = remainingStages(position);
-  const deployed = position.reached === 'running' && position.state !== 'destroyed';
-  const followConfig: readonly Stage[] = deployed || (inputs.reapply && position.reached !== 'created') ? ['configure', 'release', 'run'] : [];
+  const followConfig: readonly Stage[] = hasReachedRunning(position) || (inputs.reapply && position.reached !== 'created') ? ['configure', 'release', 'run'] : [];
   const stages = STAGES.filter((stage) => remaining.includes(stage) || followConfig.includes(stage));
   return { environment: inputs.record.name, command: 'deploy', stages: [...stages, 'test' as const].map((stage) => stagePlan(stage, inputs)), gaps: [] };
 }

@@ -1,6 +1,6 @@
 import { DeployerError, wrongStateError } from '../domain/errors.js';
 import { maskSecrets, maskSecretsDeep } from '../domain/mask-secrets.js';
-import { admit, afterSuccess, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
+import { admit, afterSuccess, hasReachedRunning, STAGE_COMMAND, STAGE_STATES, type StateName } from '../domain/states.js';
 import { isOperation, type Plan } from '../plan/types.js';
 import type { EnvironmentRecord, FailureRecord, HistoryEntry } from '../state/environment-record.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
@@ -127,7 +127,7 @@ async function runLocked(request: LifecycleRequest, _lock: HeldLock): Promise<Li
         break;
       }
       if (isOperation(stage.stage)) {
-        if (record.reached !== 'running' || record.state === 'destroyed') throw wrongStateError(environment, `${stage.command} needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
+        if (!hasReachedRunning(record)) throw wrongStateError(environment, `${stage.command} needs a running environment; '${environment}' is ${record.state}`, `ttd deploy ${environment}`);
       } else {
         const admission = admit(stage.stage, record, environment);
         if (!admission.ok) throw wrongStateError(environment, admission.reason, admission.next);
