@@ -1,6 +1,6 @@
 // What the LXD benchmarks (configure-release, lab-deploy) share: the environment they deploy,
 // running programs with their output in the benchmark's log, stopping them on Ctrl-C, one
-// benchmark at a time, medians.
+// benchmark at a time, the run itself (Ctrl-C, failure, cleanup), medians.
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,4 +130,37 @@ admin_token = "bench-admin-token-not-for-production"
 [tracker.health_check_api]
 bind_address = "127.0.0.1:1313"
 `;
+}
+
+/**
+ * Runs `main` and sets the exit code (1 when it failed). Ctrl-C stops the children and cleans
+ * up, saying so (`interruptNotice`); a second Ctrl-C leaves it all. A failure is followed by
+ * the report of what was measured before it, if anything was. The working directory goes
+ * unless --keep or a failure.
+ */
+export async function runBenchmark({ main, say, stopChildren, cleanup, interruptNotice, anythingMeasured, report, keep, work }) {
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    say(`interrupted: ${interruptNotice}`);
+    void stopChildren()
+      .then(() => cleanup())
+      .finally(() => process.exit(130));
+  });
+  let exitCode = 0;
+  try {
+    await main();
+  } catch (error) {
+    say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (anythingMeasured()) {
+      say('what was measured before the failure:');
+      report();
+    }
+    exitCode = 1;
+  } finally {
+    if (!interrupted) await cleanup();
+    if (!keep && exitCode === 0) rmSync(work, { recursive: true, force: true });
+  }
+  process.exitCode = exitCode;
 }

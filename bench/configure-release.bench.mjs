@@ -14,12 +14,12 @@
 // Only its own LXD resources are touched: instances and profiles named ttd-bench-a and
 // ttd-bench-b, removed at the end, on failure and on Ctrl-C.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchConfig, lxdNameOf, median, processKit, takeLock } from './bench-kit.mjs';
+import { benchConfig, lxdNameOf, median, processKit, runBenchmark, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -333,28 +333,14 @@ function positive(value, flag) {
 
 takeLock(work);
 
-let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  say('interrupted: removing the benchmark containers (Ctrl-C again to leave them)');
-  void stopChildren()
-    .then(() => cleanup())
-    .finally(() => process.exit(130));
+await runBenchmark({
+  main,
+  say,
+  stopChildren,
+  cleanup,
+  interruptNotice: 'removing the benchmark containers (Ctrl-C again to leave them)',
+  anythingMeasured: () => fresh.length > 0,
+  report: () => report(fresh, unchanged),
+  keep: options.keep,
+  work,
 });
-
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  if (fresh.length > 0) {
-    say('what was measured before the failure:');
-    report(fresh, unchanged);
-  }
-  exitCode = 1;
-} finally {
-  if (!interrupted) await cleanup();
-  if (!options.keep && exitCode === 0) rmSync(work, { recursive: true, force: true });
-}
-process.exitCode = exitCode;

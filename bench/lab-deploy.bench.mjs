@@ -12,12 +12,12 @@
 // Only its own LXD resources are touched: the instance and profile named ttd-bench-lab,
 // removed after each round, on failure and on Ctrl-C (a second Ctrl-C leaves them).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchConfig, lxdNameOf, median, processKit, takeLock } from './bench-kit.mjs';
+import { benchConfig, lxdNameOf, median, processKit, runBenchmark, takeLock } from './bench-kit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(ROOT, 'dist/src/cli/main.js');
@@ -153,28 +153,14 @@ async function main() {
 }
 
 takeLock(work);
-let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  say(`interrupted: removing ${LXD_NAME} (Ctrl-C again to leave it)`);
-  void stopChildren()
-    .then(() => cleanup())
-    .finally(() => process.exit(130));
+await runBenchmark({
+  main,
+  say,
+  stopChildren,
+  cleanup,
+  interruptNotice: `removing ${LXD_NAME} (Ctrl-C again to leave it)`,
+  anythingMeasured: () => measured.length > 0,
+  report: () => report(measured),
+  keep: options.keep,
+  work,
 });
-
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  if (measured.length > 0) {
-    say('what was measured before the failure:');
-    report(measured);
-  }
-  exitCode = 1;
-} finally {
-  if (!interrupted) await cleanup();
-  if (!options.keep && exitCode === 0) rmSync(work, { recursive: true, force: true });
-}
-process.exitCode = exitCode;
