@@ -5,7 +5,7 @@
 // each command's ratio to node's median and the spread of the per-round ratios, then the same
 // as rows of issue 20's table. Asserts nothing about wall time. See docs/development/bench.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -106,3 +106,4 @@ for (let index = 1; index < commands.length; index++) {
   rows.push(`| \`ttd ${name}\` vs \`node -e 0\` | ${byWall.ratio.toFixed(2)}× (${byWall.spread}); ${took.wall.toFixed(0)} ms vs ${node.wall.toFixed(0)} ms${goal !== undefined && byWall.ratio > goal ? ', MISSED' : ''}; CPU ${byCpu.ratio.toFixed(2)}× (${byCpu.spread}), ${took.cpu.toFixed(0)} ms vs ${node.cpu.toFixed(0)} ms | ${goal === undefined ? '—' : `≤ ${goal}×`} |`);
 }
 console.log(`\nAs issue 20's table (${ROUNDS} rounds, ${load}; the goal is on the wall-time median):\n\n| figure | now | goal |\n|---|---|---|\n${rows.join('\n')}`);
+rmSync(dir, { recursive: true, force: true });
