@@ -16,7 +16,7 @@ import { planPreflight } from '../run/preflight.js';
 import { lockWaitOf, withJsonResult } from '../run/session.js';
 import { runSmokeTest } from '../run/smoke-test.js';
 import { newEnvironmentRecord, type EnvironmentRecord } from '../state/environment-record.js';
-import { configFromRecord } from '../state/snapshot-config.js';
+import { configFromRecord, secretsOf } from '../state/snapshot-config.js';
 import { createEnvironmentRecord, readEnvironmentRecord, requireEnvironmentRecord } from '../state/store.js';
 import { durationsLine } from '../output/durations.js';
 import { loadValidConfig } from './load-valid-config.js';
@@ -119,7 +119,7 @@ async function fromFile(context: CommandContext, file: string): Promise<Source> 
   const loaded = await loadValidConfig(context, file, { connects: true });
   const name = loaded.config.environment.name;
   const snapshot = { source_file: file, format: loaded.document.format, snapshot: loaded.document.data };
-  const secrets = configFromRecord(newEnvironmentRecord({ name, createdAt: '', command: '', config: snapshot }), context.env).secrets;
+  const secrets = secretsOf(loaded.config, loaded.secretsFile);
   const existing = await readEnvironmentRecord(context.workingDir, name);
   if (existing) {
     const contentChanged = !sameData(existing.config.snapshot, snapshot.snapshot);

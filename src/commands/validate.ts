@@ -31,7 +31,7 @@ const validate: CommandHandler = async (context, input) => {
       is_valid: summary !== undefined,
       ...(summary ?? {}),
       overrides: loaded.overrides.map((override) => override.variable),
-      secrets_file: loaded.secretsFile ?? null,
+      secrets_file: loaded.secretsFile?.path ?? null,
       errors,
       warnings,
       ...(review ? { provider_review: { checked: review.checked, cost: review.cost, cost_line: review.cost_line, warnings: review.warnings } } : {}),
@@ -45,7 +45,7 @@ const validate: CommandHandler = async (context, input) => {
     return ERROR_CODES['config.invalid'].exit;
   }
   for (const override of loaded.overrides) output.detail(`  ${override.variable} overrides ${override.path.join('.')}`);
-  if (loaded.secretsFile) output.detail(`  \${VAR} references also read ${displayPath(loaded.secretsFile)}`);
+  if (loaded.secretsFile) output.detail(`  \${VAR} references also read ${displayPath(loaded.secretsFile.path)}`);
   for (const warning of review?.warnings ?? []) output.warn(warning);
   output.success(`${shown} is valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
   output.result(['What it deploys:', ...summaryLines(summary), ...(review ? [`  ${review.cost_line}`] : [])].join('\n'));

@@ -27,7 +27,7 @@ export interface LoadedConfig {
   /** Values that came from the environment (${VAR}, HCLOUD_TOKEN, overrides of secrets): never echo them. */
   readonly fromEnvironment: KeyPath[];
   /** The secrets file beside the config that was read, if there is one. */
-  readonly secretsFile: string | undefined;
+  readonly secretsFile: SecretsFile | undefined;
 }
 
 /** The config file, its ${VAR} references also read from the secrets file beside it (envs/<name>.secrets). */
@@ -66,7 +66,7 @@ export function validateConfigDocument(document: ConfigDocument, env: NodeJS.Pro
 
   const secretValues = secretValuesOf(data, fromEnvironment, Object.values(secretsFile?.values ?? {}));
   const problems = pending.map((problem) => locate(redact(problem, secretValues), document));
-  return { document, config, problems, overrides: overridden.applied, fromEnvironment, secretsFile: secretsFile?.path };
+  return { document, config, problems, overrides: overridden.applied, fromEnvironment, secretsFile };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { validateConfigDocument } from '../config/load.js';
-import { readSecretsFileFor, withSecretsFile } from '../config/secrets-file.js';
+import { readSecretsFileFor, withSecretsFile, type SecretsFile } from '../config/secrets-file.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { SECRET_KEY_PATHS } from '../config/schema.js';
 import { remoteExtraSecrets } from '../stack/backup-remote.js';
@@ -47,12 +47,16 @@ export function configFromRecord(record: EnvironmentRecord, env: NodeJS.ProcessE
       fix: 'this deployer reads configs differently from the one that created the environment; report it, or recreate the environment',
     });
   }
-  const secrets = [
-    ...SECRET_KEY_PATHS.map((key) => valueAt(loaded.config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable'),
-    ...remoteExtraSecrets(loaded.config.backup?.remote),
+  return { config: loaded.config, secrets: secretsOf(loaded.config, secretsFile), unsetVariables };
+}
+
+/** The secret values of a config and of the secrets file it was read with: what every event and log line masks. */
+export function secretsOf(config: EnvironmentConfig, secretsFile: SecretsFile | undefined): string[] {
+  return [
+    ...SECRET_KEY_PATHS.map((key) => valueAt(config as unknown as Record<string, unknown>, key.split('.'))).filter((value): value is string => typeof value === 'string' && value !== 'unset-variable'),
+    ...remoteExtraSecrets(config.backup?.remote),
     ...Object.values(secretsFile?.values ?? {}).filter((value) => value !== ''),
   ];
-  return { config: loaded.config, secrets, unsetVariables };
 }
 
 /** The snapshot with every secret value replaced, for `show` without --reveal. */

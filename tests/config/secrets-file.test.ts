@@ -6,6 +6,8 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { separateSecrets } from '../../src/config/secret-variables.js';
 import { parseSecrets, readSecretsFileFor, secretLine, secretsFileText, secretsPathFor, withSecretsFile, writeSecretsFile } from '../../src/config/secrets-file.js';
 import { EnvironmentConfigSchema } from '../../src/config/schema.js';
+import { newEnvironmentRecord } from '../../src/state/environment-record.js';
+import { configFromRecord, secretsOf } from '../../src/state/snapshot-config.js';
 import { DeployerError } from '../../src/domain/errors.js';
 import { temporaryDirectory } from '../support/cli.js';
 import { testConfigInput, testConfigToml } from '../support/environment-config.js';
@@ -161,7 +163,7 @@ describe('reading and writing the secrets file', () => {
     writeFileSync(config, testConfigToml({ adminToken: '${TTD_TRACKER_ADMIN_TOKEN}' }).replace('"127.0.0.1:1313"', '"${TTD_HEALTH}"'));
     writeFileSync(join(dir, 'demo.secrets'), "TTD_TRACKER_ADMIN_TOKEN='FromTheFile-0123456789'\nTTD_HEALTH='not-an-address-SECRETISH'\n", { mode: 0o600 });
     const loaded = await loadConfigFile(config, {});
-    expect(loaded.secretsFile).toBe(join(dir, 'demo.secrets'));
+    expect(loaded.secretsFile?.path).toBe(join(dir, 'demo.secrets'));
     const problem = loaded.problems.find((item) => item.path === 'tracker.health_check_api.bind_address');
     expect(problem?.severity).toBe('error');
     expect(JSON.stringify(loaded.problems)).not.toContain('not-an-address-SECRETISH');
@@ -169,6 +171,18 @@ describe('reading and writing the secrets file', () => {
     writeFileSync(join(dir, 'demo.secrets'), "TTD_TRACKER_ADMIN_TOKEN='FromTheFile-0123456789'\nTTD_HEALTH='127.0.0.1:1313'\n");
     expect((await loadConfigFile(config, {})).config?.tracker.http_api.admin_token).toBe('FromTheFile-0123456789');
     expect((await loadConfigFile(config, { TTD_TRACKER_ADMIN_TOKEN: 'FromTheEnvironment-0123' })).config?.tracker.http_api.admin_token).toBe('FromTheEnvironment-0123');
+  });
+
+  it('deploy FILE masks what deploy NAME masks: the loaded config and its secrets file give the recorded environment\'s list', async () => {
+    const dir = temporaryDirectory('ttd-secrets-');
+    const config = join(dir, 'demo.toml');
+    writeFileSync(config, testConfigToml({ adminToken: '${TTD_TRACKER_ADMIN_TOKEN}' }));
+    writeFileSync(join(dir, 'demo.secrets'), "TTD_TRACKER_ADMIN_TOKEN='FromTheFile-0123456789'\nTTD_UNUSED='AlsoMasked-0123456789'\n", { mode: 0o600 });
+    const loaded = await loadConfigFile(config, {});
+    const fromFile = secretsOf(loaded.config!, loaded.secretsFile);
+    expect(fromFile).toEqual(expect.arrayContaining(['FromTheFile-0123456789', 'AlsoMasked-0123456789']));
+    const record = newEnvironmentRecord({ name: 'demo', createdAt: '', command: '', config: { source_file: config, format: 'toml', snapshot: loaded.document.data } });
+    expect(fromFile).toEqual(configFromRecord(record, {}).secrets);
   });
 
   it('a malformed secrets file stops loading with its line', async () => {
