@@ -12,6 +12,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx', 'src/**/*.test.ts', 'screens/**/*.test.tsx'],
     // The lab runs whole deployments: `npm run test:lab` (vitest.lab.config.ts).
     exclude: [...configDefaults.exclude, 'tests/lab/**'],
+    globalSetup: ['tests/support/setup/temporary-root.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     tags: needs.map((need) => ({ name: need.tag, description: need.title, skip: need.skip })),
