@@ -26,6 +26,8 @@ interface DeployEvent {
 interface RunningDeploy {
   readonly pid: number;
   readonly events: DeployEvent[];
+  /** stdout lines that are not JSON: none, but a SIGKILL may cut the last one short. */
+  readonly unparsed: string[];
   stderr(): string;
   /** The first event (already seen or still to come) that matches; fails if the deploy ends first. */
   waitFor(what: string, matches: (event: DeployEvent) => boolean): Promise<DeployEvent>;
@@ -39,10 +41,18 @@ function startDeploy(env: LabEnvironment): RunningDeploy {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: DeployEvent[] = [];
+  const unparsed: string[] = [];
   let stderr = '';
   const waiters = new Set<{ matches: (event: DeployEvent) => boolean; resolve: (event: DeployEvent) => void }>();
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const event = JSON.parse(line) as DeployEvent;
+    // Thrown here, a parse error would be an uncaught exception of the whole run, not a failure of the test.
+    let event: DeployEvent;
+    try {
+      event = JSON.parse(line) as DeployEvent;
+    } catch {
+      unparsed.push(line);
+      return;
+    }
     events.push(event);
     for (const waiter of waiters) {
       if (waiter.matches(event)) {
@@ -61,6 +71,7 @@ function startDeploy(env: LabEnvironment): RunningDeploy {
   return {
     pid: child.pid!,
     events,
+    unparsed,
     stderr: () => stderr,
     kill: (signal) => child.kill(signal),
     ended,
@@ -132,6 +143,8 @@ describe('scenario 4: a deploy interrupted mid-configure (SIGKILL, then SIGINT) 
     deploy.kill('SIGKILL');
     expect(await deploy.ended).toEqual({ code: null, signal: 'SIGKILL' });
     killedPid = deploy.pid;
+    // Every line it wrote is one JSON event, but for the last, which the kill may have cut.
+    expect(deploy.unparsed.length, deploy.unparsed.join('\n')).toBeLessThanOrEqual(1);
 
     expect(env.record().state).toBe('configuring');
     expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: killedPid, command: 'deploy' });
@@ -158,6 +171,7 @@ describe('scenario 4: a deploy interrupted mid-configure (SIGKILL, then SIGINT) 
     // The notice is an event of the one stream (drawn in the tree on a terminal), not a stray stderr line.
     expect(deploy.events.find((event) => event.type === 'stop.requested')?.message).toContain('Stopping at the next safe point (Ctrl-C again to abort now)');
     expect(ended, deploy.stderr()).toEqual({ code: 130, signal: null });
+    expect(deploy.unparsed, 'stdout lines that are not JSON events').toEqual([]);
     const result = deploy.events.at(-1)!;
     expect(result).toMatchObject({ type: 'result', ok: false, exit_code: 130, error: { code: 'interrupted' } });
     const state = env.record().state;
