@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -96,12 +96,12 @@ registry_mirror = "${lab.mirror}"
   }, 900_000);
 
   afterAll(async () => {
-    // Whatever happened above, each step runs: the containers this backend made, the API, the files.
+    // Whatever happened above, each step runs: the containers this backend made, the API. The
+    // working directory stays, as every lab scenario's does, for a look after a failure.
     const failures = (
       await Promise.allSettled([
         (async () => backend?.removeAll())(),
         (async () => standIn?.close())(),
-        (async () => workingDir && rmSync(workingDir, { recursive: true, force: true }))(),
       ])
     ).flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
     if (failures.length > 0) throw new AggregateError(failures, `cleanup failed: ${failures.map((failure) => failure.message).join('; ')}`);
