@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DeployerError, wrongStateError } from '../domain/errors.js';
-import { admit, afterSuccess, STAGE_STATES, type Position, type Stage } from '../domain/states.js';
+import { admit, afterSuccess, hasReachedRunning, STAGE_STATES, type Position, type Stage } from '../domain/states.js';
 import { allSteps, type Plan } from '../plan/types.js';
 import { missingTokenError } from '../providers/hetzner/errors.js';
 import { resolveAuth, unreadableKeyError } from '../ssh/private-key.js';
@@ -47,7 +47,7 @@ function refuseWrongState(plan: Plan, start: Position): void {
   let position = start;
   for (const stage of plan.stages) {
     if (stage.stage === 'test') {
-      if (position.reached !== 'running') throw wrongStateError(environment, `test needs a running environment; '${environment}' is ${position.state}`, `ttd deploy ${environment}`);
+      if (!hasReachedRunning(position)) throw wrongStateError(environment, `test needs a running environment; '${environment}' is ${position.state}`, `ttd deploy ${environment}`);
       continue;
     }
     // Day-two stages (backup, restore, ...) check their own state; the pipeline's stages are admitted here.
