@@ -19,6 +19,7 @@ validators|shellcheck|shellcheck on the rendered configure.sh, run.sh and backup
 validators|cloud-init|cloud-init schema on every rendered cloud-init.yml
 validators|python3-yaml|the YAML parser run over every rendered .yml
 validators|yamllint|yamllint (strict) over every rendered .yml
+validators|sqlite3|the rendered SQLite backup script runs for real (its online .backup)
 tmux|tmux|the wizard test drives the built binary in a real terminal
 openssl|openssl|the HTTPS tests make a test CA and certificates
 challtestsrv|pebble|pebble-challtestsrv is the real DNS server the DNS gate tests ask on loopback

@@ -38,11 +38,11 @@ const firstMissing = (commands) => commands.find((command) => !onPath(command));
 export const NEEDS = [
   {
     tag: 'needs-validators',
-    title: 'rendered files checked by the real docker compose, caddy, promtool, shellcheck, cloud-init and yamllint',
+    title: 'rendered files checked by the real docker compose, caddy, promtool, shellcheck, cloud-init and yamllint; the SQLite backup script run with sqlite3',
     install: 'apt',
-    packages: ['docker-cli (docker.io on Debian 12)', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init', 'python3-yaml', 'yamllint'],
+    packages: ['docker-cli (docker.io on Debian 12)', 'docker-compose (v2)', 'caddy', 'prometheus', 'shellcheck', 'cloud-init', 'python3-yaml', 'yamllint', 'sqlite3'],
     missing: () => {
-      const command = firstMissing(['docker', 'caddy', 'promtool', 'shellcheck', 'cloud-init', 'python3', 'yamllint']);
+      const command = firstMissing(['docker', 'caddy', 'promtool', 'shellcheck', 'cloud-init', 'python3', 'yamllint', 'sqlite3']);
       if (command) return `${command} is not installed`;
       if (!runs('docker', ['compose', 'version'])) return 'docker compose (v2) is not installed';
       if (!runs('python3', ['-c', 'import yaml'])) return 'python3 cannot import yaml';
