@@ -127,6 +127,21 @@ for (const flavour of [sqlite, mysql]) {
       expect(listed.backups.find((entry) => entry.id === made.id)?.files.map((file) => file.path).sort()).toEqual(made.files.map((file) => file.path).sort());
     });
 
+    it('two backup jobs started together (the cron job and `ttd backup`) run one after the other and keep both backups', async () => {
+      explainFailure();
+      const ids = async () => {
+        const list = await env.ttd('backup', 'list', flavour.name, '--json');
+        expect(list.code, list.stderr).toBe(0);
+        return (resultOf(list.stdout) as { backups: { id: string }[] }).backups.map((entry) => entry.id);
+      };
+      const before = await ids();
+      const job = '/usr/local/bin/maintenance-backup.sh';
+      await env.onInstance(`${job} > /tmp/job-a.log 2>&1 & ${job} > /tmp/job-b.log 2>&1; status=$?; wait $! && exit $status`);
+      const made = (await ids()).filter((id) => !before.includes(id));
+      expect(made).toHaveLength(2);
+      expect(await env.onInstance('cat /tmp/job-a.log /tmp/job-b.log')).toMatch(/Backup \d{8}_\d{6} done[\s\S]*Backup \d{8}_\d{6} done/);
+    });
+
     it('a failing backup job is backup.failed with its last line', async () => {
       explainFailure();
       await env.onInstance('mv /opt/torrust/storage/backup/etc/backup.sh /opt/torrust/storage/backup/etc/backup.sh.off');
