@@ -44,7 +44,8 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-image_alias=$(bash "$here/../support/lxd/setup-lxd.sh" "$cache" | tail -1)
+# 7>&-: the LXD daemon it may start must not hold the lab lock for its whole life.
+image_alias=$(bash "$here/../support/lxd/setup-lxd.sh" "$cache" 7>&- | tail -1)
 gateway=$(lxc network get lxdbr0 ipv4.address)
 gateway=${gateway%/*}
 registry="$gateway:5000"
