@@ -16,6 +16,16 @@ if [[ ! -f docker-compose.yml ]]; then
   exit 1
 fi
 
+# One backup at a time: the cron job and `ttd backup` may start together.
+exec 9>/run/tracker-backup.lock
+if ! flock -n 9; then
+  log "Another backup is running; waiting up to 30 minutes for it to finish"
+  if ! flock -w 1800 9; then
+    log "Another backup has been running for over 30 minutes; look at it with: pgrep -af maintenance-backup.sh" >&2
+    exit 1
+  fi
+fi
+
 log "Backup started"
 if docker compose --profile backup run --rm backup; then
   log "Backup finished"

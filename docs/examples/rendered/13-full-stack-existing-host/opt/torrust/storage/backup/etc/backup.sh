@@ -12,8 +12,22 @@ set -euo pipefail
 # shellcheck source=/dev/null
 source /etc/backup/backup.conf
 
-stamp=$(date -u +%Y%m%d_%H%M%S)
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+# A backup's id is the second it started in, and every file of it carries that stamp: a second
+# backup in the same second would overwrite the first one's files. Wait for a free second.
+stamp_taken() {
+  local file
+  for file in /backups/sqlite/*_"$1".* /backups/mysql/*_"$1".* /backups/postgresql/*_"$1".* /backups/config/*_"$1".*; do
+    [[ -e "$file" ]] && return 0
+  done
+  return 1
+}
+stamp=$(date -u +%Y%m%d_%H%M%S)
+while stamp_taken "$stamp"; do
+  sleep 0.2
+  stamp=$(date -u +%Y%m%d_%H%M%S)
+done
 
 mkdir -p /backups/sqlite /backups/mysql /backups/postgresql /backups/config
 
