@@ -6,10 +6,13 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentConfigSchema } from '../../src/config/schema.js';
 import { renderArtifacts } from '../../src/render/render.js';
+import { backupFilePath, CONFIG_ARCHIVE, type BackupArchive } from '../../src/stack/backup-files.js';
+import { databaseModule } from '../../src/stack/databases.js';
 import { temporaryDirectory } from '../support/cli.js';
 import { minimalConfig } from '../support/configs.js';
 
 const ETC = 'opt/torrust/storage/backup/etc';
+const SQLITE_DUMP = databaseModule('sqlite3').dump;
 
 /**
  * The rendered SQLite backup job, run by bash on this machine: its container paths mapped under
@@ -34,7 +37,7 @@ function backupJob() {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     return /Backup (\d{8}_\d{6}) done/.exec(result.stdout)![1]!;
   };
-  const file = (kind: string, stamp: string, extension: string) => join(storage, 'backup', kind, `${kind}_${stamp}.${extension}`);
+  const file = (archive: BackupArchive, stamp: string) => join(storage, 'backup', backupFilePath(archive, stamp));
   return { run, file };
 }
 
@@ -44,10 +47,10 @@ describe('the rendered backup job (SQLite)', () => {
   it('writes an online copy of the database and the config archive, both stamped with its id', () => {
     const job = backupJob();
     const id = job.run();
-    const copy = join(dirname(job.file('sqlite', id, 'db')), 'restored.db');
-    writeFileSync(copy, gunzipSync(readFileSync(job.file('sqlite', id, 'db.gz'))));
+    const copy = join(dirname(job.file(SQLITE_DUMP, id)), 'restored.db');
+    writeFileSync(copy, gunzipSync(readFileSync(job.file(SQLITE_DUMP, id))));
     expect(execFileSync('sqlite3', [copy, 'SELECT id, info_hash FROM torrents;'], { encoding: 'utf8' }).trim()).toBe('1|aaaa');
-    expect(execFileSync('tar', ['-tzf', job.file('config', id, 'tar.gz')], { encoding: 'utf8' })).toContain('backup.conf');
+    expect(execFileSync('tar', ['-tzf', job.file(CONFIG_ARCHIVE, id)], { encoding: 'utf8' })).toContain('backup.conf');
   });
 
   it('never reuses the id of a backup already there: it waits for a free second instead of overwriting', () => {
@@ -56,13 +59,13 @@ describe('the rendered backup job (SQLite)', () => {
     const now = Date.now();
     const taken = [0, 1, 2].map((offset) => stampOf(new Date(now + offset * 1000)));
     for (const stamp of taken) {
-      mkdirSync(dirname(job.file('sqlite', stamp, 'db.gz')), { recursive: true });
-      writeFileSync(job.file('sqlite', stamp, 'db.gz'), `earlier backup ${stamp}`);
+      mkdirSync(dirname(job.file(SQLITE_DUMP, stamp)), { recursive: true });
+      writeFileSync(job.file(SQLITE_DUMP, stamp), `earlier backup ${stamp}`);
     }
     const id = job.run();
     expect(taken).not.toContain(id);
-    for (const stamp of taken) expect(readFileSync(job.file('sqlite', stamp, 'db.gz'), 'utf8')).toBe(`earlier backup ${stamp}`);
-    expect(readFileSync(job.file('sqlite', id, 'db.gz')).length).toBeGreaterThan(0);
+    for (const stamp of taken) expect(readFileSync(job.file(SQLITE_DUMP, stamp), 'utf8')).toBe(`earlier backup ${stamp}`);
+    expect(readFileSync(job.file(SQLITE_DUMP, id)).length).toBeGreaterThan(0);
     expect(id > taken.at(-1)!).toBe(true);
   });
 });
